@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The developer's entry point (README.md quickstart).
+#   ./dev.sh serve [ariadne serve flags]   install deps, build, run the server in the foreground
+#   ./dev.sh test                          install deps, build, run every test (CI runs this)
+#   ./dev.sh test-sanitizers               the same tests under ASan+UBSan, then TSan
+#   ./dev.sh build [preset]                build only (release by default)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+build() {
+  local preset=${1:-release}
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+}
+
+cmd=${1:-help}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  serve)
+    tools/install-deps.sh
+    build release
+    exec build/release/bin/ariadne serve "$@"
+    ;;
+  test)
+    tools/install-deps.sh
+    build release
+    cmake --build --preset release --target format-check
+    ctest --preset release
+    ;;
+  test-sanitizers)
+    tools/install-deps.sh
+    build debug
+    ctest --preset debug
+    build tsan
+    ctest --preset tsan
+    ;;
+  build)
+    build "${1:-release}"
+    ;;
+  *)
+    sed -n '2,6p' "$0" | sed 's/^# //'
+    exit 2
+    ;;
+esac

@@ -1,0 +1,233 @@
+// SpanBatch: the columnar form every span takes inside Ariadne, from decoder to store.
+//
+// Layout (documented in docs/formats/span_batch.md):
+//   - Spans are columns: one std::vector per field (ids, name, kind, times, status, ...). Span i
+//     is row i of every span column.
+//   - Strings are std::string_views into memory the batch owns: its arena (copied bytes) or
+//     buffers it adopted whole (AdoptBuffer), so a decoder can point into the request it was given
+//     without copying. Moving a batch keeps every view valid; copying is deleted (use Clone()).
+//   - Attributes of spans, events, links, resources and scopes live in one KeyValue pool;
+//     each owner holds a Range into it. Nested values (arrays, key/value lists) keep their
+//     children contiguous in two child pools (array_values, kvlist_values).
+//   - Resources and instrumentation scopes are interned per batch: spans refer to them by index.
+//   - Events and links are column groups of their own; each span holds a Range into them.
+//
+// Thread-safety: a batch is built by one thread and may then be read by many.
+// Tested by span_batch_test.cc.
+#ifndef ARIADNE_MODEL_SPAN_BATCH_H_
+#define ARIADNE_MODEL_SPAN_BATCH_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/ids.h"
+
+namespace ariadne {
+
+// Numbering follows OTLP (trace.proto Span.SpanKind, Status.StatusCode).
+enum class SpanKind : uint8_t {
+  kUnspecified = 0,
+  kInternal = 1,
+  kServer = 2,
+  kClient = 3,
+  kProducer = 4,
+  kConsumer = 5
+};
+enum class SpanStatusCode : uint8_t { kUnset = 0, kOk = 1, kError = 2 };
+
+std::string_view SpanKindName(SpanKind kind);  // "server", "client", ... ("unspecified")
+bool ParseSpanKind(std::string_view name, SpanKind* kind);  // accepts the names above, any case,
+                                                            // and OTLP's SPAN_KIND_SERVER form
+
+enum class ValueType : uint8_t { kEmpty, kString, kBool, kInt, kDouble, kBytes, kArray, kKvList };
+
+struct Range {
+  uint32_t begin = 0;
+  uint32_t count = 0;
+  uint32_t end() const { return begin + count; }
+};
+
+// A typed attribute value. Strings and bytes are views; arrays and key/value lists are a Range
+// into SpanBatch::array_values or SpanBatch::kvlist_values.
+struct AnyValue {
+  ValueType type = ValueType::kEmpty;
+  bool bool_value = false;
+  int64_t int_value = 0;
+  double double_value = 0;
+  std::string_view str;  // kString and kBytes
+  Range children;        // kArray and kKvList
+
+  static AnyValue String(std::string_view s) {
+    AnyValue v;
+    v.type = ValueType::kString;
+    v.str = s;
+    return v;
+  }
+  static AnyValue Bytes(std::string_view s) {
+    AnyValue v;
+    v.type = ValueType::kBytes;
+    v.str = s;
+    return v;
+  }
+  static AnyValue Bool(bool b) {
+    AnyValue v;
+    v.type = ValueType::kBool;
+    v.bool_value = b;
+    return v;
+  }
+  static AnyValue Int(int64_t i) {
+    AnyValue v;
+    v.type = ValueType::kInt;
+    v.int_value = i;
+    return v;
+  }
+  static AnyValue Double(double d) {
+    AnyValue v;
+    v.type = ValueType::kDouble;
+    v.double_value = d;
+    return v;
+  }
+};
+
+struct KeyValue {
+  std::string_view key;
+  AnyValue value;
+};
+
+struct Resource {
+  Range attributes;
+  uint32_t dropped_attributes_count = 0;
+  std::string_view schema_url;
+  std::string_view service_name;  // the service.name attribute, or "" (cached for speed)
+};
+
+struct Scope {
+  std::string_view name;
+  std::string_view version;
+  Range attributes;
+  uint32_t dropped_attributes_count = 0;
+  std::string_view schema_url;
+};
+
+struct EventColumns {
+  std::vector<uint64_t> time_unix_nano;
+  std::vector<std::string_view> name;
+  std::vector<Range> attributes;
+  std::vector<uint32_t> dropped_attributes_count;
+  size_t size() const { return name.size(); }
+};
+
+struct LinkColumns {
+  std::vector<TraceId> trace_id;
+  std::vector<SpanId> span_id;
+  std::vector<std::string_view> trace_state;
+  std::vector<Range> attributes;
+  std::vector<uint32_t> dropped_attributes_count;
+  std::vector<uint32_t> flags;
+  size_t size() const { return span_id.size(); }
+};
+
+struct SpanColumns {
+  std::vector<TraceId> trace_id;
+  std::vector<SpanId> span_id;
+  std::vector<SpanId> parent_span_id;  // all-zero for a root span
+  std::vector<std::string_view> trace_state;
+  std::vector<uint32_t> flags;  // W3C trace flags in the low byte, OTLP span flags above
+  std::vector<std::string_view> name;
+  std::vector<SpanKind> kind;
+  std::vector<uint64_t> start_time_unix_nano;
+  std::vector<uint64_t> end_time_unix_nano;
+  std::vector<SpanStatusCode> status_code;
+  std::vector<std::string_view> status_message;
+  std::vector<uint32_t> resource_index;
+  std::vector<uint32_t> scope_index;
+  std::vector<Range> attributes;
+  std::vector<Range> events;
+  std::vector<Range> links;
+  std::vector<uint32_t> dropped_attributes_count;
+  std::vector<uint32_t> dropped_events_count;
+  std::vector<uint32_t> dropped_links_count;
+  size_t size() const { return span_id.size(); }
+};
+
+class SpanBatch {
+ public:
+  SpanBatch() = default;
+  SpanBatch(SpanBatch&&) noexcept = default;
+  SpanBatch& operator=(SpanBatch&&) noexcept = default;
+  SpanBatch(const SpanBatch&) = delete;
+  SpanBatch& operator=(const SpanBatch&) = delete;
+
+  size_t size() const { return spans.size(); }
+  bool empty() const { return spans.size() == 0; }
+
+  // Copies s into the arena; the view stays valid for the batch's lifetime.
+  std::string_view Intern(std::string_view s);
+  // Takes ownership of a buffer so views into it stay valid (zero-copy decoding).
+  std::string_view AdoptBuffer(std::string buffer);
+
+  // Appends a span with default values in every column and returns its row.
+  uint32_t AddSpan();
+  uint32_t AddEvent();
+  uint32_t AddLink();
+  uint32_t AddResource();
+  uint32_t AddScope();
+  // Appends attributes to the shared pool; the caller records the Range.
+  uint32_t AddAttribute(std::string_view key, const AnyValue& value);
+
+  // Removes span rows for which keep[i] is false (events, links, attributes stay in their pools,
+  // unreferenced). Used to drop malformed spans and keep their neighbours.
+  void FilterSpans(const std::vector<bool>& keep);
+
+  // Appends every span of other (with its resources, scopes, attributes, events and links),
+  // re-interning strings. Returns the row of the first appended span.
+  uint32_t Append(const SpanBatch& other);
+  // Appends one span of other.
+  uint32_t AppendSpan(const SpanBatch& other, uint32_t row);
+  SpanBatch Clone() const;
+
+  // Span i's service name (from its resource), or "" if none.
+  std::string_view ServiceName(uint32_t span) const {
+    return resources[spans.resource_index[span]].service_name;
+  }
+  // Finds an attribute among span i's own attributes.
+  const AnyValue* FindSpanAttribute(uint32_t span, std::string_view key) const;
+  // Recomputes Resource::service_name from the attributes.
+  void RefreshServiceName(uint32_t resource);
+
+  // Approximate bytes held (columns, pools, arena), for memory limits.
+  size_t MemoryBytes() const;
+
+  SpanColumns spans;
+  EventColumns events;
+  LinkColumns links;
+  std::vector<Resource> resources;
+  std::vector<Scope> scopes;
+  std::vector<KeyValue> attributes;     // the shared pool
+  std::vector<AnyValue> array_values;   // children of kArray values
+  std::vector<KeyValue> kvlist_values;  // children of kKvList values
+
+ private:
+  friend class BatchCopier;
+  AnyValue CopyValue(const SpanBatch& from, const AnyValue& v);
+  Range CopyAttributes(const SpanBatch& from, Range r);
+
+  static constexpr size_t kArenaBlock = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> arena_blocks_;
+  std::vector<std::unique_ptr<std::string>> adopted_;
+  char* arena_ptr_ = nullptr;
+  size_t arena_left_ = 0;
+  size_t arena_bytes_ = 0;
+};
+
+// True if two values are equal (children compared deeply; doubles bitwise).
+bool ValuesEqual(const SpanBatch& a, const AnyValue& va, const SpanBatch& b, const AnyValue& vb);
+// A readable, deterministic dump of a batch (for tests and the console exporter's debug mode).
+std::string DebugString(const SpanBatch& batch);
+
+}  // namespace ariadne
+
+#endif  // ARIADNE_MODEL_SPAN_BATCH_H_

@@ -1,0 +1,257 @@
+#include "server/api/http_server.h"
+
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+
+#include "base/logging.h"
+
+namespace ariadne {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+std::string_view HttpRequest::Header(std::string_view lower_name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == lower_name) return v;
+  }
+  return {};
+}
+
+HttpResponse HttpResponse::Text(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse HttpResponse::Json(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
+struct RouteEntry {
+  std::string method;
+  std::string path;
+  HttpHandler handler;
+  bool prefix;
+};
+
+struct HttpServer::Impl {
+  explicit Impl(const HttpServerOptions& o) : options(o), ioc(o.threads), acceptor(ioc) {}
+
+  const HttpHandler* Find(const std::string& method, const std::string& path) const {
+    for (const RouteEntry& r : routes) {
+      if (!r.method.empty() && r.method != method) continue;
+      if (r.prefix ? path.compare(0, r.path.size(), r.path) == 0 : path == r.path) {
+        return &r.handler;
+      }
+    }
+    return nullptr;
+  }
+
+  void Accept();
+
+  HttpServerOptions options;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  std::vector<RouteEntry> routes;
+  HttpHandler not_found;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl* server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    if (server_->stopping.load()) return Close();
+    parser_.emplace();
+    parser_->body_limit(server_->options.max_body_bytes);
+    parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
+    stream_.expires_after(server_->options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t /*bytes*/) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      return SendError(413, "request body larger than " +
+                                std::to_string(server_->options.max_body_bytes) + " bytes\n");
+    }
+    if (ec == http::error::header_limit) return SendError(431, "request headers too large\n");
+    if (ec) return SendError(400, "malformed HTTP request: " + ec.message() + "\n");
+
+    http::request<http::string_body> msg = parser_->release();
+    keep_alive_ = msg.keep_alive();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    size_t q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    req.body = std::move(msg.body());
+    beast::error_code ep_ec;
+    auto ep = stream_.socket().remote_endpoint(ep_ec);
+    if (!ep_ec) req.remote_address = ep.address().to_string();
+    head_request_ = msg.method() == http::verb::head;
+
+    const HttpHandler* h = server_->Find(req.method, req.path);
+    if (h == nullptr && head_request_) h = server_->Find("GET", req.path);
+    server_->in_flight.fetch_add(1);
+    auto self = shared_from_this();
+    auto respond = [self](HttpResponse resp) {
+      asio::post(self->stream_.get_executor(), [self, r = std::move(resp)]() mutable {
+        self->server_->in_flight.fetch_sub(1);
+        self->Write(std::move(r));
+      });
+    };
+    if (h != nullptr) {
+      (*h)(std::move(req), std::move(respond));
+    } else if (server_->not_found) {
+      server_->not_found(std::move(req), std::move(respond));
+    } else {
+      respond(HttpResponse::Text(404, "not found: " + req.path + "\n"));
+    }
+  }
+
+  void SendError(int status, std::string body) {
+    keep_alive_ = false;
+    HttpResponse r = HttpResponse::Text(status, std::move(body));
+    Write(std::move(r));
+  }
+
+  void Write(HttpResponse r) {
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->result(static_cast<unsigned>(r.status));
+    res->version(11);
+    res->set(http::field::server, "ariadne");
+    res->set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    res->body() = std::move(r.body);
+    res->keep_alive(keep_alive_ && !server_->stopping.load());
+    res->prepare_payload();
+    if (head_request_) res->body().clear();
+    stream_.expires_after(server_->options.idle_timeout);
+    auto self = shared_from_this();
+    http::async_write(stream_, *res, [self, res](beast::error_code ec, size_t) {
+      if (ec || !res->keep_alive()) return self->Close();
+      self->Read();
+    });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl* server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = true;
+  bool head_request_ = false;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping.load()) return;
+    if (!ec) {
+      std::make_shared<Session>(std::move(socket), this)->Start();
+    } else if (ec != asio::error::operation_aborted) {
+      ARIADNE_LOG(kWarn, "accept failed")
+          .Field("server", options.name)
+          .Field("error", ec.message());
+    }
+    Accept();
+  });
+}
+
+HttpServer::HttpServer(HttpServerOptions options)
+    : options_(std::move(options)), impl_(std::make_unique<Impl>(options_)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(std::string method, std::string path, HttpHandler handler, bool prefix) {
+  impl_->routes.push_back({std::move(method), std::move(path), std::move(handler), prefix});
+}
+
+void HttpServer::SetNotFound(HttpHandler handler) { impl_->not_found = std::move(handler); }
+
+Status HttpServer::Start() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(options_.host, ec);
+  if (ec) return Status::InvalidArgument("bad listen address '" + options_.host + "'");
+  tcp::endpoint ep(addr, options_.port);
+  impl_->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(ep, ec);
+  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Unavailable(options_.name + ": cannot listen on " + options_.host + ":" +
+                               std::to_string(options_.port) + ": " + ec.message());
+  }
+  port_ = impl_->acceptor.local_endpoint().port();
+  impl_->Accept();
+  for (int i = 0; i < std::max(1, options_.threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (!impl_ || impl_->threads.empty()) return;
+  impl_->stopping.store(true);
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
+  while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Give the last responses a moment to be written before the loop stops.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace ariadne
