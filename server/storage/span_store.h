@@ -64,6 +64,11 @@ class SpanStore {
   [[nodiscard]] virtual StatusOr<std::vector<DependencyLink>> GetDependencies(
       uint64_t end_ns, uint64_t lookback_ns) = 0;
   virtual StoreStats Stats() = 0;
+  // Keeps one trace for the archive retention period (POST /api/archive/{traceID}).
+  // NotFound if the trace is unknown; Unimplemented for stores without an archive tier.
+  [[nodiscard]] virtual Status ArchiveTrace(const TraceId& /*trace_id*/) {
+    return Status::Unimplemented("this store has no archive tier");
+  }
   // Stops accepting appends, finishes pending ones (their `done` is called) and flushes.
   virtual void Close() = 0;
 };
