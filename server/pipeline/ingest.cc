@@ -1,0 +1,247 @@
+#include "server/pipeline/ingest.h"
+
+#include <chrono>
+#include <memory>
+#include <utility>
+
+#include <zlib.h>
+#include <zstd.h>
+
+namespace ariadne {
+
+bool ParseContentEncoding(std::string_view h, ContentEncoding* out) {
+  while (!h.empty() && (h.front() == ' ' || h.front() == '\t')) h.remove_prefix(1);
+  while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.remove_suffix(1);
+  auto eq = [&](std::string_view want) {
+    if (h.size() != want.size()) return false;
+    for (size_t i = 0; i < h.size(); ++i) {
+      char c = h[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != want[i]) return false;
+    }
+    return true;
+  };
+  if (h.empty() || eq("identity")) {
+    *out = ContentEncoding::kIdentity;
+  } else if (eq("gzip") || eq("x-gzip")) {
+    *out = ContentEncoding::kGzip;
+  } else if (eq("deflate")) {
+    *out = ContentEncoding::kDeflate;
+  } else if (eq("zstd")) {
+    *out = ContentEncoding::kZstd;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+Status TooLarge(uint64_t max_bytes) {
+  return Status::OutOfRange("decompressed request body larger than " + std::to_string(max_bytes) +
+                            " bytes (--max-request-bytes)");
+}
+
+Status Inflate(std::string_view in, bool gzip, uint64_t max_bytes, std::string* out) {
+  z_stream zs{};
+  // 15 + 32: zlib or gzip, detected from the header; -15: raw deflate is tried for "deflate"
+  // bodies without a zlib header below.
+  if (inflateInit2(&zs, gzip ? 15 + 16 : 15 + 32) != Z_OK) {
+    return Status::Internal("zlib: inflateInit2 failed");
+  }
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  char buf[64 * 1024];
+  int rc = Z_OK;
+  while (true) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof(buf);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    size_t produced = sizeof(buf) - zs.avail_out;
+    if (out->size() + produced > max_bytes) {
+      inflateEnd(&zs);
+      return TooLarge(max_bytes);
+    }
+    out->append(buf, produced);
+    if (rc == Z_STREAM_END) {
+      // Concatenated gzip members (allowed by RFC 1952): continue with the next one.
+      if (gzip && zs.avail_in > 0) {
+        inflateReset(&zs);
+        continue;
+      }
+      break;
+    }
+    if (rc != Z_OK) {
+      inflateEnd(&zs);
+      return Status::InvalidArgument(std::string(gzip ? "gzip" : "deflate") +
+                                     " body is corrupt: " + (zs.msg ? zs.msg : "inflate failed"));
+    }
+    if (zs.avail_in == 0 && produced == 0) {
+      inflateEnd(&zs);
+      return Status::InvalidArgument(std::string(gzip ? "gzip" : "deflate") + " body is truncated");
+    }
+  }
+  inflateEnd(&zs);
+  return Status::Ok();
+}
+
+Status Unzstd(std::string_view in, uint64_t max_bytes, std::string* out) {
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  if (dctx == nullptr) return Status::Internal("zstd: cannot create a context");
+  ZSTD_inBuffer input{in.data(), in.size(), 0};
+  char buf[64 * 1024];
+  size_t last = 1;
+  while (input.pos < input.size) {
+    ZSTD_outBuffer output{buf, sizeof(buf), 0};
+    last = ZSTD_decompressStream(dctx, &output, &input);
+    if (ZSTD_isError(last)) {
+      ZSTD_freeDCtx(dctx);
+      return Status::InvalidArgument(std::string("zstd body is corrupt: ") +
+                                     ZSTD_getErrorName(last));
+    }
+    if (out->size() + output.pos > max_bytes) {
+      ZSTD_freeDCtx(dctx);
+      return TooLarge(max_bytes);
+    }
+    out->append(buf, output.pos);
+  }
+  // Flush what the decoder still holds.
+  while (last != 0) {
+    ZSTD_outBuffer output{buf, sizeof(buf), 0};
+    last = ZSTD_decompressStream(dctx, &output, &input);
+    if (ZSTD_isError(last)) {
+      ZSTD_freeDCtx(dctx);
+      return Status::InvalidArgument(std::string("zstd body is corrupt: ") +
+                                     ZSTD_getErrorName(last));
+    }
+    if (out->size() + output.pos > max_bytes) {
+      ZSTD_freeDCtx(dctx);
+      return TooLarge(max_bytes);
+    }
+    out->append(buf, output.pos);
+    if (output.pos == 0 && last != 0) {
+      ZSTD_freeDCtx(dctx);
+      return Status::InvalidArgument("zstd body is truncated");
+    }
+  }
+  ZSTD_freeDCtx(dctx);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Decompress(std::string_view in, ContentEncoding encoding, uint64_t max_bytes,
+                  std::string* out) {
+  out->clear();
+  switch (encoding) {
+    case ContentEncoding::kIdentity:
+      if (in.size() > max_bytes) return TooLarge(max_bytes);
+      out->assign(in);
+      return Status::Ok();
+    case ContentEncoding::kGzip:
+      return Inflate(in, true, max_bytes, out);
+    case ContentEncoding::kDeflate:
+      return Inflate(in, false, max_bytes, out);
+    case ContentEncoding::kZstd:
+      return Unzstd(in, max_bytes, out);
+  }
+  return Status::Internal("unknown encoding");
+}
+
+IngestPipeline::IngestPipeline(SpanStore* store, IngestOptions options, IngestStats* stats)
+    : store_(store), options_(options), stats_(stats), admission_(options.max_inflight_bytes) {}
+
+void IngestPipeline::Ingest(std::string_view receiver, std::string_view protocol, std::string body,
+                            ContentEncoding encoding, const IngestDecoder& decode,
+                            std::function<void(IngestReply)> done) {
+  auto started = std::chrono::steady_clock::now();
+  std::string recv(receiver);
+  std::string proto(protocol);
+  auto finish = [this, started, recv, proto, done = std::move(done)](IngestReply reply) {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    stats_->ObserveLatency(recv, seconds);
+    done(std::move(reply));
+  };
+  auto refuse = [&](Status status, std::string_view reason) {
+    stats_->CountRequestRefused(recv, proto, reason);
+    IngestReply reply;
+    reply.status = std::move(status);
+    finish(std::move(reply));
+  };
+  if (stopping_.load()) {
+    refuse(Status::Unavailable("shutting down"), "shutting_down");
+    return;
+  }
+  if (body.size() > options_.max_request_bytes) {
+    refuse(Status::OutOfRange("request body larger than " +
+                              std::to_string(options_.max_request_bytes) +
+                              " bytes (--max-request-bytes)"),
+           "too_large");
+    return;
+  }
+  auto ticket = admission_.Admit(body.size());
+  if (!ticket.ok()) {
+    refuse(ticket.status(), "inflight_limit");
+    return;
+  }
+  if (encoding != ContentEncoding::kIdentity) {
+    std::string plain;
+    Status s = Decompress(body, encoding, options_.max_request_bytes, &plain);
+    if (!s.ok()) {
+      refuse(s, s.code() == StatusCode::kOutOfRange ? "too_large" : "malformed");
+      return;
+    }
+    body.clear();
+    body.shrink_to_fit();
+    Status grow = ticket->GrowTo(plain.size() * 2);
+    if (!grow.ok()) {
+      refuse(grow, "inflight_limit");
+      return;
+    }
+    body = std::move(plain);
+  } else {
+    Status grow = ticket->GrowTo(body.size() * 2);
+    if (!grow.ok()) {
+      refuse(grow, "inflight_limit");
+      return;
+    }
+  }
+  DecodeResult result;
+  Status s = decode(std::move(body), options_.limits, &result);
+  if (!s.ok()) {
+    refuse(s.code() == StatusCode::kInvalidArgument ? s : Status::InvalidArgument(s.message()),
+           "malformed");
+    return;
+  }
+  if (result.rejected_spans > 0) {
+    stats_->CountDropped(recv, proto, "malformed", result.rejected_spans);
+  }
+  IngestReply reply;
+  reply.rejected = result.rejected_spans;
+  reply.error_message = std::move(result.error_message);
+  uint64_t spans = result.batch.size();
+  if (spans == 0) {
+    finish(std::move(reply));
+    return;
+  }
+  ticket->SetTo(result.batch.MemoryBytes());
+  auto held = std::make_shared<AdmissionTicket>(std::move(*ticket));
+  auto shared_reply = std::make_shared<IngestReply>(std::move(reply));
+  store_->Append(std::move(result.batch), [this, held, shared_reply, spans, recv, proto,
+                                           finish = std::move(finish)](Status st) mutable {
+    held->Release();
+    if (st.ok()) {
+      stats_->CountAccepted(recv, proto, spans);
+      shared_reply->accepted = spans;
+    } else {
+      stats_->CountRefused(recv, proto, "store_unavailable", spans);
+      stats_->CountRequestRefused(recv, proto, "store_unavailable");
+      shared_reply->status =
+          st.code() == StatusCode::kUnavailable ? st : Status::Unavailable(st.ToString());
+    }
+    finish(std::move(*shared_reply));
+  });
+}
+
+}  // namespace ariadne

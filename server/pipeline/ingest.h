@@ -1,0 +1,86 @@
+// IngestPipeline: the path every receiver shares, from a request body to the store's answer.
+//
+//   body ─ admission (reserve body bytes) ─ decompress (hard cap) ─ admission (grow to the
+//   decompressed size) ─ decode (limits) ─ settle the reservation on the batch's real size ─
+//   SpanStore::Append ─ done(reply) ─ reservation released
+//
+// The reply says what the receiver must answer, independent of the protocol: OK (maybe with
+// partially rejected spans), kInvalidArgument (malformed: 400 / INVALID_ARGUMENT), kOutOfRange
+// (too large after decompression: 413), kResourceExhausted (in-flight limit: 429 /
+// RESOURCE_EXHAUSTED, retry) or kUnavailable (the store refused: 503 / UNAVAILABLE, retry).
+// Every outcome is counted in IngestStats, with latency.
+//
+// Memory: a request holds its reservation until the store calls done, so the sum of bodies,
+// decompressed bodies and decoded batches in flight stays under max_inflight_bytes, except that
+// a decompression in progress may exceed it by at most max_request_bytes per request before it
+// is checked. Thread-safety: Ingest may be called from any thread concurrently; `done` runs on
+// the caller's thread or the store's. Tested by ingest_test.cc.
+#ifndef ARIADNE_SERVER_PIPELINE_INGEST_H_
+#define ARIADNE_SERVER_PIPELINE_INGEST_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "server/pipeline/admission.h"
+#include "server/pipeline/ingest_stats.h"
+#include "server/storage/span_store.h"
+#include "wire/common/decode.h"
+
+namespace ariadne {
+
+enum class ContentEncoding : uint8_t { kIdentity, kGzip, kDeflate, kZstd };
+
+// Parses a Content-Encoding header value ("", "identity", "gzip", "x-gzip", "deflate", "zstd").
+bool ParseContentEncoding(std::string_view header, ContentEncoding* out);
+
+// Decompresses `in` into *out, refusing (OutOfRange) as soon as the output would pass max_bytes:
+// a bomb costs at most max_bytes. InvalidArgument if the data is not valid for the encoding.
+[[nodiscard]] Status Decompress(std::string_view in, ContentEncoding encoding, uint64_t max_bytes,
+                                std::string* out);
+
+struct IngestOptions {
+  DecodeLimits limits;
+  uint64_t max_request_bytes = uint64_t{64} << 20;    // after decompression
+  uint64_t max_inflight_bytes = uint64_t{256} << 20;  // all requests together
+};
+
+struct IngestReply {
+  Status status;              // see the header comment for the codes
+  uint64_t accepted = 0;      // spans stored
+  uint64_t rejected = 0;      // spans rejected alone as malformed (partial success)
+  std::string error_message;  // why they were rejected
+};
+
+using IngestDecoder =
+    std::function<Status(std::string&& body, const DecodeLimits& limits, DecodeResult* out)>;
+
+class IngestPipeline {
+ public:
+  IngestPipeline(SpanStore* store, IngestOptions options, IngestStats* stats);
+
+  void Ingest(std::string_view receiver, std::string_view protocol, std::string body,
+              ContentEncoding encoding, const IngestDecoder& decode,
+              std::function<void(IngestReply)> done);
+
+  // Stops intake: every later Ingest is answered kUnavailable ("shutting down").
+  void StopIntake() { stopping_.store(true); }
+
+  const IngestOptions& options() const { return options_; }
+  const Admission& admission() const { return admission_; }
+  IngestStats* stats() { return stats_; }
+  SpanStore* store() { return store_; }
+
+ private:
+  SpanStore* store_;
+  const IngestOptions options_;
+  IngestStats* stats_;
+  Admission admission_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace ariadne
+
+#endif  // ARIADNE_SERVER_PIPELINE_INGEST_H_

@@ -1,0 +1,214 @@
+// The shared ingest path: decompression with a hard cap, admission, decode errors, the store's
+// answer, and the counters each outcome leaves.
+#include "server/pipeline/ingest.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "server/storage/memory/memory_store.h"
+
+namespace ariadne {
+namespace {
+
+std::string Gzip(const std::string& in) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&zs, in.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::string Zstd(const std::string& in) {
+  std::string out(ZSTD_compressBound(in.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3);
+  out.resize(n);
+  return out;
+}
+
+TEST(DecompressTest, GzipAndZstdRoundTrip) {
+  std::string text(100'000, 'x');
+  for (size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<char>('a' + i % 26);
+  std::string out;
+  ASSERT_TRUE(Decompress(Gzip(text), ContentEncoding::kGzip, 1 << 20, &out).ok());
+  EXPECT_EQ(out, text);
+  ASSERT_TRUE(Decompress(Zstd(text), ContentEncoding::kZstd, 1 << 20, &out).ok());
+  EXPECT_EQ(out, text);
+}
+
+TEST(DecompressTest, BombIsRefusedAtTheCap) {
+  std::string zeros(50 << 20, '\0');
+  std::string gz = Gzip(zeros);
+  std::string zs = Zstd(zeros);
+  ASSERT_LT(gz.size(), 100'000u);
+  std::string out;
+  Status s = Decompress(gz, ContentEncoding::kGzip, 1 << 20, &out);
+  EXPECT_EQ(s.code(), StatusCode::kOutOfRange);
+  EXPECT_LE(out.size(), 1u << 20);
+  s = Decompress(zs, ContentEncoding::kZstd, 1 << 20, &out);
+  EXPECT_EQ(s.code(), StatusCode::kOutOfRange);
+  EXPECT_LE(out.size(), 1u << 20);
+}
+
+TEST(DecompressTest, CorruptAndTruncatedBodiesAreInvalid) {
+  std::string gz = Gzip(std::string(10'000, 'y'));
+  std::string out;
+  EXPECT_EQ(Decompress("not gzip at all", ContentEncoding::kGzip, 1 << 20, &out).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Decompress(gz.substr(0, gz.size() / 2), ContentEncoding::kGzip, 1 << 20, &out).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Decompress("garbage!", ContentEncoding::kZstd, 1 << 20, &out).code(),
+            StatusCode::kInvalidArgument);
+  std::string zs = Zstd(std::string(10'000, 'y'));
+  EXPECT_EQ(Decompress(zs.substr(0, zs.size() - 3), ContentEncoding::kZstd, 1 << 20, &out).code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(DecompressTest, ParsesContentEncodingHeaders) {
+  ContentEncoding e;
+  ASSERT_TRUE(ParseContentEncoding("", &e));
+  EXPECT_EQ(e, ContentEncoding::kIdentity);
+  ASSERT_TRUE(ParseContentEncoding(" GZIP ", &e));
+  EXPECT_EQ(e, ContentEncoding::kGzip);
+  ASSERT_TRUE(ParseContentEncoding("zstd", &e));
+  EXPECT_EQ(e, ContentEncoding::kZstd);
+  EXPECT_FALSE(ParseContentEncoding("br", &e));
+}
+
+TEST(AdmissionTest, RefusesAboveTheLimitAndReleasesOnDestruction) {
+  Admission a(1000);
+  auto t1 = a.Admit(600);
+  ASSERT_TRUE(t1.ok());
+  EXPECT_EQ(a.Admit(600).status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(a.refusals(), 1u);
+  {
+    auto t2 = a.Admit(400);
+    ASSERT_TRUE(t2.ok());
+    EXPECT_EQ(a.inflight_bytes(), 1000u);
+    EXPECT_FALSE(t2->GrowTo(401).ok());
+  }
+  EXPECT_EQ(a.inflight_bytes(), 600u);
+  t1->SetTo(10);
+  EXPECT_EQ(a.inflight_bytes(), 10u);
+}
+
+// A decoder for tests: the body is the number of spans to produce, "bad" fails the request,
+// a trailing "!" rejects one span alone.
+Status FakeDecode(std::string&& body, const DecodeLimits&, DecodeResult* out) {
+  if (body == "bad") return Status::InvalidArgument("not a request");
+  bool reject = !body.empty() && body.back() == '!';
+  if (reject) body.pop_back();
+  int n = std::stoi(body);
+  static uint64_t next = 1;
+  for (int i = 0; i < n; ++i) {
+    uint32_t res = out->batch.AddResource();
+    uint32_t scope = out->batch.AddScope();
+    uint32_t row = out->batch.AddSpan();
+    out->batch.spans.trace_id[row] = TraceId::FromHighLow(0, next);
+    out->batch.spans.span_id[row] = SpanId::FromHighLow(0, next++);
+    out->batch.spans.resource_index[row] = res;
+    out->batch.spans.scope_index[row] = scope;
+  }
+  if (reject) out->Reject("span 3: span id is 3 bytes, want 8");
+  return Status::Ok();
+}
+
+IngestReply RunIngest(IngestPipeline* p, std::string body,
+                      ContentEncoding enc = ContentEncoding::kIdentity) {
+  IngestReply got;
+  bool called = false;
+  p->Ingest("test", "fake", std::move(body), enc, FakeDecode, [&](IngestReply r) {
+    got = std::move(r);
+    called = true;
+  });
+  EXPECT_TRUE(called);
+  return got;
+}
+
+TEST(IngestTest, StoresSpansAndCountsThem) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestPipeline p(&store, {}, &stats);
+  IngestReply r = RunIngest(&p, "5");
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.accepted, 5u);
+  EXPECT_EQ(store.Stats().spans, 5u);
+  EXPECT_EQ(stats.Get("accepted", "test"), 5u);
+  EXPECT_EQ(p.admission().inflight_bytes(), 0u);
+  r = RunIngest(&p, Gzip("3"), ContentEncoding::kGzip);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(store.Stats().spans, 8u);
+}
+
+TEST(IngestTest, PartialRejectionIsReportedAndCountedAsDropped) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestPipeline p(&store, {}, &stats);
+  IngestReply r = RunIngest(&p, "4!");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.rejected, 1u);
+  EXPECT_NE(r.error_message.find("span id"), std::string::npos);
+  EXPECT_EQ(stats.Get("dropped", "test", "malformed"), 1u);
+}
+
+TEST(IngestTest, MalformedTooLargeAndOverLimitRequestsAreRefusedWithTheirCodes) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestOptions o;
+  o.max_request_bytes = 1000;
+  o.max_inflight_bytes = 1500;
+  IngestPipeline p(&store, o, &stats);
+  EXPECT_EQ(RunIngest(&p, "bad").status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RunIngest(&p, std::string(2000, '1')).status.code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(RunIngest(&p, Gzip(std::string(5000, '1')), ContentEncoding::kGzip).status.code(),
+            StatusCode::kOutOfRange);
+  EXPECT_EQ(RunIngest(&p, "corrupt", ContentEncoding::kGzip).status.code(),
+            StatusCode::kInvalidArgument);
+  // 900 bytes reserve 1800 (body and decoded batch) > 1500: refused, retryable.
+  EXPECT_EQ(RunIngest(&p, "1" + std::string(899, ' ')).status.code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(stats.Get("requests_refused", "test", "malformed"), 2u);
+  EXPECT_EQ(stats.Get("requests_refused", "test", "too_large"), 2u);
+  EXPECT_EQ(stats.Get("requests_refused", "test", "inflight_limit"), 1u);
+  EXPECT_EQ(p.admission().inflight_bytes(), 0u);
+  EXPECT_TRUE(RunIngest(&p, "2").status.ok());
+}
+
+TEST(IngestTest, StoreRefusalIsUnavailableAndCountsRefusedSpans) {
+  MemoryStore store({});
+  store.Close();
+  IngestStats stats;
+  IngestPipeline p(&store, {}, &stats);
+  IngestReply r = RunIngest(&p, "3");
+  EXPECT_EQ(r.status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(stats.Get("refused", "test", "store_unavailable"), 3u);
+  std::string text;
+  stats.AppendPrometheus(&text);
+  EXPECT_NE(text.find("ariadne_receiver_spans_refused_total{receiver=\"test\",protocol=\"fake\","
+                      "reason=\"store_unavailable\"} 3"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ariadne_receiver_request_duration_seconds_count{receiver=\"test\"} 1"),
+            std::string::npos)
+      << text;
+}
+
+TEST(IngestTest, StoppedIntakeRefusesWithUnavailable) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestPipeline p(&store, {}, &stats);
+  p.StopIntake();
+  EXPECT_EQ(RunIngest(&p, "1").status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(store.Stats().spans, 0u);
+}
+
+}  // namespace
+}  // namespace ariadne
