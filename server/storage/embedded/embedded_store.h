@@ -53,7 +53,8 @@ struct EmbeddedStoreOptions {
   int archive_zstd_level = 19;                                  // archive blocks
   int64_t write_retry_interval_ns = 1'000'000'000;              // retry the WAL after a fault
   int64_t maintenance_interval_ns = 1'000'000'000;              // cut/compact/retention checks
-  bool background_threads = true;  // false: tests drive maintenance with RunMaintenance()
+  uint64_t min_free_bytes = 16ull << 20;  // writes resume only with this much space free
+  bool background_threads = true;         // false: tests drive maintenance with RunMaintenance()
 };
 
 // Reads the "Embedded storage" options of server/config/server_options.cc.

@@ -1,0 +1,534 @@
+#include "server/storage/embedded/batch_codec.h"
+
+#include <array>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "server/storage/embedded/varint.h"
+
+namespace ariadne {
+namespace {
+
+using embedded::PutBytes;
+using embedded::PutFixed64;
+using embedded::PutVarint;
+using embedded::Reader;
+using embedded::ZigZag;
+
+constexpr uint8_t kCodecVersion = 1;
+
+// One stream per column; the order is part of the format (docs/formats/block.md#body).
+enum Stream : uint8_t {
+  kTraceRuns,    // per run: 16 id bytes, varint length
+  kSpanIds,      // 8 bytes per span
+  kParents,      // varint: 0 root, 1 explicit (8 bytes in kParentIds), 2+j span j of the run
+  kParentIds,    // 8 bytes per explicit parent
+  kTraceStates,  // dict id
+  kFlags,        // varint
+  kNames,        // dict id
+  kKinds,        // byte
+  kStarts,       // zigzag delta from the previous span's start
+  kDurations,    // zigzag(end - start)
+  kStatus,       // byte code, then dict id of the message in kStatusMessages
+  kStatusMessages,
+  kResourceRefs,  // varint
+  kScopeRefs,     // varint
+  kSpanAttrs,     // range: zigzag(begin - previous end), count
+  kSpanEvents,
+  kSpanLinks,
+  kDropped,       // three varints per span
+  kEvents,        // per event: zigzag time delta, name dict id, range, dropped
+  kLinks,         // per link: 16 + 8 id bytes, trace state dict id, range, dropped, flags
+  kResources,     // per resource: range, dropped, schema url id, service name id
+  kScopes,        // per scope: name id, version id, range, dropped, schema url id
+  kKeys,          // dict id of each key of the attribute and kvlist pools
+  kValueTypes,    // byte per value
+  kValueStrings,  // dict id
+  kValueInts,     // zigzag (ints and bools)
+  kValueDoubles,  // 8 bytes
+  kValueRanges,   // begin, count (absolute) of arrays and kvlists
+  kStreamCount
+};
+
+class Encoder {
+ public:
+  explicit Encoder(const SpanBatch& b) : b_(b) {}
+
+  void Encode(std::string* out) {
+    EncodeSpans();
+    EncodeEvents();
+    EncodeLinks();
+    for (const Resource& r : b_.resources) {
+      std::string& s = streams_[kResources];
+      PutVarint(&s, r.attributes.begin);
+      PutVarint(&s, r.attributes.count);
+      PutVarint(&s, r.dropped_attributes_count);
+      PutVarint(&s, Str(r.schema_url));
+      PutVarint(&s, Str(r.service_name));
+    }
+    for (const Scope& sc : b_.scopes) {
+      std::string& s = streams_[kScopes];
+      PutVarint(&s, Str(sc.name));
+      PutVarint(&s, Str(sc.version));
+      PutVarint(&s, sc.attributes.begin);
+      PutVarint(&s, sc.attributes.count);
+      PutVarint(&s, sc.dropped_attributes_count);
+      PutVarint(&s, Str(sc.schema_url));
+    }
+    for (const KeyValue& kv : b_.attributes) {
+      PutVarint(&streams_[kKeys], Str(kv.key));
+      Value(kv.value);
+    }
+    for (const AnyValue& v : b_.array_values) Value(v);
+    for (const KeyValue& kv : b_.kvlist_values) {
+      PutVarint(&streams_[kKeys], Str(kv.key));
+      Value(kv.value);
+    }
+
+    out->push_back(static_cast<char>(kCodecVersion));
+    const SpanColumns& c = b_.spans;
+    PutVarint(out, c.size());
+    PutVarint(out, b_.events.size());
+    PutVarint(out, b_.links.size());
+    PutVarint(out, b_.resources.size());
+    PutVarint(out, b_.scopes.size());
+    PutVarint(out, b_.attributes.size());
+    PutVarint(out, b_.array_values.size());
+    PutVarint(out, b_.kvlist_values.size());
+    PutVarint(out, dict_.size());
+    std::string lengths;
+    size_t total = 0;
+    for (std::string_view s : dict_) {
+      PutVarint(&lengths, s.size());
+      total += s.size();
+    }
+    PutBytes(out, lengths);
+    PutVarint(out, total);
+    for (std::string_view s : dict_) out->append(s);
+    for (const std::string& s : streams_) PutBytes(out, s);
+  }
+
+ private:
+  uint32_t Str(std::string_view s) {
+    auto [it, inserted] = ids_.try_emplace(s, static_cast<uint32_t>(dict_.size()));
+    if (inserted) dict_.push_back(s);
+    return it->second;
+  }
+  void PutRange(Stream stream, Range r, uint64_t* prev_end) {
+    PutVarint(&streams_[stream],
+              ZigZag(static_cast<int64_t>(r.begin) - static_cast<int64_t>(*prev_end)));
+    PutVarint(&streams_[stream], r.count);
+    *prev_end = r.end();
+  }
+  void Value(const AnyValue& v) {
+    streams_[kValueTypes].push_back(static_cast<char>(v.type));
+    switch (v.type) {
+      case ValueType::kString:
+      case ValueType::kBytes:
+        PutVarint(&streams_[kValueStrings], Str(v.str));
+        break;
+      case ValueType::kBool:
+        PutVarint(&streams_[kValueInts], v.bool_value ? 1 : 0);
+        break;
+      case ValueType::kInt:
+        PutVarint(&streams_[kValueInts], ZigZag(v.int_value));
+        break;
+      case ValueType::kDouble: {
+        uint64_t bits;
+        std::memcpy(&bits, &v.double_value, 8);
+        PutFixed64(&streams_[kValueDoubles], bits);
+        break;
+      }
+      case ValueType::kArray:
+      case ValueType::kKvList:
+        PutVarint(&streams_[kValueRanges], v.children.begin);
+        PutVarint(&streams_[kValueRanges], v.children.count);
+        break;
+      case ValueType::kEmpty:
+        break;
+    }
+  }
+  void EncodeSpans() {
+    const SpanColumns& c = b_.spans;
+    const size_t n = c.size();
+    uint64_t prev_start = 0, attr_end = 0, event_end = 0, link_end = 0;
+    size_t run_begin = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (i == run_begin) {
+        size_t j = i + 1;
+        while (j < n && c.trace_id[j] == c.trace_id[i]) ++j;
+        streams_[kTraceRuns].append(c.trace_id[i].AsBytes());
+        PutVarint(&streams_[kTraceRuns], j - i);
+        run_end_ = j;
+        run_index_.clear();
+        for (size_t k = i; k < j; ++k) run_index_.try_emplace(c.span_id[k].AsBytes(), k - i);
+      }
+      streams_[kSpanIds].append(c.span_id[i].AsBytes());
+      const SpanId& parent = c.parent_span_id[i];
+      if (!parent.IsValid()) {
+        PutVarint(&streams_[kParents], 0);
+      } else if (auto it = run_index_.find(parent.AsBytes()); it != run_index_.end()) {
+        PutVarint(&streams_[kParents], 2 + it->second);
+      } else {
+        PutVarint(&streams_[kParents], 1);
+        streams_[kParentIds].append(parent.AsBytes());
+      }
+      if (i + 1 == run_end_) run_begin = i + 1;
+      PutVarint(&streams_[kTraceStates], Str(c.trace_state[i]));
+      PutVarint(&streams_[kFlags], c.flags[i]);
+      PutVarint(&streams_[kNames], Str(c.name[i]));
+      streams_[kKinds].push_back(static_cast<char>(c.kind[i]));
+      PutVarint(&streams_[kStarts],
+                ZigZag(static_cast<int64_t>(c.start_time_unix_nano[i] - prev_start)));
+      prev_start = c.start_time_unix_nano[i];
+      PutVarint(&streams_[kDurations],
+                ZigZag(static_cast<int64_t>(c.end_time_unix_nano[i] - c.start_time_unix_nano[i])));
+      streams_[kStatus].push_back(static_cast<char>(c.status_code[i]));
+      PutVarint(&streams_[kStatusMessages], Str(c.status_message[i]));
+      PutVarint(&streams_[kResourceRefs], c.resource_index[i]);
+      PutVarint(&streams_[kScopeRefs], c.scope_index[i]);
+      PutRange(kSpanAttrs, c.attributes[i], &attr_end);
+      PutRange(kSpanEvents, c.events[i], &event_end);
+      PutRange(kSpanLinks, c.links[i], &link_end);
+      PutVarint(&streams_[kDropped], c.dropped_attributes_count[i]);
+      PutVarint(&streams_[kDropped], c.dropped_events_count[i]);
+      PutVarint(&streams_[kDropped], c.dropped_links_count[i]);
+    }
+  }
+  void EncodeEvents() {
+    const EventColumns& e = b_.events;
+    uint64_t prev_time = 0, attr_end = 0;
+    for (size_t i = 0; i < e.size(); ++i) {
+      std::string& s = streams_[kEvents];
+      PutVarint(&s, ZigZag(static_cast<int64_t>(e.time_unix_nano[i] - prev_time)));
+      prev_time = e.time_unix_nano[i];
+      PutVarint(&s, Str(e.name[i]));
+      PutRange(kEvents, e.attributes[i], &attr_end);
+      PutVarint(&s, e.dropped_attributes_count[i]);
+    }
+  }
+  void EncodeLinks() {
+    const LinkColumns& l = b_.links;
+    uint64_t attr_end = 0;
+    for (size_t i = 0; i < l.size(); ++i) {
+      std::string& s = streams_[kLinks];
+      s.append(l.trace_id[i].AsBytes());
+      s.append(l.span_id[i].AsBytes());
+      PutVarint(&s, Str(l.trace_state[i]));
+      PutRange(kLinks, l.attributes[i], &attr_end);
+      PutVarint(&s, l.dropped_attributes_count[i]);
+      PutVarint(&s, l.flags[i]);
+    }
+  }
+
+  const SpanBatch& b_;
+  std::array<std::string, kStreamCount> streams_;
+  std::vector<std::string_view> dict_;
+  std::unordered_map<std::string_view, uint32_t> ids_;
+  std::unordered_map<std::string_view, size_t> run_index_;
+  size_t run_end_ = 0;
+};
+
+Status Corrupt(std::string_view what) {
+  return Status::DataLoss(std::string("corrupt span batch encoding: ") + std::string(what));
+}
+
+class Decoder {
+ public:
+  StatusOr<SpanBatch> Decode(std::string_view data) {
+    Reader r(data);
+    uint8_t version;
+    if (!r.Byte(&version) || version != kCodecVersion) return Corrupt("unknown version");
+    uint64_t counts[9];
+    for (uint64_t& c : counts) {
+      if (!r.Varint(&c) || c > r.remaining() * 8 + 16) return Corrupt("bad count");
+    }
+    const uint64_t n_spans = counts[0], n_events = counts[1], n_links = counts[2],
+                   n_resources = counts[3], n_scopes = counts[4], n_attrs = counts[5],
+                   n_array = counts[6], n_kvlist = counts[7], n_dict = counts[8];
+    std::string_view lengths, dict_bytes;
+    uint64_t total;
+    if (!r.Bytes(&lengths) || !r.Varint(&total) || !r.Raw(total, &dict_bytes)) {
+      return Corrupt("dictionary");
+    }
+    std::string_view owned = batch_.AdoptBuffer(std::string(dict_bytes));
+    Reader lr(lengths);
+    size_t pos = 0;
+    dict_.reserve(n_dict);
+    for (uint64_t i = 0; i < n_dict; ++i) {
+      uint64_t len;
+      if (!lr.Varint(&len) || len > owned.size() - pos) return Corrupt("dictionary length");
+      dict_.push_back(owned.substr(pos, len));
+      pos += len;
+    }
+    if (!lr.done() || pos != owned.size()) return Corrupt("dictionary size");
+    for (auto& s : streams_) {
+      std::string_view v;
+      if (!r.Bytes(&v)) return Corrupt("stream");
+      s = Reader(v);
+    }
+    if (!r.done()) return Corrupt("trailing bytes");
+
+    // Pools first (sizes known), then owners, validating every range against the pools.
+    batch_.attributes.resize(n_attrs);
+    batch_.array_values.resize(n_array);
+    batch_.kvlist_values.resize(n_kvlist);
+    for (KeyValue& kv : batch_.attributes) {
+      if (!Str(kKeys, &kv.key) || !Value(&kv.value)) return Corrupt("attribute");
+    }
+    for (AnyValue& v : batch_.array_values) {
+      if (!Value(&v)) return Corrupt("array value");
+    }
+    for (KeyValue& kv : batch_.kvlist_values) {
+      if (!Str(kKeys, &kv.key) || !Value(&kv.value)) return Corrupt("kvlist value");
+    }
+    if (!CheckNesting()) return Corrupt("nested values");
+    batch_.resources.resize(n_resources);
+    for (Resource& res : batch_.resources) {
+      Reader& s = streams_[kResources];
+      if (!AbsRange(&s, &res.attributes) || !s.Varint32(&res.dropped_attributes_count) ||
+          !Str(kResources, &res.schema_url) || !Str(kResources, &res.service_name)) {
+        return Corrupt("resource");
+      }
+    }
+    batch_.scopes.resize(n_scopes);
+    for (Scope& sc : batch_.scopes) {
+      Reader& s = streams_[kScopes];
+      if (!Str(kScopes, &sc.name) || !Str(kScopes, &sc.version) || !AbsRange(&s, &sc.attributes) ||
+          !s.Varint32(&sc.dropped_attributes_count) || !Str(kScopes, &sc.schema_url)) {
+        return Corrupt("scope");
+      }
+    }
+    if (Status st = DecodeEvents(n_events); !st.ok()) return st;
+    if (Status st = DecodeLinks(n_links); !st.ok()) return st;
+    if (Status st = DecodeSpans(n_spans); !st.ok()) return st;
+    for (const Reader& s : streams_) {
+      if (!s.done()) return Corrupt("stream longer than its column");
+    }
+    return std::move(batch_);
+  }
+
+ private:
+  // An index into a table; 0 is accepted for an empty table (a batch without resources).
+  static bool IndexOk(uint32_t index, size_t size) { return index < size || index == 0; }
+  bool Str(Stream stream, std::string_view* out) {
+    uint64_t id;
+    if (!streams_[stream].Varint(&id) || id >= dict_.size()) return false;
+    *out = dict_[id];
+    return true;
+  }
+  bool AbsRange(Reader* s, Range* r) {
+    return s->Varint32(&r->begin) && s->Varint32(&r->count) &&
+           static_cast<uint64_t>(r->begin) + r->count <= batch_.attributes.size();
+  }
+  bool DeltaRange(Stream stream, uint64_t* prev_end, uint64_t pool, Range* r) {
+    int64_t delta;
+    uint32_t count;
+    if (!streams_[stream].Signed(&delta) || !streams_[stream].Varint32(&count)) return false;
+    int64_t begin = static_cast<int64_t>(*prev_end) + delta;
+    if (begin < 0 || static_cast<uint64_t>(begin) + count > pool) return false;
+    r->begin = static_cast<uint32_t>(begin);
+    r->count = count;
+    *prev_end = r->end();
+    return true;
+  }
+  bool Value(AnyValue* v) {
+    uint8_t type;
+    if (!streams_[kValueTypes].Byte(&type) || type > static_cast<uint8_t>(ValueType::kKvList)) {
+      return false;
+    }
+    v->type = static_cast<ValueType>(type);
+    switch (v->type) {
+      case ValueType::kString:
+      case ValueType::kBytes:
+        return Str(kValueStrings, &v->str);
+      case ValueType::kBool: {
+        uint64_t b;
+        if (!streams_[kValueInts].Varint(&b) || b > 1) return false;
+        v->bool_value = b == 1;
+        return true;
+      }
+      case ValueType::kInt:
+        return streams_[kValueInts].Signed(&v->int_value);
+      case ValueType::kDouble: {
+        uint64_t bits;
+        if (!streams_[kValueDoubles].Fixed64(&bits)) return false;
+        std::memcpy(&v->double_value, &bits, 8);
+        return true;
+      }
+      case ValueType::kArray:
+      case ValueType::kKvList: {
+        Reader& s = streams_[kValueRanges];
+        if (!s.Varint32(&v->children.begin) || !s.Varint32(&v->children.count)) return false;
+        uint64_t pool =
+            v->type == ValueType::kArray ? batch_.array_values.size() : batch_.kvlist_values.size();
+        return static_cast<uint64_t>(v->children.begin) + v->children.count <= pool;
+      }
+      case ValueType::kEmpty:
+        return true;
+    }
+    return false;
+  }
+  // Nested values must form trees of bounded depth (a corrupt range could make a cycle).
+  bool CheckNesting() {
+    budget_ = 64 + 4 * (batch_.attributes.size() + batch_.array_values.size() +
+                        batch_.kvlist_values.size());
+    for (const KeyValue& kv : batch_.attributes) {
+      if (!Walk(kv.value, 0)) return false;
+    }
+    return true;
+  }
+  bool Walk(const AnyValue& v, int depth) {
+    if (v.type != ValueType::kArray && v.type != ValueType::kKvList) return true;
+    if (depth > 64 || budget_ < v.children.count) return false;
+    budget_ -= v.children.count;
+    for (uint32_t i = v.children.begin; i < v.children.end(); ++i) {
+      const AnyValue& child =
+          v.type == ValueType::kArray ? batch_.array_values[i] : batch_.kvlist_values[i].value;
+      if (!Walk(child, depth + 1)) return false;
+    }
+    return true;
+  }
+  Status DecodeEvents(uint64_t n) {
+    EventColumns& e = batch_.events;
+    e.time_unix_nano.resize(n);
+    e.name.resize(n);
+    e.attributes.resize(n);
+    e.dropped_attributes_count.resize(n);
+    uint64_t prev_time = 0, attr_end = 0;
+    Reader& s = streams_[kEvents];
+    for (uint64_t i = 0; i < n; ++i) {
+      int64_t delta;
+      if (!s.Signed(&delta) || !Str(kEvents, &e.name[i]) ||
+          !DeltaRange(kEvents, &attr_end, batch_.attributes.size(), &e.attributes[i]) ||
+          !s.Varint32(&e.dropped_attributes_count[i])) {
+        return Corrupt("event");
+      }
+      prev_time += static_cast<uint64_t>(delta);
+      e.time_unix_nano[i] = prev_time;
+    }
+    return Status::Ok();
+  }
+  Status DecodeLinks(uint64_t n) {
+    LinkColumns& l = batch_.links;
+    l.trace_id.resize(n);
+    l.span_id.resize(n);
+    l.trace_state.resize(n);
+    l.attributes.resize(n);
+    l.dropped_attributes_count.resize(n);
+    l.flags.resize(n);
+    uint64_t attr_end = 0;
+    Reader& s = streams_[kLinks];
+    for (uint64_t i = 0; i < n; ++i) {
+      std::string_view tid, sid;
+      if (!s.Raw(16, &tid) || !s.Raw(8, &sid) || !Str(kLinks, &l.trace_state[i]) ||
+          !DeltaRange(kLinks, &attr_end, batch_.attributes.size(), &l.attributes[i]) ||
+          !s.Varint32(&l.dropped_attributes_count[i]) || !s.Varint32(&l.flags[i])) {
+        return Corrupt("link");
+      }
+      TraceId::FromBytes(tid, &l.trace_id[i]);
+      SpanId::FromBytes(sid, &l.span_id[i]);
+    }
+    return Status::Ok();
+  }
+  Status DecodeSpans(uint64_t n) {
+    SpanColumns& c = batch_.spans;
+    c.trace_id.resize(n);
+    c.span_id.resize(n);
+    c.parent_span_id.resize(n);
+    c.trace_state.resize(n);
+    c.flags.resize(n);
+    c.name.resize(n);
+    c.kind.resize(n);
+    c.start_time_unix_nano.resize(n);
+    c.end_time_unix_nano.resize(n);
+    c.status_code.resize(n);
+    c.status_message.resize(n);
+    c.resource_index.resize(n);
+    c.scope_index.resize(n);
+    c.attributes.resize(n);
+    c.events.resize(n);
+    c.links.resize(n);
+    c.dropped_attributes_count.resize(n);
+    c.dropped_events_count.resize(n);
+    c.dropped_links_count.resize(n);
+    // Trace runs and span ids first: parents refer to spans of their run.
+    std::vector<std::pair<size_t, size_t>> runs;
+    for (size_t i = 0; i < n;) {
+      std::string_view tid;
+      uint64_t len;
+      if (!streams_[kTraceRuns].Raw(16, &tid) || !streams_[kTraceRuns].Varint(&len) || len == 0 ||
+          len > n - i) {
+        return Corrupt("trace runs");
+      }
+      TraceId id;
+      TraceId::FromBytes(tid, &id);
+      for (size_t k = i; k < i + len; ++k) c.trace_id[k] = id;
+      runs.emplace_back(i, i + len);
+      i += len;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view sid;
+      if (!streams_[kSpanIds].Raw(8, &sid)) return Corrupt("span ids");
+      SpanId::FromBytes(sid, &c.span_id[i]);
+    }
+    for (auto [begin, end] : runs) {
+      for (size_t i = begin; i < end; ++i) {
+        uint64_t p;
+        if (!streams_[kParents].Varint(&p)) return Corrupt("parents");
+        if (p == 1) {
+          std::string_view pid;
+          if (!streams_[kParentIds].Raw(8, &pid)) return Corrupt("parent ids");
+          SpanId::FromBytes(pid, &c.parent_span_id[i]);
+        } else if (p >= 2) {
+          if (p - 2 >= end - begin) return Corrupt("parent index");
+          c.parent_span_id[i] = c.span_id[begin + (p - 2)];
+        }
+      }
+    }
+    uint64_t prev_start = 0, attr_end = 0, event_end = 0, link_end = 0;
+    for (size_t i = 0; i < n; ++i) {
+      uint8_t kind, status;
+      int64_t start_delta, duration;
+      if (!Str(kTraceStates, &c.trace_state[i]) || !streams_[kFlags].Varint32(&c.flags[i]) ||
+          !Str(kNames, &c.name[i]) || !streams_[kKinds].Byte(&kind) ||
+          kind > static_cast<uint8_t>(SpanKind::kConsumer) ||
+          !streams_[kStarts].Signed(&start_delta) || !streams_[kDurations].Signed(&duration) ||
+          !streams_[kStatus].Byte(&status) ||
+          status > static_cast<uint8_t>(SpanStatusCode::kError) ||
+          !Str(kStatusMessages, &c.status_message[i]) ||
+          !streams_[kResourceRefs].Varint32(&c.resource_index[i]) ||
+          !IndexOk(c.resource_index[i], batch_.resources.size()) ||
+          !streams_[kScopeRefs].Varint32(&c.scope_index[i]) ||
+          !IndexOk(c.scope_index[i], batch_.scopes.size()) ||
+          !DeltaRange(kSpanAttrs, &attr_end, batch_.attributes.size(), &c.attributes[i]) ||
+          !DeltaRange(kSpanEvents, &event_end, batch_.events.size(), &c.events[i]) ||
+          !DeltaRange(kSpanLinks, &link_end, batch_.links.size(), &c.links[i]) ||
+          !streams_[kDropped].Varint32(&c.dropped_attributes_count[i]) ||
+          !streams_[kDropped].Varint32(&c.dropped_events_count[i]) ||
+          !streams_[kDropped].Varint32(&c.dropped_links_count[i])) {
+        return Corrupt("span columns");
+      }
+      c.kind[i] = static_cast<SpanKind>(kind);
+      c.status_code[i] = static_cast<SpanStatusCode>(status);
+      prev_start += static_cast<uint64_t>(start_delta);
+      c.start_time_unix_nano[i] = prev_start;
+      c.end_time_unix_nano[i] = prev_start + static_cast<uint64_t>(duration);
+    }
+    return Status::Ok();
+  }
+
+  SpanBatch batch_;
+  std::vector<std::string_view> dict_;
+  std::array<Reader, kStreamCount> streams_{};
+  uint64_t budget_ = 0;
+};
+
+}  // namespace
+
+void EncodeBatch(const SpanBatch& batch, std::string* out) { Encoder(batch).Encode(out); }
+
+StatusOr<SpanBatch> DecodeBatch(std::string_view data) { return Decoder().Decode(data); }
+
+}  // namespace ariadne

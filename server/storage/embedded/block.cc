@@ -1,0 +1,322 @@
+#include "server/storage/embedded/block.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <set>
+
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "server/storage/embedded/batch_codec.h"
+#include "server/storage/embedded/varint.h"
+
+namespace ariadne::embedded {
+namespace {
+
+constexpr char kMagic[8] = {'A', 'R', 'I', 'A', 'D', 'B', 'L', 'K'};
+constexpr uint32_t kVersion = 1;
+constexpr size_t kHeaderSize = 48;
+constexpr uint64_t kMaxBodyBytes = 8ull << 30;
+constexpr int kBloomHashes = 4;
+
+Status Corrupt(const std::string& path, std::string_view what) {
+  return Status::DataLoss("corrupt block " + path + ": " + std::string(what));
+}
+
+void BloomPositions(const TraceId& id, size_t bits, uint64_t* out) {
+  uint64_t h1 = id.Low() ^ (id.High() * 0x9E3779B97F4A7C15ull);
+  uint64_t h2 = (id.High() ^ (id.Low() >> 17)) | 1;
+  for (int i = 0; i < kBloomHashes; ++i) out[i] = (h1 + static_cast<uint64_t>(i) * h2) % bits;
+}
+
+void PutString(std::string* out, std::string_view s) { PutBytes(out, s); }
+
+std::string EncodeMeta(const BlockMeta& m) {
+  std::string out;
+  PutVarint(&out, m.id);
+  PutVarint(&out, m.wal_seq_end);
+  PutVarint(&out, ZigZag(m.created_ns));
+  PutVarint(&out, m.level);
+  PutVarint(&out, m.archive ? 1 : 0);
+  PutVarint(&out, m.replaces.size());
+  for (uint64_t r : m.replaces) PutVarint(&out, r);
+  PutVarint(&out, m.min_start);
+  PutVarint(&out, m.max_start);
+  PutVarint(&out, m.span_count);
+  PutVarint(&out, m.services.size());
+  for (const std::string& s : m.services) PutString(&out, s);
+  PutVarint(&out, m.operations.size());
+  for (const BlockOperation& op : m.operations) {
+    PutString(&out, op.service);
+    PutString(&out, op.name);
+    out.push_back(static_cast<char>(op.kind));
+  }
+  PutVarint(&out, m.traces.size());
+  for (const BlockTrace& t : m.traces) {
+    out.append(t.id.AsBytes());
+    PutVarint(&out, t.max_start - m.min_start);
+    PutVarint(&out, t.row_count);
+  }
+  PutVarint(&out, m.bloom.size());
+  for (uint64_t w : m.bloom) PutFixed64(&out, w);
+  return out;
+}
+
+bool DecodeMeta(std::string_view data, BlockMeta* m) {
+  Reader r(data);
+  uint64_t created, level, archive, n;
+  if (!r.Varint(&m->id) || !r.Varint(&m->wal_seq_end) || !r.Varint(&created) || !r.Varint(&level) ||
+      level > 1000 || !r.Varint(&archive) || archive > 1 || !r.Varint(&n) || n > r.remaining()) {
+    return false;
+  }
+  m->created_ns = UnZigZag(created);
+  m->level = static_cast<uint32_t>(level);
+  m->archive = archive == 1;
+  m->replaces.resize(n);
+  for (uint64_t& x : m->replaces) {
+    if (!r.Varint(&x)) return false;
+  }
+  if (!r.Varint(&m->min_start) || !r.Varint(&m->max_start) || m->min_start > m->max_start ||
+      !r.Varint(&m->span_count) || m->span_count > 0xffffffffu || !r.Varint(&n) ||
+      n > r.remaining()) {
+    return false;
+  }
+  m->services.resize(n);
+  for (std::string& s : m->services) {
+    std::string_view v;
+    if (!r.Bytes(&v)) return false;
+    s = std::string(v);
+  }
+  if (!r.Varint(&n) || n > r.remaining()) return false;
+  m->operations.resize(n);
+  for (BlockOperation& op : m->operations) {
+    std::string_view s, name;
+    uint8_t kind;
+    if (!r.Bytes(&s) || !r.Bytes(&name) || !r.Byte(&kind) ||
+        kind > static_cast<uint8_t>(SpanKind::kConsumer)) {
+      return false;
+    }
+    op.service = std::string(s);
+    op.name = std::string(name);
+    op.kind = static_cast<SpanKind>(kind);
+  }
+  if (!r.Varint(&n) || n > r.remaining() / 16) return false;
+  m->traces.resize(n);
+  uint64_t rows = 0;
+  for (size_t i = 0; i < n; ++i) {
+    BlockTrace& t = m->traces[i];
+    std::string_view id;
+    uint64_t delta, count;
+    if (!r.Raw(16, &id) || !r.Varint(&delta) || !r.Varint(&count) || count == 0 ||
+        delta > m->max_start - m->min_start || count > m->span_count - rows) {
+      return false;
+    }
+    TraceId::FromBytes(id, &t.id);
+    if (i > 0 && !(m->traces[i - 1].id < t.id)) return false;
+    t.max_start = m->min_start + delta;
+    t.row_begin = static_cast<uint32_t>(rows);
+    t.row_count = static_cast<uint32_t>(count);
+    rows += count;
+  }
+  if (rows != m->span_count) return false;
+  if (!r.Varint(&n) || n > r.remaining() / 8) return false;
+  m->bloom.resize(n);
+  for (uint64_t& w : m->bloom) {
+    if (!r.Fixed64(&w)) return false;
+  }
+  if (m->bloom.empty() && !m->traces.empty()) return false;
+  return r.done();
+}
+
+}  // namespace
+
+bool BlockMeta::MayContain(const TraceId& trace_id) const {
+  if (bloom.empty()) return false;
+  uint64_t pos[kBloomHashes];
+  BloomPositions(trace_id, bloom.size() * 64, pos);
+  for (uint64_t p : pos) {
+    if ((bloom[p / 64] & (1ull << (p % 64))) == 0) return false;
+  }
+  return true;
+}
+
+const BlockTrace* BlockMeta::FindTrace(const TraceId& trace_id) const {
+  if (!MayContain(trace_id)) return nullptr;
+  auto it = std::lower_bound(traces.begin(), traces.end(), trace_id,
+                             [](const BlockTrace& t, const TraceId& x) { return t.id < x; });
+  if (it == traces.end() || it->id != trace_id) return nullptr;
+  return &*it;
+}
+
+std::string BlockFileName(uint64_t id) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%016llx.blk", static_cast<unsigned long long>(id));
+  return buf;
+}
+
+bool ParseBlockFileName(const std::string& name, uint64_t* id) {
+  if (name.size() != 20 || name.substr(16) != ".blk") return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    char c = name[i];
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return false;
+    v = v * 16 + static_cast<uint64_t>(d);
+  }
+  *id = v;
+  return true;
+}
+
+SpanBatch SortByTrace(const std::vector<const SpanBatch*>& batches) {
+  struct Row {
+    const SpanBatch* batch;
+    uint32_t row;
+  };
+  std::vector<Row> rows;
+  for (const SpanBatch* b : batches) {
+    for (uint32_t i = 0; i < b->size(); ++i) rows.push_back({b, i});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    const TraceId& ta = a.batch->spans.trace_id[a.row];
+    const TraceId& tb = b.batch->spans.trace_id[b.row];
+    if (ta != tb) return ta < tb;
+    return a.batch->spans.start_time_unix_nano[a.row] < b.batch->spans.start_time_unix_nano[b.row];
+  });
+  SpanBatch out;
+  for (const Row& r : rows) out.AppendSpan(*r.batch, r.row);
+  return out;
+}
+
+std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta) {
+  const SpanColumns& c = sorted.spans;
+  meta->span_count = c.size();
+  meta->min_start = c.size() ? UINT64_MAX : 0;
+  meta->max_start = 0;
+  std::set<std::string> services;
+  std::set<BlockOperation> ops;
+  meta->traces.clear();
+  for (uint32_t i = 0; i < c.size(); ++i) {
+    uint64_t start = c.start_time_unix_nano[i];
+    meta->min_start = std::min(meta->min_start, start);
+    meta->max_start = std::max(meta->max_start, start);
+    std::string_view service = sorted.ServiceName(i);
+    services.emplace(service);
+    ops.insert(BlockOperation{std::string(service), std::string(c.name[i]), c.kind[i]});
+    if (meta->traces.empty() || meta->traces.back().id != c.trace_id[i]) {
+      meta->traces.push_back(BlockTrace{c.trace_id[i], start, i, 0});
+    }
+    BlockTrace& t = meta->traces.back();
+    t.row_count++;
+    t.max_start = std::max(t.max_start, start);
+  }
+  meta->services.assign(services.begin(), services.end());
+  meta->operations.assign(ops.begin(), ops.end());
+  size_t words = std::max<size_t>(1, (meta->traces.size() * 10 + 63) / 64);
+  meta->bloom.assign(words, 0);
+  for (const BlockTrace& t : meta->traces) {
+    uint64_t pos[kBloomHashes];
+    BloomPositions(t.id, words * 64, pos);
+    for (uint64_t p : pos) meta->bloom[p / 64] |= 1ull << (p % 64);
+  }
+
+  std::string raw;
+  EncodeBatch(sorted, &raw);
+  std::string body(ZSTD_compressBound(raw.size()), '\0');
+  size_t n = ZSTD_compress(body.data(), body.size(), raw.data(), raw.size(), zstd_level);
+  ARIADNE_CHECK(!ZSTD_isError(n));
+  body.resize(n);
+  std::string meta_bytes = EncodeMeta(*meta);
+
+  std::string out(kMagic, sizeof(kMagic));
+  PutFixed32(&out, kVersion);
+  PutFixed32(&out, static_cast<uint32_t>(meta_bytes.size()));
+  PutFixed64(&out, body.size());
+  PutFixed64(&out, XXH3_64bits(meta_bytes.data(), meta_bytes.size()));
+  meta->body_checksum = XXH3_64bits(body.data(), body.size());
+  PutFixed64(&out, meta->body_checksum);
+  PutFixed64(&out, XXH3_64bits(out.data(), out.size()));
+  out += meta_bytes;
+  meta->body_offset = out.size();
+  meta->body_len = body.size();
+  out += body;
+  meta->file_bytes = out.size();
+  return out;
+}
+
+Status WriteBlockFile(Env* env, const std::string& dir, const std::string& name,
+                      const std::string& bytes) {
+  std::string tmp = JoinPath(dir, name + ".tmp");
+  auto file = env->NewWritableFile(tmp, WriteMode::kTruncate);
+  if (!file.ok()) return file.status();
+  Status s = (*file)->Append(bytes);
+  if (s.ok()) s = (*file)->Sync();
+  Status closed = (*file)->Close();
+  if (s.ok()) s = closed;
+  if (s.ok()) s = env->RenameFile(tmp, JoinPath(dir, name));
+  if (s.ok()) s = env->SyncDir(dir);
+  if (!s.ok()) env->RemoveFile(tmp).IgnoreError();
+  return s;
+}
+
+StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path) {
+  auto file = env->NewRandomAccessFile(path);
+  if (!file.ok()) return file.status();
+  const uint64_t size = (*file)->Size();
+  std::string header;
+  if (Status s = (*file)->Read(0, kHeaderSize, &header); !s.ok()) return s;
+  if (header.size() != kHeaderSize || header.compare(0, 8, kMagic, 8) != 0) {
+    return Corrupt(path, "bad magic or short header");
+  }
+  if (XXH3_64bits(header.data(), 40) != GetFixed64(header.data() + 40)) {
+    return Corrupt(path, "header checksum");
+  }
+  if (GetFixed32(header.data() + 8) != kVersion) return Corrupt(path, "unknown version");
+  const uint64_t meta_len = GetFixed32(header.data() + 12);
+  const uint64_t body_len = GetFixed64(header.data() + 16);
+  if (body_len > kMaxBodyBytes || kHeaderSize + meta_len + body_len != size) {
+    return Corrupt(path, "size does not match the header");
+  }
+  std::string meta_bytes;
+  if (Status s = (*file)->Read(kHeaderSize, meta_len, &meta_bytes); !s.ok()) return s;
+  if (meta_bytes.size() != meta_len ||
+      XXH3_64bits(meta_bytes.data(), meta_bytes.size()) != GetFixed64(header.data() + 24)) {
+    return Corrupt(path, "metadata checksum");
+  }
+  BlockMeta meta;
+  if (!DecodeMeta(meta_bytes, &meta)) return Corrupt(path, "metadata");
+  meta.body_offset = kHeaderSize + meta_len;
+  meta.body_len = body_len;
+  meta.body_checksum = GetFixed64(header.data() + 32);
+  meta.file_bytes = size;
+  return meta;
+}
+
+StatusOr<SpanBatch> ReadBlockBody(Env* env, const std::string& path, const BlockMeta& meta) {
+  auto file = env->NewRandomAccessFile(path);
+  if (!file.ok()) return file.status();
+  std::string body;
+  if (Status s = (*file)->Read(meta.body_offset, meta.body_len, &body); !s.ok()) return s;
+  if (body.size() != meta.body_len || XXH3_64bits(body.data(), body.size()) != meta.body_checksum) {
+    return Corrupt(path, "body checksum");
+  }
+  unsigned long long raw_size = ZSTD_getFrameContentSize(body.data(), body.size());
+  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN ||
+      raw_size > kMaxBodyBytes) {
+    return Corrupt(path, "compressed frame");
+  }
+  std::string raw(raw_size, '\0');
+  size_t n = ZSTD_decompress(raw.data(), raw.size(), body.data(), body.size());
+  if (ZSTD_isError(n) || n != raw_size) return Corrupt(path, "decompression");
+  auto batch = DecodeBatch(raw);
+  if (!batch.ok()) return batch.status().WithContext(path);
+  if (batch->size() != meta.span_count) return Corrupt(path, "span count differs from metadata");
+  for (const BlockTrace& t : meta.traces) {
+    for (uint32_t i = t.row_begin; i < t.row_begin + t.row_count; ++i) {
+      if (batch->spans.trace_id[i] != t.id) return Corrupt(path, "trace index differs from body");
+    }
+  }
+  return batch;
+}
+
+}  // namespace ariadne::embedded

@@ -1,0 +1,85 @@
+// Block: an immutable file of spans cut from the head (or merged by compaction), with the
+// metadata that lets a query skip it.
+//
+// A block file (docs/formats/block.md) is a 48-byte checksummed header, a metadata section
+// (time range, span count, the WAL sequence it covers, the blocks it replaces, service and
+// operation sets, a sorted trace-id index with each trace's rows and latest start, a bloom filter
+// of trace ids) and a body: the spans sorted by trace id, batch_codec-encoded, zstd-compressed.
+// Files are written to a temp name, synced, renamed and the directory synced (WriteBlockFile).
+// Readers validate everything: checksums, sizes, the metadata's internal consistency, and the
+// body against the metadata; any mismatch is DataLoss (the store then quarantines the file).
+// Thread-safety: BlockMeta is immutable once built; functions are thread-safe.
+// Tested by block_test.cc.
+#ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_BLOCK_H_
+#define ARIADNE_SERVER_STORAGE_EMBEDDED_BLOCK_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/env.h"
+#include "base/status.h"
+#include "model/span_batch.h"
+
+namespace ariadne::embedded {
+
+struct BlockTrace {
+  TraceId id;
+  uint64_t max_start = 0;  // latest span start of the trace in this block
+  uint32_t row_begin = 0;
+  uint32_t row_count = 0;
+};
+
+struct BlockOperation {
+  std::string service;
+  std::string name;
+  SpanKind kind = SpanKind::kUnspecified;
+  friend auto operator<=>(const BlockOperation&, const BlockOperation&) = default;
+};
+
+struct BlockMeta {
+  // Set by the caller before building.
+  uint64_t id = 0;
+  uint64_t wal_seq_end = 0;  // WAL segments below this are covered by blocks
+  int64_t created_ns = 0;
+  uint32_t level = 0;  // 0: cut from the head; n: compacted
+  bool archive = false;
+  std::vector<uint64_t> replaces;  // blocks this one supersedes (compaction)
+  // Computed from the spans.
+  uint64_t min_start = 0;
+  uint64_t max_start = 0;
+  uint64_t span_count = 0;
+  std::vector<std::string> services;       // sorted, unique
+  std::vector<BlockOperation> operations;  // sorted, unique
+  std::vector<BlockTrace> traces;          // sorted by id
+  std::vector<uint64_t> bloom;             // bits over trace ids
+  uint64_t file_bytes = 0;
+  uint64_t body_offset = 0;  // where the compressed body starts in the file
+  uint64_t body_len = 0;
+  uint64_t body_checksum = 0;
+
+  bool MayContain(const TraceId& trace_id) const;
+  const BlockTrace* FindTrace(const TraceId& trace_id) const;
+};
+
+std::string BlockFileName(uint64_t id);
+// Parses "<16 hex>.blk"; false for any other name.
+bool ParseBlockFileName(const std::string& name, uint64_t* id);
+
+// Returns a copy of the spans of the given batches, sorted by trace id (then start time).
+SpanBatch SortByTrace(const std::vector<const SpanBatch*>& batches);
+
+// Builds the bytes of a block from spans sorted by trace id; fills meta's computed fields.
+std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta);
+// Writes a block durably: <dir>/<name>.tmp, sync, rename to <dir>/<name>, sync dir.
+[[nodiscard]] Status WriteBlockFile(Env* env, const std::string& dir, const std::string& name,
+                                    const std::string& bytes);
+// Reads and validates the header and metadata.
+[[nodiscard]] StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path);
+// Reads, validates, decompresses and decodes the body; checks it against meta.
+[[nodiscard]] StatusOr<SpanBatch> ReadBlockBody(Env* env, const std::string& path,
+                                                const BlockMeta& meta);
+
+}  // namespace ariadne::embedded
+
+#endif  // ARIADNE_SERVER_STORAGE_EMBEDDED_BLOCK_H_

@@ -1,0 +1,804 @@
+#include "server/storage/embedded/embedded_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include "base/logging.h"
+#include "server/storage/embedded/batch_codec.h"
+#include "server/storage/embedded/embedded_store_impl.h"
+
+namespace ariadne {
+
+using embedded::BlockMeta;
+using embedded::BlockTrace;
+
+namespace {
+
+constexpr size_t kCacheBlocks = 8;
+
+std::string ArchiveDirOf(const EmbeddedStoreOptions& o) {
+  return o.archive_dir.empty() ? JoinPath(o.data_dir, "archive") : o.archive_dir;
+}
+
+}  // namespace
+
+EmbeddedStoreOptions EmbeddedStoreOptionsFromConfig(const Config& config) {
+  EmbeddedStoreOptions o;
+  o.data_dir = config.GetString("data_dir");
+  const std::string& fsync = config.GetString("fsync");
+  o.fsync = fsync == "never"      ? FsyncMode::kNever
+            : fsync == "interval" ? FsyncMode::kInterval
+                                  : FsyncMode::kAlways;
+  o.fsync_interval_ns = config.GetDurationNanos("fsync_interval");
+  o.hot_retention_ns = config.GetDurationNanos("retention_hot");
+  o.archive_retention_ns = config.GetDurationNanos("retention_archive");
+  o.archive_dir = config.GetString("archive_dir");
+  o.wal_segment_bytes = config.GetBytes("wal_segment_size");
+  o.block_max_spans = static_cast<uint64_t>(std::max<int64_t>(1, config.GetInt("block_max_spans")));
+  o.block_max_bytes = config.GetBytes("block_max_size");
+  o.block_max_age_ns = config.GetDurationNanos("block_max_age");
+  o.zstd_level = static_cast<int>(config.GetInt("block_zstd_level"));
+  o.archive_zstd_level = static_cast<int>(config.GetInt("archive_zstd_level"));
+  return o;
+}
+
+StatusOr<std::unique_ptr<SpanStore>> OpenEmbeddedStore(const EmbeddedStoreOptions& options,
+                                                       Env* env, Clock* clock) {
+  auto store = std::make_unique<EmbeddedStore>(options, env, clock);
+  if (Status s = store->Open(); !s.ok()) return s;
+  return std::unique_ptr<SpanStore>(std::move(store));
+}
+
+EmbeddedStore::EmbeddedStore(const EmbeddedStoreOptions& options, Env* env, Clock* clock)
+    : options_(options),
+      env_(env),
+      clock_(clock),
+      wal_dir_(JoinPath(options.data_dir, "wal")),
+      blocks_dir_(JoinPath(options.data_dir, "blocks")),
+      quarantine_dir_(JoinPath(options.data_dir, "quarantine")),
+      archive_dir_(ArchiveDirOf(options)),
+      wal_(env, JoinPath(options.data_dir, "wal")) {}
+
+EmbeddedStore::~EmbeddedStore() { Close(); }
+
+Status EmbeddedStore::Open() {
+  for (const std::string& dir : {options_.data_dir, wal_dir_, blocks_dir_, archive_dir_}) {
+    if (Status s = env_->CreateDirs(dir); !s.ok()) {
+      return s.WithContext("embedded store: cannot create " + dir);
+    }
+  }
+  if (Status s = LoadBlocks(blocks_dir_, false, &blocks_); !s.ok()) return s;
+  if (Status s = LoadBlocks(archive_dir_, true, &archive_blocks_); !s.ok()) return s;
+  uint64_t wal_end = 0;
+  for (const auto& [id, meta] : blocks_) wal_end = std::max(wal_end, meta->wal_seq_end);
+  if (Status s = ReplayWal(wal_end); !s.ok()) return s;
+
+  writer_ = std::thread([this] { WriterLoop(); });
+  if (options_.background_threads) maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  return Status::Ok();
+}
+
+Status EmbeddedStore::LoadBlocks(const std::string& dir, bool archive,
+                                 std::map<uint64_t, MetaPtr>* out) {
+  auto children = env_->GetChildren(dir);
+  if (!children.ok()) return children.status().WithContext("embedded store: cannot list " + dir);
+  for (const std::string& name : *children) {
+    uint64_t id;
+    if (name.size() > 4 && name.substr(name.size() - 4) == ".tmp") {
+      env_->RemoveFile(JoinPath(dir, name)).IgnoreError();  // an interrupted block write
+      continue;
+    }
+    if (!embedded::ParseBlockFileName(name, &id)) continue;
+    next_block_id_ = std::max(next_block_id_, id + 1);
+    auto meta = embedded::ReadBlockMeta(env_, JoinPath(dir, name));
+    if (!meta.ok() || meta->id != id || meta->archive != archive) {
+      Status why =
+          meta.ok() ? Status::DataLoss("block id or tier differs from its name") : meta.status();
+      auto m = std::make_shared<BlockMeta>();
+      m->id = id;
+      m->archive = archive;
+      Quarantine(m, why);
+      continue;
+    }
+    (*out)[id] = std::make_shared<const BlockMeta>(std::move(meta).value());
+  }
+  // A compaction that crashed before deleting its inputs leaves them beside its output.
+  std::set<uint64_t> superseded;
+  for (const auto& [id, meta] : *out)
+    superseded.insert(meta->replaces.begin(), meta->replaces.end());
+  bool removed = false;
+  for (uint64_t id : superseded) {
+    auto it = out->find(id);
+    if (it == out->end()) continue;
+    env_->RemoveFile(JoinPath(dir, embedded::BlockFileName(id))).IgnoreError();
+    out->erase(it);
+    removed = true;
+  }
+  if (removed) env_->SyncDir(dir).IgnoreError();
+  return Status::Ok();
+}
+
+Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
+  auto seqs = embedded::ListWalSegments(env_, wal_dir_);
+  if (!seqs.ok()) return seqs.status().WithContext("embedded store: cannot list the WAL");
+  uint64_t next_seq = std::max<uint64_t>(wal_seq_end, 1);
+  embedded::WalReplayStats stats;
+  uint64_t bad_records = 0;
+  std::unique_lock lock(mu_);
+  for (uint64_t seq : *seqs) {
+    std::string path = JoinPath(wal_dir_, embedded::WalSegmentName(seq));
+    next_seq = std::max(next_seq, seq + 1);
+    if (seq < wal_seq_end) {  // covered by a block; its deletion was interrupted
+      env_->RemoveFile(path).IgnoreError();
+      continue;
+    }
+    Status s = embedded::ReplayWalSegment(
+        env_, path, true,
+        [&](std::string_view payload) {
+          auto batch = DecodeBatch(payload);
+          if (!batch.ok()) {
+            ++bad_records;
+            return;
+          }
+          InsertIntoHeadLocked(std::make_shared<const SpanBatch>(std::move(batch).value()));
+        },
+        &stats);
+    if (!s.ok()) return s.WithContext("embedded store: replaying " + path);
+  }
+  lock.unlock();
+  ARIADNE_LOG(kInfo, "embedded store opened")
+      .Field("dir", options_.data_dir)
+      .Field("blocks", blocks_.size())
+      .Field("wal_records", stats.records)
+      .Field("wal_truncated_bytes", stats.truncated_bytes)
+      .Field("undecodable_records", bad_records);
+  std::lock_guard wal_lock(wal_mu_);
+  if (Status s = wal_.OpenSegment(next_seq); !s.ok()) {
+    // The store still starts and serves reads; the writer retries.
+    std::lock_guard q(queue_mu_);
+    write_error_ = s;
+    ARIADNE_LOG(kError, "embedded store: cannot open a WAL segment, writes refused")
+        .Field("error", s.ToString());
+  }
+  return Status::Ok();
+}
+
+void EmbeddedStore::InsertIntoHeadLocked(std::shared_ptr<const SpanBatch> batch) {
+  if (batch->empty()) return;
+  if (head_.batches.empty()) head_.first_mono_ns = clock_->MonotonicNanos();
+  uint32_t b = static_cast<uint32_t>(head_.batches.size());
+  for (uint32_t row = 0; row < batch->size(); ++row) {
+    head_.index[batch->spans.trace_id[row]].emplace_back(b, row);
+  }
+  head_.spans += batch->size();
+  head_.bytes += batch->MemoryBytes();
+  head_.batches.push_back(std::move(batch));
+}
+
+// ---- write path ----
+
+void EmbeddedStore::Append(SpanBatch batch, std::function<void(Status)> done) {
+  Pending p;
+  EncodeBatch(batch, &p.record);  // on the caller's thread: encoding runs in parallel
+  std::string framed;
+  framed.reserve(p.record.size() + embedded::kWalHeaderSize);
+  embedded::AppendWalRecord(p.record, &framed);
+  p.record = std::move(framed);
+  p.batch = std::make_shared<const SpanBatch>(std::move(batch));
+  p.done = std::move(done);
+  {
+    std::lock_guard lock(queue_mu_);
+    if (closing_) {
+      p.done(Status::Unavailable("embedded store is closed"));
+      return;
+    }
+    queue_.push_back(std::move(p));
+  }
+  queue_cv_.notify_one();
+}
+
+bool EmbeddedStore::TryResumeWrites() {
+  auto free = env_->GetFreeSpace(options_.data_dir);
+  if (free.ok() && *free < options_.min_free_bytes) return false;
+  std::lock_guard wal_lock(wal_mu_);
+  // Never trust a segment that failed: start a fresh one (synced directory entry included).
+  Status s = wal_.OpenSegment(wal_.seq() + 1);
+  if (s.ok()) s = wal_.Sync();
+  return s.ok();
+}
+
+void EmbeddedStore::WriterLoop() {
+  std::vector<Pending> batch;
+  std::string buffer;
+  for (;;) {
+    Status error;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait_for(lock, std::chrono::milliseconds(50),
+                         [&] { return !queue_.empty() || closing_; });
+      if (queue_.empty() && closing_) return;
+      batch.clear();
+      while (!queue_.empty()) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      error = write_error_;
+    }
+    const int64_t now = clock_->MonotonicNanos();
+    if (!error.ok() && now - last_retry_mono_ns_ >= options_.write_retry_interval_ns) {
+      last_retry_mono_ns_ = now;
+      if (TryResumeWrites()) {
+        ARIADNE_LOG(kInfo, "embedded store: writes resumed");
+        std::lock_guard lock(queue_mu_);
+        write_error_ = Status::Ok();
+        error = Status::Ok();
+      }
+    }
+    if (batch.empty()) {
+      if (error.ok() && options_.fsync == FsyncMode::kInterval) {
+        std::lock_guard wal_lock(wal_mu_);
+        if (wal_.is_open() && now - last_sync_mono_ns_ >= options_.fsync_interval_ns) {
+          last_sync_mono_ns_ = now;
+          wal_.Sync().IgnoreError();
+        }
+      }
+      continue;
+    }
+    Status s = error;
+    if (s.ok()) {
+      buffer.clear();
+      for (const Pending& p : batch) buffer += p.record;
+      std::lock_guard wal_lock(wal_mu_);
+      s = wal_.Append(buffer);
+      if (s.ok() && (options_.fsync == FsyncMode::kAlways ||
+                     (options_.fsync == FsyncMode::kInterval &&
+                      now - last_sync_mono_ns_ >= options_.fsync_interval_ns))) {
+        last_sync_mono_ns_ = now;
+        s = wal_.Sync();
+      }
+      if (s.ok()) {
+        std::unique_lock lock(mu_);
+        for (Pending& p : batch) InsertIntoHeadLocked(p.batch);
+      }
+      if (s.ok() && wal_.segment_bytes() >= options_.wal_segment_bytes) {
+        if (Status r = wal_.Rotate(); !r.ok()) {
+          // The data above is durable; only later writes are refused until a segment opens.
+          ARIADNE_LOG(kError, "embedded store: WAL rotation failed").Field("error", r.ToString());
+          std::lock_guard lock(queue_mu_);
+          write_error_ = r;
+          last_retry_mono_ns_ = now;
+        }
+      }
+      if (!s.ok()) {
+        wal_.CloseSegment();
+        ARIADNE_LOG(kError, "embedded store: WAL write failed, refusing writes until it recovers")
+            .Field("error", s.ToString());
+        std::lock_guard lock(queue_mu_);
+        write_error_ = s;
+        last_retry_mono_ns_ = now;
+      }
+    }
+    Status result = s.ok() ? Status::Ok()
+                           : Status::Unavailable("embedded store refuses writes: " + s.ToString());
+    for (Pending& p : batch) p.done(result);
+  }
+}
+
+Status EmbeddedStore::WriteState() {
+  std::lock_guard lock(queue_mu_);
+  return write_error_;
+}
+
+void EmbeddedStore::Close() {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (closed_) return;
+    closed_ = true;
+    closing_ = true;
+  }
+  queue_cv_.notify_all();
+  stop_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  if (maintenance_.joinable()) maintenance_.join();
+  std::lock_guard wal_lock(wal_mu_);
+  if (wal_.is_open()) wal_.Sync().IgnoreError();
+  wal_.CloseSegment();
+}
+
+// ---- maintenance ----
+
+void EmbeddedStore::MaintenanceLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(stop_mu_);
+      stop_cv_.wait_for(lock, std::chrono::nanoseconds(options_.maintenance_interval_ns), [&] {
+        std::lock_guard q(queue_mu_);
+        return closing_;
+      });
+    }
+    {
+      std::lock_guard q(queue_mu_);
+      if (closing_) return;
+    }
+    if (Status s = RunMaintenance(); !s.ok()) {
+      ARIADNE_LOG(kWarn, "embedded store maintenance failed").Field("error", s.ToString());
+    }
+  }
+}
+
+Status EmbeddedStore::RunMaintenance() {
+  bool due;
+  {
+    std::shared_lock lock(mu_);
+    due = head_.spans >= options_.block_max_spans || head_.bytes >= options_.block_max_bytes ||
+          (head_.spans > 0 &&
+           clock_->MonotonicNanos() - head_.first_mono_ns >= options_.block_max_age_ns) ||
+          !frozen_.empty();
+  }
+  Status result;
+  if (due) result = CutHead();
+  if (Status s = Compact(); !s.ok() && result.ok()) result = s;
+  if (Status s = EnforceRetention(); !s.ok() && result.ok()) result = s;
+  return result;
+}
+
+Status EmbeddedStore::CutHead() {
+  std::lock_guard maintenance(maintenance_mu_);
+  {
+    std::lock_guard wal_lock(wal_mu_);
+    std::unique_lock lock(mu_);
+    if (head_.spans > 0) {
+      // A new segment first: the frozen head is then exactly the segments below it.
+      Status s = wal_.Rotate();
+      lock.unlock();
+      if (!s.ok()) {
+        std::lock_guard q(queue_mu_);
+        if (write_error_.ok()) {
+          write_error_ = s;
+          last_retry_mono_ns_ = clock_->MonotonicNanos();
+        }
+        return s.WithContext("cutting a block");
+      }
+      lock.lock();
+      frozen_.push_back(Frozen{std::make_shared<const Head>(std::move(head_)), wal_.seq()});
+      head_ = Head();
+    }
+  }
+  return FlushFrozen();
+}
+
+Status EmbeddedStore::FlushFrozen() {
+  for (;;) {
+    Frozen f;
+    uint64_t id;
+    {
+      std::shared_lock lock(mu_);
+      if (frozen_.empty()) return Status::Ok();
+      f = frozen_.front();
+      id = next_block_id_;
+    }
+    std::vector<const SpanBatch*> parts;
+    for (const auto& b : f.head->batches) parts.push_back(b.get());
+    SpanBatch sorted = embedded::SortByTrace(parts);
+    auto meta = std::make_shared<BlockMeta>();
+    meta->id = id;
+    meta->wal_seq_end = f.wal_seq_end;
+    meta->created_ns = clock_->NowUnixNanos();
+    std::string bytes = embedded::BuildBlock(sorted, options_.zstd_level, meta.get());
+    if (Status s = embedded::WriteBlockFile(env_, blocks_dir_, embedded::BlockFileName(id), bytes);
+        !s.ok()) {
+      return s.WithContext("writing block " + embedded::BlockFileName(id));
+    }
+    {
+      std::unique_lock lock(mu_);
+      next_block_id_ = id + 1;
+      blocks_[id] = meta;
+      frozen_.erase(frozen_.begin());
+    }
+    if (Status s = DeleteWalBelow(f.wal_seq_end); !s.ok()) return s;
+  }
+}
+
+Status EmbeddedStore::DeleteWalBelow(uint64_t seq) {
+  auto seqs = embedded::ListWalSegments(env_, wal_dir_);
+  if (!seqs.ok()) return seqs.status();
+  bool removed = false;
+  for (uint64_t s : *seqs) {
+    if (s >= seq) break;
+    if (Status r = env_->RemoveFile(JoinPath(wal_dir_, embedded::WalSegmentName(s))); !r.ok()) {
+      return r;
+    }
+    removed = true;
+  }
+  return removed ? env_->SyncDir(wal_dir_) : Status::Ok();
+}
+
+std::string EmbeddedStore::BlockDir(const BlockMeta& meta) const {
+  return meta.archive ? archive_dir_ : blocks_dir_;
+}
+
+Status EmbeddedStore::Compact() {
+  std::lock_guard maintenance(maintenance_mu_);
+  std::vector<MetaPtr> inputs;
+  uint64_t spans = 0;
+  uint64_t id;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [bid, meta] : blocks_) {
+      if (meta->span_count >= options_.compaction_small_block_spans) continue;
+      if (spans + meta->span_count > options_.block_max_spans && inputs.size() >= 2) break;
+      inputs.push_back(meta);
+      spans += meta->span_count;
+    }
+    id = next_block_id_;
+  }
+  if (inputs.size() < 2) return Status::Ok();
+  std::vector<std::shared_ptr<const SpanBatch>> bodies;
+  auto merged = std::make_shared<BlockMeta>();
+  for (const MetaPtr& m : inputs) {
+    auto body = LoadBody(m);
+    if (!body.ok()) return body.status().WithContext("compaction");
+    bodies.push_back(*body);
+    merged->replaces.push_back(m->id);
+    merged->wal_seq_end = std::max(merged->wal_seq_end, m->wal_seq_end);
+    merged->level = std::max(merged->level, m->level + 1);
+  }
+  std::vector<const SpanBatch*> parts;
+  for (const auto& b : bodies) parts.push_back(b.get());
+  SpanBatch sorted = embedded::SortByTrace(parts);
+  merged->id = id;
+  merged->created_ns = clock_->NowUnixNanos();
+  std::string bytes = embedded::BuildBlock(sorted, options_.zstd_level, merged.get());
+  if (Status s = embedded::WriteBlockFile(env_, blocks_dir_, embedded::BlockFileName(id), bytes);
+      !s.ok()) {
+    return s.WithContext("compaction");
+  }
+  {
+    std::unique_lock lock(mu_);
+    next_block_id_ = id + 1;
+    blocks_[id] = merged;
+    for (const MetaPtr& m : inputs) blocks_.erase(m->id);
+  }
+  for (const MetaPtr& m : inputs) {
+    if (Status s = env_->RemoveFile(JoinPath(blocks_dir_, embedded::BlockFileName(m->id)));
+        !s.ok()) {
+      return s.WithContext("compaction: removing an input");  // reopening removes it
+    }
+  }
+  return env_->SyncDir(blocks_dir_);
+}
+
+Status EmbeddedStore::EnforceRetention() {
+  std::lock_guard maintenance(maintenance_mu_);
+  const int64_t now = clock_->NowUnixNanos();
+  std::vector<MetaPtr> expired;
+  {
+    std::unique_lock lock(mu_);
+    for (auto it = blocks_.begin(); it != blocks_.end();) {
+      if (static_cast<int64_t>(it->second->max_start) + options_.hot_retention_ns < now) {
+        expired.push_back(it->second);
+        evicted_spans_ += it->second->span_count;
+        it = blocks_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto it = archive_blocks_.begin(); it != archive_blocks_.end();) {
+      if (it->second->created_ns + options_.archive_retention_ns < now) {
+        expired.push_back(it->second);
+        it = archive_blocks_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  Status result;
+  std::set<std::string> dirs;
+  for (const MetaPtr& m : expired) {
+    Status s = env_->RemoveFile(JoinPath(BlockDir(*m), embedded::BlockFileName(m->id)));
+    if (!s.ok() && result.ok()) result = s;
+    dirs.insert(BlockDir(*m));
+  }
+  for (const std::string& d : dirs) {
+    if (Status s = env_->SyncDir(d); !s.ok() && result.ok()) result = s;
+  }
+  return result;
+}
+
+Status EmbeddedStore::ArchiveTrace(const TraceId& trace_id) {
+  auto trace = GetTrace(trace_id);
+  if (!trace.ok()) return trace.status();
+  std::lock_guard maintenance(maintenance_mu_);
+  uint64_t id;
+  {
+    std::shared_lock lock(mu_);
+    id = next_block_id_;
+  }
+  auto meta = std::make_shared<BlockMeta>();
+  meta->id = id;
+  meta->archive = true;
+  meta->created_ns = clock_->NowUnixNanos();
+  SpanBatch sorted = embedded::SortByTrace({&*trace});
+  std::string bytes = embedded::BuildBlock(sorted, options_.archive_zstd_level, meta.get());
+  if (Status s = embedded::WriteBlockFile(env_, archive_dir_, embedded::BlockFileName(id), bytes);
+      !s.ok()) {
+    return Status::Unavailable("archiving trace: " + s.ToString());
+  }
+  std::unique_lock lock(mu_);
+  next_block_id_ = id + 1;
+  archive_blocks_[id] = meta;
+  return Status::Ok();
+}
+
+// ---- reads ----
+
+StatusOr<std::shared_ptr<const SpanBatch>> EmbeddedStore::LoadBody(const MetaPtr& meta) {
+  {
+    std::lock_guard lock(cache_mu_);
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      if (it->first == meta->id) {
+        auto body = it->second;
+        cache_.erase(it);
+        cache_.emplace_front(meta->id, body);
+        return body;
+      }
+    }
+  }
+  std::string path = JoinPath(BlockDir(*meta), embedded::BlockFileName(meta->id));
+  auto body = embedded::ReadBlockBody(env_, path, *meta);
+  if (!body.ok()) {
+    if (body.status().code() == StatusCode::kDataLoss) Quarantine(meta, body.status());
+    return body.status();
+  }
+  auto ptr = std::make_shared<const SpanBatch>(std::move(body).value());
+  std::lock_guard lock(cache_mu_);
+  cache_.emplace_front(meta->id, ptr);
+  if (cache_.size() > kCacheBlocks) cache_.pop_back();
+  return ptr;
+}
+
+void EmbeddedStore::Quarantine(const MetaPtr& meta, const Status& why) {
+  {
+    std::unique_lock lock(mu_);
+    (meta->archive ? archive_blocks_ : blocks_).erase(meta->id);
+    ++quarantined_;
+  }
+  std::string name = embedded::BlockFileName(meta->id);
+  std::string from = JoinPath(BlockDir(*meta), name);
+  std::string to = JoinPath(quarantine_dir_, name + "." + std::to_string(clock_->NowUnixNanos()));
+  Status s = env_->CreateDirs(quarantine_dir_);
+  if (s.ok()) s = env_->RenameFile(from, to);
+  if (s.ok()) s = env_->SyncDir(BlockDir(*meta));
+  ARIADNE_LOG(kError, "embedded store: corrupt block quarantined; other blocks keep serving")
+      .Field("block", from)
+      .Field("moved_to", to)
+      .Field("error", why.ToString())
+      .Field("move", s.ToString());
+}
+
+size_t EmbeddedStore::BlockCount() {
+  std::shared_lock lock(mu_);
+  return blocks_.size();
+}
+
+size_t EmbeddedStore::QuarantinedCount() {
+  std::shared_lock lock(mu_);
+  return quarantined_;
+}
+
+SpanBatch EmbeddedStore::CollectTrace(const TraceId& id, uint64_t* max_start) {
+  std::vector<MetaPtr> metas;
+  std::vector<std::pair<std::shared_ptr<const SpanBatch>, uint32_t>> rows;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [bid, meta] : blocks_) {
+      if (meta->FindTrace(id) != nullptr) metas.push_back(meta);
+    }
+    auto add_head = [&](const Head& h) {
+      auto it = h.index.find(id);
+      if (it == h.index.end()) return;
+      for (auto [b, row] : it->second) rows.emplace_back(h.batches[b], row);
+    };
+    for (const Frozen& f : frozen_) add_head(*f.head);
+    add_head(head_);
+    if (metas.empty() && rows.empty()) {
+      for (const auto& [bid, meta] : archive_blocks_) {
+        if (meta->FindTrace(id) != nullptr) metas.push_back(meta);
+      }
+    }
+  }
+  SpanBatch out;
+  *max_start = 0;
+  for (const MetaPtr& meta : metas) {
+    auto body = LoadBody(meta);
+    if (!body.ok()) continue;  // quarantined or unreadable: serve the rest
+    const BlockTrace* t = meta->FindTrace(id);
+    for (uint32_t r = t->row_begin; r < t->row_begin + t->row_count; ++r) {
+      out.AppendSpan(**body, r);
+    }
+    *max_start = std::max(*max_start, t->max_start);
+  }
+  for (const auto& [batch, row] : rows) {
+    out.AppendSpan(*batch, row);
+    *max_start = std::max(*max_start, batch->spans.start_time_unix_nano[row]);
+  }
+  return out;
+}
+
+StatusOr<SpanBatch> EmbeddedStore::GetTrace(const TraceId& trace_id) {
+  uint64_t max_start;
+  SpanBatch out = CollectTrace(trace_id, &max_start);
+  if (out.empty()) return Status::NotFound("trace " + trace_id.ToHex() + " not found");
+  return out;
+}
+
+StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& query) {
+  std::vector<std::shared_ptr<const SpanBatch>> head_batches;
+  std::vector<MetaPtr> metas;
+  {
+    std::shared_lock lock(mu_);
+    for (const Frozen& f : frozen_) {
+      head_batches.insert(head_batches.end(), f.head->batches.begin(), f.head->batches.end());
+    }
+    head_batches.insert(head_batches.end(), head_.batches.begin(), head_.batches.end());
+    for (const auto& [bid, meta] : blocks_) {
+      if (meta->max_start < query.start_min_ns || meta->min_start > query.start_max_ns) continue;
+      if (!query.service.empty() &&
+          !std::binary_search(meta->services.begin(), meta->services.end(), query.service)) {
+        continue;
+      }
+      if (!query.operation.empty() && std::none_of(meta->operations.begin(), meta->operations.end(),
+                                                   [&](const embedded::BlockOperation& op) {
+                                                     return op.name == query.operation &&
+                                                            (query.service.empty() ||
+                                                             op.service == query.service);
+                                                   })) {
+        continue;
+      }
+      metas.push_back(meta);
+    }
+  }
+  std::unordered_set<TraceId, IdHash> matched;
+  for (const auto& batch : head_batches) {
+    for (uint32_t row = 0; row < batch->size(); ++row) {
+      const TraceId& id = batch->spans.trace_id[row];
+      if (matched.count(id) == 0 && SpanMatches(*batch, row, query)) matched.insert(id);
+    }
+  }
+  for (const MetaPtr& meta : metas) {
+    auto body = LoadBody(meta);
+    if (!body.ok()) continue;
+    const SpanBatch& b = **body;
+    for (const BlockTrace& t : meta->traces) {
+      if (t.max_start < query.start_min_ns || matched.count(t.id) != 0) continue;
+      for (uint32_t row = t.row_begin; row < t.row_begin + t.row_count; ++row) {
+        if (SpanMatches(b, row, query)) {
+          matched.insert(t.id);
+          break;
+        }
+      }
+    }
+  }
+  std::vector<SpanBatch> result;
+  if (matched.empty() || query.limit == 0) return result;
+  std::vector<std::pair<uint64_t, SpanBatch>> traces;
+  traces.reserve(matched.size());
+  for (const TraceId& id : matched) {
+    uint64_t max_start;
+    SpanBatch t = CollectTrace(id, &max_start);
+    if (!t.empty()) traces.emplace_back(max_start, std::move(t));
+  }
+  std::sort(traces.begin(), traces.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return a.second.spans.trace_id[0] < b.second.spans.trace_id[0];
+  });
+  for (auto& [start, t] : traces) {
+    if (result.size() >= query.limit) break;
+    result.push_back(std::move(t));
+  }
+  return result;
+}
+
+StatusOr<std::vector<std::string>> EmbeddedStore::GetServices() {
+  std::set<std::string, std::less<>> services;
+  std::shared_lock lock(mu_);
+  auto add_head = [&](const Head& h) {
+    for (const auto& b : h.batches) {
+      for (uint32_t row = 0; row < b->size(); ++row) {
+        std::string_view s = b->ServiceName(row);
+        if (services.find(s) == services.end()) services.emplace(s);
+      }
+    }
+  };
+  for (const Frozen& f : frozen_) add_head(*f.head);
+  add_head(head_);
+  for (const auto& [id, meta] : blocks_)
+    services.insert(meta->services.begin(), meta->services.end());
+  return std::vector<std::string>(services.begin(), services.end());
+}
+
+StatusOr<std::vector<OperationInfo>> EmbeddedStore::GetOperations(std::string_view service,
+                                                                  std::optional<SpanKind> kind) {
+  std::set<std::pair<std::string, SpanKind>, std::less<>> ops;
+  std::shared_lock lock(mu_);
+  auto add_head = [&](const Head& h) {
+    for (const auto& b : h.batches) {
+      for (uint32_t row = 0; row < b->size(); ++row) {
+        if (b->ServiceName(row) != service) continue;
+        if (kind && b->spans.kind[row] != *kind) continue;
+        ops.emplace(std::string(b->spans.name[row]), b->spans.kind[row]);
+      }
+    }
+  };
+  for (const Frozen& f : frozen_) add_head(*f.head);
+  add_head(head_);
+  for (const auto& [id, meta] : blocks_) {
+    for (const embedded::BlockOperation& op : meta->operations) {
+      if (op.service == service && (!kind || op.kind == *kind)) ops.emplace(op.name, op.kind);
+    }
+  }
+  std::vector<OperationInfo> out;
+  for (const auto& [name, k] : ops) out.push_back(OperationInfo{name, k});
+  return out;
+}
+
+StatusOr<std::vector<DependencyLink>> EmbeddedStore::GetDependencies(uint64_t end_ns,
+                                                                     uint64_t lookback_ns) {
+  const uint64_t begin_ns = end_ns > lookback_ns ? end_ns - lookback_ns : 0;
+  TraceQuery q;
+  q.start_min_ns = begin_ns;
+  q.start_max_ns = end_ns;
+  q.limit = std::numeric_limits<size_t>::max();
+  auto traces = FindTraces(q);
+  if (!traces.ok()) return traces.status();
+  std::map<std::pair<std::string, std::string>, DependencyLink> links;
+  std::unordered_map<SpanId, std::string_view, IdHash> service_of;
+  for (const SpanBatch& b : *traces) {
+    service_of.clear();
+    for (uint32_t row = 0; row < b.size(); ++row) {
+      service_of.emplace(b.spans.span_id[row], b.ServiceName(row));
+    }
+    for (uint32_t row = 0; row < b.size(); ++row) {
+      uint64_t start = b.spans.start_time_unix_nano[row];
+      if (start < begin_ns || start > end_ns) continue;
+      const SpanId& parent = b.spans.parent_span_id[row];
+      if (!parent.IsValid()) continue;
+      auto pit = service_of.find(parent);
+      if (pit == service_of.end()) continue;
+      std::string_view child = b.ServiceName(row);
+      if (pit->second == child) continue;
+      std::pair<std::string, std::string> key(std::string(pit->second), std::string(child));
+      DependencyLink& link = links[key];
+      link.parent = key.first;
+      link.child = key.second;
+      ++link.call_count;
+      if (b.spans.status_code[row] == SpanStatusCode::kError) ++link.error_count;
+    }
+  }
+  std::vector<DependencyLink> out;
+  for (auto& [key, link] : links) out.push_back(std::move(link));
+  return out;
+}
+
+StoreStats EmbeddedStore::Stats() {
+  StoreStats s;
+  std::shared_lock lock(mu_);
+  s.spans = head_.spans;
+  s.traces = head_.index.size();
+  for (const Frozen& f : frozen_) {
+    s.spans += f.head->spans;
+    s.traces += f.head->index.size();
+  }
+  for (const auto& [id, meta] : blocks_) {
+    s.spans += meta->span_count;
+    s.traces += meta->traces.size();
+    s.bytes += meta->file_bytes;
+  }
+  s.evicted_spans = evicted_spans_;
+  return s;
+}
+
+}  // namespace ariadne

@@ -1,0 +1,135 @@
+// EmbeddedStore: the implementation behind OpenEmbeddedStore (embedded_store.h), exposed so
+// tests and benchmarks can drive maintenance (cut, compaction, retention) deterministically.
+//
+// Locking order: maintenance_mu_ -> wal_mu_ -> mu_ -> cache_mu_; queue_mu_ is never held while
+// taking another lock. The head, frozen heads and block lists are guarded by mu_ (shared for
+// reads); SpanBatches in them are immutable once published, so scans run without the lock on
+// shared_ptr snapshots. Tested by embedded_store_test.cc and differential_test.cc.
+#ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_EMBEDDED_STORE_IMPL_H_
+#define ARIADNE_SERVER_STORAGE_EMBEDDED_EMBEDDED_STORE_IMPL_H_
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "server/storage/embedded/block.h"
+#include "server/storage/embedded/embedded_store.h"
+#include "server/storage/embedded/wal.h"
+
+namespace ariadne {
+
+class EmbeddedStore final : public SpanStore {
+ public:
+  EmbeddedStore(const EmbeddedStoreOptions& options, Env* env, Clock* clock);
+  ~EmbeddedStore() override;
+
+  [[nodiscard]] Status Open();
+
+  void Append(SpanBatch batch, std::function<void(Status)> done) override;
+  StatusOr<SpanBatch> GetTrace(const TraceId& trace_id) override;
+  StatusOr<std::vector<SpanBatch>> FindTraces(const TraceQuery& query) override;
+  StatusOr<std::vector<std::string>> GetServices() override;
+  StatusOr<std::vector<OperationInfo>> GetOperations(std::string_view service,
+                                                     std::optional<SpanKind> kind) override;
+  StatusOr<std::vector<DependencyLink>> GetDependencies(uint64_t end_ns,
+                                                        uint64_t lookback_ns) override;
+  StoreStats Stats() override;
+  Status ArchiveTrace(const TraceId& trace_id) override;
+  void Close() override;
+
+  // Maintenance, run by the background thread or directly by tests.
+  // Freezes the head and writes it as a block; deletes the WAL segments it covered.
+  [[nodiscard]] Status CutHead();
+  // Merges blocks smaller than compaction_small_block_spans into one.
+  [[nodiscard]] Status Compact();
+  // Deletes hot blocks past hot retention and archive blocks past archive retention.
+  [[nodiscard]] Status EnforceRetention();
+  // Cut if due (size or age), compact, enforce retention.
+  [[nodiscard]] Status RunMaintenance();
+
+  size_t BlockCount();
+  size_t QuarantinedCount();
+  // OK, or why writes are currently refused.
+  Status WriteState();
+
+ private:
+  struct Head {
+    std::vector<std::shared_ptr<const SpanBatch>> batches;
+    std::unordered_map<TraceId, std::vector<std::pair<uint32_t, uint32_t>>, IdHash> index;
+    uint64_t spans = 0;
+    uint64_t bytes = 0;
+    int64_t first_mono_ns = 0;
+  };
+  struct Frozen {
+    std::shared_ptr<const Head> head;
+    uint64_t wal_seq_end = 0;
+  };
+  struct Pending {
+    std::string record;
+    std::shared_ptr<const SpanBatch> batch;
+    std::function<void(Status)> done;
+  };
+  using MetaPtr = std::shared_ptr<const embedded::BlockMeta>;
+
+  void WriterLoop();
+  void MaintenanceLoop();
+  bool TryResumeWrites();
+  void InsertIntoHeadLocked(std::shared_ptr<const SpanBatch> batch);
+  [[nodiscard]] Status FlushFrozen();
+  [[nodiscard]] Status LoadBlocks(const std::string& dir, bool archive,
+                                  std::map<uint64_t, MetaPtr>* out);
+  [[nodiscard]] Status ReplayWal(uint64_t wal_seq_end);
+  StatusOr<std::shared_ptr<const SpanBatch>> LoadBody(const MetaPtr& meta);
+  void Quarantine(const MetaPtr& meta, const Status& why);
+  std::string BlockDir(const embedded::BlockMeta& meta) const;
+  [[nodiscard]] Status DeleteWalBelow(uint64_t seq);
+  // Every span of the trace from the head, frozen heads and hot blocks (archive if none).
+  SpanBatch CollectTrace(const TraceId& id, uint64_t* max_start);
+
+  const EmbeddedStoreOptions options_;
+  Env* const env_;
+  Clock* const clock_;
+  const std::string wal_dir_, blocks_dir_, quarantine_dir_, archive_dir_;
+
+  std::mutex maintenance_mu_;
+  std::mutex wal_mu_;
+  embedded::WalWriter wal_;
+  int64_t last_sync_mono_ns_ = 0;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool closing_ = false;
+  bool closed_ = false;
+  Status write_error_;  // guarded by queue_mu_
+  int64_t last_retry_mono_ns_ = 0;
+
+  std::shared_mutex mu_;
+  Head head_;
+  std::vector<Frozen> frozen_;
+  std::map<uint64_t, MetaPtr> blocks_;
+  std::map<uint64_t, MetaPtr> archive_blocks_;
+  uint64_t next_block_id_ = 1;
+  uint64_t evicted_spans_ = 0;
+  size_t quarantined_ = 0;
+
+  std::mutex cache_mu_;
+  std::deque<std::pair<uint64_t, std::shared_ptr<const SpanBatch>>> cache_;
+
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  std::thread writer_;
+  std::thread maintenance_;
+};
+
+}  // namespace ariadne
+
+#endif  // ARIADNE_SERVER_STORAGE_EMBEDDED_EMBEDDED_STORE_IMPL_H_

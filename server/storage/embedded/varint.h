@@ -1,0 +1,116 @@
+// Varint, zigzag and fixed-width little-endian helpers for the embedded store's formats.
+// Readers are bounds-checked: they return false at the end of the input, never read past it.
+// Thread-safety: stateless functions; a Reader belongs to one thread. Covered by
+// batch_codec_test.cc and wal_test.cc.
+#ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_VARINT_H_
+#define ARIADNE_SERVER_STORAGE_EMBEDDED_VARINT_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace ariadne::embedded {
+
+inline void PutVarint(std::string* out, uint64_t v) {
+  char buf[10];
+  int n = 0;
+  while (v >= 0x80) {
+    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  buf[n++] = static_cast<char>(v);
+  out->append(buf, static_cast<size_t>(n));
+}
+inline uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
+inline void PutFixed32(std::string* out, uint32_t v) {
+  char b[4];
+  for (int i = 0; i < 4; ++i) b[i] = static_cast<char>(v >> (8 * i));
+  out->append(b, 4);
+}
+inline void PutFixed64(std::string* out, uint64_t v) {
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
+  out->append(b, 8);
+}
+inline uint32_t GetFixed32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  return v;
+}
+inline uint64_t GetFixed64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  return v;
+}
+inline void PutBytes(std::string* out, std::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s);
+}
+
+class Reader {
+ public:
+  Reader() = default;
+  explicit Reader(std::string_view data) : data_(data) {}
+  bool Varint(uint64_t* v) {
+    uint64_t result = 0;
+    for (int shift = 0; shift <= 63; shift += 7) {
+      if (pos_ >= data_.size()) return false;
+      uint8_t b = static_cast<uint8_t>(data_[pos_++]);
+      result |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        *v = result;
+        return true;
+      }
+    }
+    return false;
+  }
+  bool Varint32(uint32_t* v) {
+    uint64_t x;
+    if (!Varint(&x) || x > 0xffffffffu) return false;
+    *v = static_cast<uint32_t>(x);
+    return true;
+  }
+  bool Signed(int64_t* v) {
+    uint64_t x;
+    if (!Varint(&x)) return false;
+    *v = UnZigZag(x);
+    return true;
+  }
+  bool Fixed64(uint64_t* v) {
+    if (data_.size() - pos_ < 8) return false;
+    *v = GetFixed64(data_.data() + pos_);
+    pos_ += 8;
+    return true;
+  }
+  bool Raw(size_t n, std::string_view* out) {
+    if (data_.size() - pos_ < n) return false;
+    *out = data_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool Bytes(std::string_view* out) {
+    uint64_t n;
+    return Varint(&n) && n <= data_.size() - pos_ && Raw(static_cast<size_t>(n), out);
+  }
+  bool Byte(uint8_t* b) {
+    if (pos_ >= data_.size()) return false;
+    *b = static_cast<uint8_t>(data_[pos_++]);
+    return true;
+  }
+  bool done() const { return pos_ == data_.size(); }
+  size_t remaining() const { return data_.size() - pos_; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+}  // namespace ariadne::embedded
+
+#endif  // ARIADNE_SERVER_STORAGE_EMBEDDED_VARINT_H_
