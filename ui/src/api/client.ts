@@ -1,0 +1,88 @@
+// Fetches the Jaeger-compatible query API. Every call returns data or throws ApiFailure with a
+// message fit for the UI (the envelope's errors, or the HTTP status, or the network error).
+import type { Dependency, Envelope, Trace } from './types';
+
+export class ApiFailure extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiFailure(`Cannot reach the server: ${(e as Error).message}`, 0);
+  }
+  const text = await response.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  const errors = (body as Envelope<unknown> | undefined)?.errors;
+  if (!response.ok) {
+    const msg = errors?.length ? errors.map((e) => e.msg).join('; ') : text.slice(0, 200);
+    throw new ApiFailure(`${response.status} ${response.statusText}: ${msg}`.trim(), response.status);
+  }
+  if (body === undefined) throw new ApiFailure('The server sent a reply that is not JSON', response.status);
+  return body as T;
+}
+
+async function getData<T>(url: string, signal?: AbortSignal): Promise<{ data: T; errors: string[] }> {
+  const env = await getJson<Envelope<T>>(url, signal);
+  return { data: env.data, errors: (env.errors ?? []).map((e) => e.msg) };
+}
+
+export async function fetchServices(signal?: AbortSignal): Promise<string[]> {
+  const { data } = await getData<string[] | null>('/api/services', signal);
+  return [...(data ?? [])].sort((a, b) => a.localeCompare(b));
+}
+
+export async function fetchOperations(service: string, signal?: AbortSignal): Promise<string[]> {
+  const { data } = await getData<string[] | null>(
+    `/api/services/${encodeURIComponent(service)}/operations`,
+    signal,
+  );
+  return [...(data ?? [])].sort((a, b) => a.localeCompare(b));
+}
+
+export async function searchTraces(
+  query: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<{ data: Trace[]; errors: string[] }> {
+  const r = await getData<Trace[] | null>(`/api/traces?${query.toString()}`, signal);
+  return { data: r.data ?? [], errors: r.errors };
+}
+
+export async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
+  const { data } = await getData<Trace[] | null>(`/api/traces/${encodeURIComponent(traceId)}`, signal);
+  if (!data || data.length === 0) throw new ApiFailure(`Trace ${traceId} not found`, 404);
+  return data[0];
+}
+
+export async function fetchDependencies(
+  endTsMs: number,
+  lookbackMs: number,
+  signal?: AbortSignal,
+): Promise<Dependency[]> {
+  const { data } = await getData<Dependency[] | null>(
+    `/api/dependencies?endTs=${endTsMs}&lookback=${lookbackMs}`,
+    signal,
+  );
+  return data ?? [];
+}
+
+// The raw JSON of a trace in one of the two download formats.
+export async function fetchTraceDownload(traceId: string, format: 'jaeger' | 'otlp'): Promise<string> {
+  const id = encodeURIComponent(traceId);
+  const url = format === 'otlp' ? `/api/v3/traces/${id}` : `/api/traces/${id}`;
+  const body = await getJson<unknown>(url);
+  return JSON.stringify(body, null, 2);
+}
