@@ -21,8 +21,9 @@ std::vector<ResourceGroup> GroupSpans(const SpanBatch& batch) {
         if (inserted) groups.push_back(ResourceGroup{r, {}});
         ResourceGroup& g = groups[rit->second];
         g.scopes.push_back(ScopeGroup{s, {}});
-        it = where.emplace(key, std::make_pair(rit->second,
-                                               static_cast<uint32_t>(g.scopes.size() - 1)))
+        it = where
+                 .emplace(key,
+                          std::make_pair(rit->second, static_cast<uint32_t>(g.scopes.size() - 1)))
                  .first;
       }
       last_key = key;

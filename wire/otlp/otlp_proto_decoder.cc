@@ -1,10 +1,10 @@
 #include "wire/otlp/otlp_proto_decoder.h"
 
-#include <simdjson.h>
-
 #include <cstring>
 #include <string>
 #include <utility>
+
+#include <simdjson.h>
 
 #include "wire/otlp/proto_wire.h"
 
@@ -38,9 +38,12 @@ void RepairUtf8(std::string_view s, std::string* out) {
       ++i;
       continue;
     }
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4;
+    if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      len = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+      len = 4;
     bool ok = len != 0 && i + len <= s.size();
     if (ok && !simdjson::validate_utf8(s.data() + i, len)) ok = false;
     if (ok) {
@@ -301,8 +304,8 @@ bool Decoder::DecodeSpan(std::string_view msg, uint32_t resource, uint32_t scope
         if (wt != kVarint) break;
         if (!Varint(c, &v)) return false;
         // Unknown kinds (as int32) become unspecified.
-        b_.spans.kind[row] = static_cast<uint32_t>(v) <= 5 ? static_cast<SpanKind>(v)
-                                                            : SpanKind::kUnspecified;
+        b_.spans.kind[row] =
+            static_cast<uint32_t>(v) <= 5 ? static_cast<SpanKind>(v) : SpanKind::kUnspecified;
         continue;
       case 7:
         if (wt != kI64) break;
@@ -391,8 +394,7 @@ bool Decoder::DecodeSpan(std::string_view msg, uint32_t resource, uint32_t scope
     if (!Skip(c, field, wt)) return false;
   }
   const char* why = nullptr;
-  if (!TraceId::FromBytes(trace_id, &b_.spans.trace_id[row]) ||
-      !b_.spans.trace_id[row].IsValid()) {
+  if (!TraceId::FromBytes(trace_id, &b_.spans.trace_id[row]) || !b_.spans.trace_id[row].IsValid()) {
     why = "span with an invalid trace_id (must be 16 bytes, not all zero)";
   } else if (!SpanId::FromBytes(span_id, &b_.spans.span_id[row]) ||
              !b_.spans.span_id[row].IsValid()) {
@@ -487,8 +489,8 @@ bool Decoder::DecodeStatus(std::string_view msg, uint32_t span) {
     } else if (field == 3 && wt == kVarint) {
       if (!Varint(c, &v)) return false;
       // Unknown codes become unset.
-      b_.spans.status_code[span] = static_cast<uint32_t>(v) <= 2 ? static_cast<SpanStatusCode>(v)
-                                                                  : SpanStatusCode::kUnset;
+      b_.spans.status_code[span] =
+          static_cast<uint32_t>(v) <= 2 ? static_cast<SpanStatusCode>(v) : SpanStatusCode::kUnset;
     } else if (!Skip(c, field, wt)) {
       return false;
     }

@@ -268,8 +268,8 @@ class Encoder {
     n += VarintField(s.dropped_links_count[i]);
     if (s.status_code[i] != SpanStatusCode::kUnset || !s.status_message[i].empty()) {
       uint32_t ss = Slot();
-      size_t m = StrField(s.status_message[i]) +
-                 VarintField(static_cast<uint64_t>(s.status_code[i]));
+      size_t m =
+          StrField(s.status_message[i]) + VarintField(static_cast<uint64_t>(s.status_code[i]));
       sizes_[ss] = m;
       n += LenField(m);
     }
