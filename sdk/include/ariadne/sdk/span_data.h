@@ -1,0 +1,110 @@
+// SpanData: the SDK's span — the SpanRecorder the API calls, and the record processors and
+// exporters receive once the span ends.
+//
+// Ownership: created by SdkTracer::StartSpan, owned by the application's Span handle while
+// running (through the raw recorder pointer), then handed as unique_ptr to the span processor
+// by End(). The shared state (resource, scope, limits, processor) belongs to the
+// SdkTracerProvider, which must outlive every span it created.
+// Storage is pre-sized: attributes go into a vector reserved once to min(limit, 8) entries; keys
+// and short strings fit std::string's inline buffer. Limits (count, value length) are applied on
+// entry and drops are counted. Thread-safety: one thread at a time, as for the Span handle.
+// Tested by tracer_test.cc.
+#ifndef ARIADNE_SDK_SPAN_DATA_H_
+#define ARIADNE_SDK_SPAN_DATA_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ariadne/sdk/span_limits.h"
+#include "ariadne/trace/span.h"
+#include "ariadne/trace/span_context.h"
+
+namespace ariadne::sdk {
+
+using OwnedValue =
+    std::variant<bool, int64_t, double, std::string, std::vector<bool>, std::vector<int64_t>,
+                 std::vector<double>, std::vector<std::string>>;
+
+struct OwnedAttribute {
+  std::string key;
+  OwnedValue value;
+};
+
+struct SpanEvent {
+  std::string name;
+  uint64_t time_unix_nano = 0;
+  std::vector<OwnedAttribute> attributes;
+  uint32_t dropped_attributes_count = 0;
+};
+
+struct SpanLink {
+  trace::SpanContext context;
+  std::vector<OwnedAttribute> attributes;
+  uint32_t dropped_attributes_count = 0;
+};
+
+struct InstrumentationScope {
+  std::string name;
+  std::string version;
+  std::string schema_url;
+};
+
+class SpanProcessor;
+struct TracerSharedState;
+
+// Converts a view to an owned value, truncating strings to max_length (0 = unlimited).
+OwnedValue ToOwned(const trace::AttributeValue& value, uint32_t max_length);
+// Sets or replaces key in attributes, honouring the count limit; returns false if dropped.
+bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view key,
+                       const trace::AttributeValue& value, uint32_t count_limit,
+                       uint32_t length_limit);
+
+class SpanData final : public trace::SpanRecorder {
+ public:
+  SpanData(const TracerSharedState* state, const InstrumentationScope* scope) noexcept
+      : state_(state), scope_(scope) {}
+  ~SpanData() = default;
+
+  // SpanRecorder.
+  void SetAttribute(std::string_view key, const trace::AttributeValue& value) noexcept override;
+  void AddEvent(std::string_view name, uint64_t time_unix_nano,
+                std::span<const trace::KeyValue> attributes) noexcept override;
+  void AddLink(const trace::SpanContext& context,
+               std::span<const trace::KeyValue> attributes) noexcept override;
+  void SetStatus(trace::StatusCode code, std::string_view description) noexcept override;
+  void UpdateName(std::string_view name) noexcept override;
+  void End(uint64_t end_time_unix_nano) noexcept override;
+
+  const InstrumentationScope& scope() const noexcept { return *scope_; }
+  const TracerSharedState* state() const noexcept { return state_; }
+
+  trace::SpanContext context;
+  trace::SpanId parent_span_id;  // invalid for a root span
+  bool parent_remote = false;
+  std::string name;
+  trace::SpanKind kind = trace::SpanKind::kInternal;
+  uint64_t start_time_unix_nano = 0;
+  uint64_t end_time_unix_nano = 0;
+  trace::StatusCode status_code = trace::StatusCode::kUnset;
+  std::string status_message;
+  std::vector<OwnedAttribute> attributes;
+  std::vector<SpanEvent> events;
+  std::vector<SpanLink> links;
+  uint32_t dropped_attributes_count = 0;
+  uint32_t dropped_events_count = 0;
+  uint32_t dropped_links_count = 0;
+
+ private:
+  const TracerSharedState* state_;
+  const InstrumentationScope* scope_;
+};
+
+// Wall-clock now in nanoseconds since the Unix epoch.
+uint64_t NowUnixNano() noexcept;
+
+}  // namespace ariadne::sdk
+
+#endif  // ARIADNE_SDK_SPAN_DATA_H_

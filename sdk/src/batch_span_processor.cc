@@ -1,0 +1,205 @@
+#include "ariadne/sdk/batch_span_processor.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace ariadne::sdk {
+namespace {
+// Bounds how long a lost (lock-free) wake-up can delay an export of a full batch.
+constexpr std::chrono::milliseconds kMaxSleepSlice{20};
+
+size_t RoundUpPow2(size_t n) {
+  size_t p = 2;
+  while (p < n) p <<= 1;
+  return p;
+}
+}  // namespace
+
+BatchSpanProcessor::BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter,
+                                       BatchSpanProcessorOptions options)
+    : exporter_(std::move(exporter)), options_(options) {
+  if (options_.max_queue_size == 0) options_.max_queue_size = 2048;
+  if (options_.max_export_batch_size == 0) options_.max_export_batch_size = 512;
+  options_.max_export_batch_size =
+      std::min(options_.max_export_batch_size, options_.max_queue_size);
+  size_t cap = RoundUpPow2(options_.max_queue_size);
+  capacity_mask_ = cap - 1;
+  cells_ = std::make_unique<Cell[]>(cap);
+  for (size_t i = 0; i < cap; ++i) {
+    cells_[i].sequence.store(i, std::memory_order_relaxed);
+    cells_[i].span = nullptr;
+  }
+  worker_ = std::thread([this] { Run(); });
+}
+
+BatchSpanProcessor::~BatchSpanProcessor() { Shutdown(options_.export_timeout); }
+
+size_t BatchSpanProcessor::ApproxSize() const noexcept {
+  size_t tail = enqueue_pos_.load(std::memory_order_relaxed);
+  size_t head = dequeue_pos_.load(std::memory_order_relaxed);
+  return tail >= head ? tail - head : 0;
+}
+
+bool BatchSpanProcessor::TryPush(SpanData* span) noexcept {
+  size_t pos = enqueue_pos_.load(std::memory_order_relaxed);
+  for (;;) {
+    if (pos - dequeue_pos_.load(std::memory_order_relaxed) >= options_.max_queue_size) {
+      return false;
+    }
+    Cell& cell = cells_[pos & capacity_mask_];
+    size_t seq = cell.sequence.load(std::memory_order_acquire);
+    intptr_t dif = static_cast<intptr_t>(seq) - static_cast<intptr_t>(pos);
+    if (dif == 0) {
+      if (enqueue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+        cell.span = span;
+        cell.sequence.store(pos + 1, std::memory_order_release);
+        return true;
+      }
+    } else if (dif < 0) {
+      return false;  // full
+    } else {
+      pos = enqueue_pos_.load(std::memory_order_relaxed);
+    }
+  }
+}
+
+SpanData* BatchSpanProcessor::TryPop() noexcept {
+  size_t pos = dequeue_pos_.load(std::memory_order_relaxed);
+  for (;;) {
+    Cell& cell = cells_[pos & capacity_mask_];
+    size_t seq = cell.sequence.load(std::memory_order_acquire);
+    intptr_t dif = static_cast<intptr_t>(seq) - static_cast<intptr_t>(pos + 1);
+    if (dif == 0) {
+      if (dequeue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+        SpanData* span = cell.span;
+        cell.sequence.store(pos + capacity_mask_ + 1, std::memory_order_release);
+        return span;
+      }
+    } else if (dif < 0) {
+      return nullptr;  // empty
+    } else {
+      pos = dequeue_pos_.load(std::memory_order_relaxed);
+    }
+  }
+}
+
+void BatchSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
+  if (!span->context.IsSampled()) return;  // record-only spans are not exported
+  if (shut_down_.load(std::memory_order_relaxed)) {
+    dropped_after_shutdown_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (!TryPush(span.get())) {
+    dropped_queue_full_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  span.release();
+  if (ApproxSize() >= options_.max_export_batch_size &&
+      !wake_pending_.load(std::memory_order_relaxed) &&
+      !wake_pending_.exchange(true, std::memory_order_acq_rel)) {
+    wake_cv_.notify_one();
+  }
+}
+
+void BatchSpanProcessor::ExportAvailable(bool drain_all) noexcept {
+  std::vector<std::unique_ptr<SpanData>> batch;
+  try {
+    batch.reserve(options_.max_export_batch_size);
+  } catch (...) {
+  }
+  do {
+    batch.clear();
+    while (batch.size() < options_.max_export_batch_size) {
+      SpanData* s = TryPop();
+      if (s == nullptr) break;
+      batch.emplace_back(s);
+    }
+    if (batch.empty()) return;
+    Deadline deadline = options_.export_timeout.count() > 0
+                            ? std::chrono::steady_clock::now() + options_.export_timeout
+                            : Deadline::max();
+    ExportResult r = exporter_ ? exporter_->Export(batch, deadline) : ExportResult::kSuccess;
+    export_calls_.fetch_add(1, std::memory_order_relaxed);
+    (r == ExportResult::kSuccess ? exported_spans_ : failed_spans_)
+        .fetch_add(batch.size(), std::memory_order_relaxed);
+  } while (drain_all || ApproxSize() >= options_.max_export_batch_size);
+}
+
+void BatchSpanProcessor::Run() noexcept {
+  using Clock = std::chrono::steady_clock;
+  auto last_export = Clock::now();
+  for (;;) {
+    uint64_t flush_target = 0;
+    bool stopping = false, flushing = false, timer_due = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      for (;;) {
+        stopping = stopping_.load(std::memory_order_acquire);
+        flush_target = flush_requested_;
+        flushing = flush_target > flush_done_;
+        size_t size = ApproxSize();
+        auto now = Clock::now();
+        if (size == 0) last_export = now;  // the delay counts from the first buffered span
+        timer_due = size > 0 && now - last_export >= options_.schedule_delay;
+        if (stopping || flushing || timer_due || size >= options_.max_export_batch_size) break;
+        auto until_due = options_.schedule_delay - (now - last_export);
+        auto slice = std::min<Clock::duration>(until_due, kMaxSleepSlice);
+        wake_pending_.store(false, std::memory_order_release);
+        wake_cv_.wait_for(lock, slice);
+      }
+    }
+    // Full batches only, unless the timer is due or a flush or stop asks for everything.
+    ExportAvailable(stopping || flushing || timer_due);
+    last_export = Clock::now();
+    if (flushing || stopping) {
+      std::lock_guard<std::mutex> lock(mu_);
+      flush_done_ = stopping ? flush_requested_ : std::max(flush_done_, flush_target);
+      flush_cv_.notify_all();
+    }
+    if (stopping) return;
+  }
+}
+
+bool BatchSpanProcessor::ForceFlush(std::chrono::milliseconds timeout) noexcept {
+  if (shut_down_.load()) return true;
+  std::unique_lock<std::mutex> lock(mu_);
+  uint64_t target = ++flush_requested_;
+  wake_cv_.notify_one();
+  bool done = flush_cv_.wait_for(lock, timeout, [&] { return flush_done_ >= target; });
+  if (done && exporter_) {
+    lock.unlock();
+    return exporter_->ForceFlush(timeout);
+  }
+  return done;
+}
+
+bool BatchSpanProcessor::Shutdown(std::chrono::milliseconds) noexcept {
+  std::lock_guard<std::mutex> shutdown_lock(shutdown_mu_);
+  if (shut_down_.exchange(true)) return true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_.store(true, std::memory_order_release);
+    wake_cv_.notify_one();
+  }
+  if (worker_.joinable()) worker_.join();
+  // Spans that raced with shutdown: delete them.
+  while (SpanData* s = TryPop()) {
+    delete s;
+    dropped_after_shutdown_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (exporter_) exporter_->Shutdown();
+  return true;
+}
+
+BatchSpanProcessorStats BatchSpanProcessor::stats() const noexcept {
+  BatchSpanProcessorStats s;
+  s.enqueued = enqueue_pos_.load();
+  s.dropped_queue_full = dropped_queue_full_.load();
+  s.dropped_after_shutdown = dropped_after_shutdown_.load();
+  s.exported_spans = exported_spans_.load();
+  s.failed_spans = failed_spans_.load();
+  s.export_calls = export_calls_.load();
+  return s;
+}
+
+}  // namespace ariadne::sdk

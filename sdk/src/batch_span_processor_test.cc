@@ -1,0 +1,157 @@
+// BatchSpanProcessor: full batches, drop counting with a stalled exporter, flush, shutdown,
+// schedule delay and export deadline. Synchronisation uses latches/condition variables, never
+// timing assertions (the generous waits only bound a failing test).
+#include "ariadne/sdk/batch_span_processor.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+#include "ariadne/sdk/tracer_provider.h"
+
+namespace ariadne::sdk {
+namespace {
+
+constexpr auto kWait = std::chrono::seconds(30);
+
+class RecordingExporter : public SpanExporter {
+ public:
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<size_t> batch_sizes;
+    size_t spans = 0;
+    bool blocked = false;  // Export waits while true
+    bool in_export = false;
+    std::chrono::steady_clock::duration last_budget{};
+    bool shut_down = false;
+  };
+  explicit RecordingExporter(std::shared_ptr<Shared> s) : s_(std::move(s)) {}
+  ExportResult Export(std::span<const std::unique_ptr<SpanData>> spans,
+                      Deadline deadline) noexcept override {
+    std::unique_lock<std::mutex> lock(s_->mu);
+    s_->in_export = true;
+    s_->last_budget = deadline - std::chrono::steady_clock::now();
+    s_->cv.notify_all();
+    s_->cv.wait(lock, [&] { return !s_->blocked; });
+    s_->batch_sizes.push_back(spans.size());
+    s_->spans += spans.size();
+    s_->in_export = false;
+    s_->cv.notify_all();
+    return ExportResult::kSuccess;
+  }
+  void Shutdown() noexcept override {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    s_->shut_down = true;
+  }
+
+ private:
+  std::shared_ptr<Shared> s_;
+};
+
+struct Harness {
+  explicit Harness(BatchSpanProcessorOptions o)
+      : shared(std::make_shared<RecordingExporter::Shared>()) {
+    auto p = std::make_unique<BatchSpanProcessor>(std::make_unique<RecordingExporter>(shared), o);
+    bsp = p.get();
+    TracerProviderOptions to;
+    to.processor = std::move(p);
+    to.sampler = MakeAlwaysOnSampler();
+    provider = std::make_unique<SdkTracerProvider>(std::move(to));
+    tracer = provider->GetTracer("bsp-test");
+  }
+  void Spans(int n) {
+    for (int i = 0; i < n; ++i) tracer.StartSpan("s").End();
+  }
+  bool WaitForSpans(size_t n) {
+    std::unique_lock<std::mutex> lock(shared->mu);
+    return shared->cv.wait_for(lock, kWait, [&] { return shared->spans >= n; });
+  }
+  std::shared_ptr<RecordingExporter::Shared> shared;
+  BatchSpanProcessor* bsp;
+  std::unique_ptr<SdkTracerProvider> provider;
+  trace::Tracer tracer;
+};
+
+BatchSpanProcessorOptions Options(size_t queue, size_t batch, std::chrono::milliseconds delay) {
+  BatchSpanProcessorOptions o;
+  o.max_queue_size = queue;
+  o.max_export_batch_size = batch;
+  o.schedule_delay = delay;
+  return o;
+}
+
+TEST(BatchSpanProcessor, ExportsOnlyFullBatchesUnderSteadyLoad) {
+  Harness h(Options(256, 8, std::chrono::hours(1)));
+  h.Spans(64);
+  ASSERT_TRUE(h.WaitForSpans(64));
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  for (size_t b : h.shared->batch_sizes) EXPECT_EQ(b, 8u);
+  EXPECT_EQ(h.shared->batch_sizes.size(), 8u);
+}
+
+TEST(BatchSpanProcessor, CountsDropsWhenTheExporterStallsAndNeverBlocksTheCaller) {
+  Harness h(Options(4, 2, std::chrono::hours(1)));
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    h.shared->blocked = true;
+  }
+  h.Spans(2);  // a full batch: the worker takes it and stalls in Export
+  {
+    std::unique_lock<std::mutex> lock(h.shared->mu);
+    ASSERT_TRUE(h.shared->cv.wait_for(lock, kWait, [&] { return h.shared->in_export; }));
+  }
+  h.Spans(10);  // 4 fit in the queue, 6 are dropped; this returns while Export is stalled
+  BatchSpanProcessorStats st = h.bsp->stats();
+  EXPECT_EQ(st.dropped_queue_full, 6u);
+  EXPECT_EQ(st.enqueued, 6u);
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    h.shared->blocked = false;
+    h.shared->cv.notify_all();
+  }
+  EXPECT_TRUE(h.bsp->ForceFlush(kWait));
+  EXPECT_EQ(h.bsp->stats().exported_spans, 6u);
+}
+
+TEST(BatchSpanProcessor, ForceFlushExportsAPartialBatch) {
+  Harness h(Options(64, 32, std::chrono::hours(1)));
+  h.Spans(3);
+  EXPECT_TRUE(h.bsp->ForceFlush(kWait));
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  EXPECT_EQ(h.shared->spans, 3u);
+}
+
+TEST(BatchSpanProcessor, ScheduleDelayExportsAPartialBatch) {
+  Harness h(Options(64, 32, std::chrono::milliseconds(5)));
+  h.Spans(1);
+  EXPECT_TRUE(h.WaitForSpans(1));
+}
+
+TEST(BatchSpanProcessor, ShutdownExportsPendingSpansThenDropsNewOnes) {
+  Harness h(Options(64, 32, std::chrono::hours(1)));
+  h.Spans(5);
+  EXPECT_TRUE(h.bsp->Shutdown(kWait));
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    EXPECT_EQ(h.shared->spans, 5u);
+    EXPECT_TRUE(h.shared->shut_down);
+  }
+  h.Spans(2);
+  EXPECT_EQ(h.bsp->stats().dropped_after_shutdown, 2u);
+}
+
+TEST(BatchSpanProcessor, ExportGetsTheExportTimeoutAsDeadline) {
+  BatchSpanProcessorOptions o = Options(64, 1, std::chrono::hours(1));
+  o.export_timeout = std::chrono::milliseconds(1500);
+  Harness h(o);
+  h.Spans(1);
+  ASSERT_TRUE(h.WaitForSpans(1));
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  EXPECT_LE(h.shared->last_budget, std::chrono::milliseconds(1500));
+  EXPECT_GT(h.shared->last_budget, std::chrono::milliseconds(0));
+}
+
+}  // namespace
+}  // namespace ariadne::sdk

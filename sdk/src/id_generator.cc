@@ -1,0 +1,88 @@
+#include "ariadne/sdk/id_generator.h"
+
+#include <chrono>
+#include <cstring>
+#include <random>
+
+namespace ariadne::sdk {
+namespace {
+
+uint64_t SplitMix(uint64_t* x) {
+  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+struct Xoshiro {
+  uint64_t s[4];
+  bool seeded = false;
+
+  void Seed(uint64_t seed) {
+    for (uint64_t& v : s) v = SplitMix(&seed);
+    seeded = true;
+  }
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t Next() {
+    const uint64_t result = Rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = Rotl(s[3], 45);
+    return result;
+  }
+};
+
+thread_local Xoshiro tls_rng;
+
+uint64_t FreshSeed() noexcept {
+  uint64_t seed =
+      static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
+  seed ^= reinterpret_cast<uintptr_t>(&tls_rng) * 0x9E3779B97F4A7C15ull;
+  try {
+    std::random_device rd;
+    seed ^= (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  } catch (...) {
+  }
+  return seed;
+}
+
+}  // namespace
+
+void SeedThreadRandom(uint64_t seed) noexcept { tls_rng.Seed(seed); }
+
+uint64_t RandomU64() noexcept {
+  if (!tls_rng.seeded) [[unlikely]] {
+    tls_rng.Seed(FreshSeed());
+  }
+  return tls_rng.Next();
+}
+
+trace::TraceId NewTraceId() noexcept {
+  trace::TraceId id;
+  uint64_t hi, lo;
+  do {
+    hi = RandomU64();
+    lo = RandomU64();
+  } while (hi == 0 && lo == 0);
+  for (int i = 0; i < 8; ++i) {
+    id.bytes[i] = static_cast<uint8_t>(hi >> (56 - 8 * i));
+    id.bytes[8 + i] = static_cast<uint8_t>(lo >> (56 - 8 * i));
+  }
+  return id;
+}
+
+trace::SpanId NewSpanId() noexcept {
+  trace::SpanId id;
+  uint64_t v;
+  do {
+    v = RandomU64();
+  } while (v == 0);
+  std::memcpy(id.bytes.data(), &v, 8);
+  return id;
+}
+
+}  // namespace ariadne::sdk

@@ -1,0 +1,161 @@
+#include "ariadne/sdk/span_data.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "ariadne/sdk/span_processor.h"
+#include "ariadne/sdk/tracer_provider.h"
+
+namespace ariadne::sdk {
+
+using trace::AttributeValue;
+
+uint64_t NowUnixNano() noexcept {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+namespace {
+std::string Truncate(std::string_view s, uint32_t max_length) {
+  if (max_length != 0 && s.size() > max_length) s = s.substr(0, max_length);
+  return std::string(s);
+}
+}  // namespace
+
+OwnedValue ToOwned(const AttributeValue& v, uint32_t max_length) {
+  switch (v.type()) {
+    case AttributeValue::Type::kBool:
+      return v.bool_value();
+    case AttributeValue::Type::kInt:
+      return v.int_value();
+    case AttributeValue::Type::kDouble:
+      return v.double_value();
+    case AttributeValue::Type::kString:
+      return Truncate(v.string_value(), max_length);
+    case AttributeValue::Type::kBoolArray: {
+      auto a = v.bool_array();
+      return std::vector<bool>(a.begin(), a.end());
+    }
+    case AttributeValue::Type::kIntArray: {
+      auto a = v.int_array();
+      return std::vector<int64_t>(a.begin(), a.end());
+    }
+    case AttributeValue::Type::kDoubleArray: {
+      auto a = v.double_array();
+      return std::vector<double>(a.begin(), a.end());
+    }
+    case AttributeValue::Type::kStringArray: {
+      std::vector<std::string> out;
+      out.reserve(v.array_size());
+      for (std::string_view s : v.string_array()) out.push_back(Truncate(s, max_length));
+      return out;
+    }
+    case AttributeValue::Type::kStdStringArray: {
+      std::vector<std::string> out;
+      out.reserve(v.array_size());
+      for (const std::string& s : v.std_string_array()) out.push_back(Truncate(s, max_length));
+      return out;
+    }
+  }
+  return false;
+}
+
+bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view key,
+                       const AttributeValue& value, uint32_t count_limit, uint32_t length_limit) {
+  for (OwnedAttribute& a : *attributes) {
+    if (a.key == key) {
+      a.value = ToOwned(value, length_limit);
+      return true;
+    }
+  }
+  if (attributes->size() >= count_limit) return false;
+  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 8));
+  attributes->push_back(OwnedAttribute{std::string(key), ToOwned(value, length_limit)});
+  return true;
+}
+
+void SpanData::SetAttribute(std::string_view key, const AttributeValue& value) noexcept {
+  try {
+    const SpanLimits& l = state_->limits;
+    if (!SetOwnedAttribute(&attributes, key, value, l.attribute_count, l.attribute_value_length)) {
+      ++dropped_attributes_count;
+    }
+  } catch (...) {
+    ++dropped_attributes_count;
+  }
+}
+
+void SpanData::AddEvent(std::string_view event_name, uint64_t time_unix_nano,
+                        std::span<const trace::KeyValue> attrs) noexcept {
+  const SpanLimits& l = state_->limits;
+  if (events.size() >= l.event_count) {
+    ++dropped_events_count;
+    return;
+  }
+  try {
+    SpanEvent e;
+    e.name = std::string(event_name);
+    e.time_unix_nano = time_unix_nano ? time_unix_nano : NowUnixNano();
+    for (const trace::KeyValue& kv : attrs) {
+      if (!SetOwnedAttribute(&e.attributes, kv.key, kv.value, l.event_attribute_count,
+                             l.attribute_value_length)) {
+        ++e.dropped_attributes_count;
+      }
+    }
+    events.push_back(std::move(e));
+  } catch (...) {
+    ++dropped_events_count;
+  }
+}
+
+void SpanData::AddLink(const trace::SpanContext& ctx,
+                       std::span<const trace::KeyValue> attrs) noexcept {
+  const SpanLimits& l = state_->limits;
+  if (!ctx.IsValid()) return;
+  if (links.size() >= l.link_count) {
+    ++dropped_links_count;
+    return;
+  }
+  try {
+    SpanLink link;
+    link.context = ctx;
+    for (const trace::KeyValue& kv : attrs) {
+      if (!SetOwnedAttribute(&link.attributes, kv.key, kv.value, l.link_attribute_count,
+                             l.attribute_value_length)) {
+        ++link.dropped_attributes_count;
+      }
+    }
+    links.push_back(std::move(link));
+  } catch (...) {
+    ++dropped_links_count;
+  }
+}
+
+void SpanData::SetStatus(trace::StatusCode code, std::string_view description) noexcept {
+  // Ok is final; Unset never overrides; the description only accompanies Error.
+  if (status_code == trace::StatusCode::kOk) return;
+  if (code == trace::StatusCode::kUnset) return;
+  status_code = code;
+  try {
+    status_message = code == trace::StatusCode::kError ? std::string(description) : std::string();
+  } catch (...) {
+  }
+}
+
+void SpanData::UpdateName(std::string_view new_name) noexcept {
+  try {
+    name = std::string(new_name);
+  } catch (...) {
+  }
+}
+
+void SpanData::End(uint64_t end_time) noexcept {
+  end_time_unix_nano = end_time ? end_time : NowUnixNano();
+  std::unique_ptr<SpanData> self(this);
+  if (state_->processor && !state_->shut_down.load(std::memory_order_relaxed)) {
+    state_->processor->OnEnd(std::move(self));
+  }
+}
+
+}  // namespace ariadne::sdk

@@ -1,0 +1,55 @@
+#include "ariadne/sdk/span_processor.h"
+
+namespace ariadne::sdk {
+
+SimpleSpanProcessor::SimpleSpanProcessor(std::unique_ptr<SpanExporter> exporter,
+                                         std::chrono::milliseconds export_timeout)
+    : exporter_(std::move(exporter)), export_timeout_(export_timeout) {}
+
+void SimpleSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
+  if (!span->context.IsSampled()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shut_down_ || !exporter_) return;
+  const std::unique_ptr<SpanData>* one = &span;
+  (void)exporter_->Export({one, 1}, std::chrono::steady_clock::now() + export_timeout_);
+}
+
+bool SimpleSpanProcessor::ForceFlush(std::chrono::milliseconds timeout) noexcept {
+  std::lock_guard<std::mutex> lock(mu_);
+  return exporter_ ? exporter_->ForceFlush(timeout) : true;
+}
+
+bool SimpleSpanProcessor::Shutdown(std::chrono::milliseconds) noexcept {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shut_down_) return true;
+  shut_down_ = true;
+  if (exporter_) exporter_->Shutdown();
+  return true;
+}
+
+MultiSpanProcessor::MultiSpanProcessor(std::vector<std::unique_ptr<SpanProcessor>> processors)
+    : processors_(std::move(processors)) {}
+
+void MultiSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
+  for (size_t i = 0; i + 1 < processors_.size(); ++i) {
+    try {
+      processors_[i]->OnEnd(std::make_unique<SpanData>(*span));
+    } catch (...) {
+    }
+  }
+  if (!processors_.empty()) processors_.back()->OnEnd(std::move(span));
+}
+
+bool MultiSpanProcessor::ForceFlush(std::chrono::milliseconds timeout) noexcept {
+  bool ok = true;
+  for (auto& p : processors_) ok = p->ForceFlush(timeout) && ok;
+  return ok;
+}
+
+bool MultiSpanProcessor::Shutdown(std::chrono::milliseconds timeout) noexcept {
+  bool ok = true;
+  for (auto& p : processors_) ok = p->Shutdown(timeout) && ok;
+  return ok;
+}
+
+}  // namespace ariadne::sdk

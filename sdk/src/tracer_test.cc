@@ -1,0 +1,167 @@
+// SdkTracer and SpanData: sampling decisions, ids, limits, status rules, shutdown.
+#include "ariadne/trace/tracer.h"
+
+#include <gtest/gtest.h>
+
+#include "ariadne/exporters/in_memory_exporter.h"
+#include "ariadne/sdk/tracer_provider.h"
+
+namespace ariadne::sdk {
+namespace {
+
+using trace::Span;
+using trace::SpanContext;
+
+struct Fixture {
+  explicit Fixture(std::unique_ptr<Sampler> sampler = nullptr, SpanLimits limits = {}) {
+    auto exporter = std::make_unique<exporters::InMemorySpanExporter>();
+    store = exporter->GetStore();
+    TracerProviderOptions o;
+    o.sampler = std::move(sampler);
+    o.limits = limits;
+    o.processor = std::make_unique<SimpleSpanProcessor>(std::move(exporter));
+    provider = std::make_unique<SdkTracerProvider>(std::move(o));
+    tracer = provider->GetTracer("lib", "1.0");
+  }
+  std::shared_ptr<exporters::InMemorySpanStore> store;
+  std::unique_ptr<SdkTracerProvider> provider;
+  trace::Tracer tracer;
+};
+
+TEST(SdkTracer, RootSpanGetsRandomFlagAndValidIds) {
+  Fixture f;
+  Span s = f.tracer.StartSpan("root");
+  EXPECT_TRUE(s.IsRecording());
+  EXPECT_TRUE(s.GetContext().IsValid());
+  EXPECT_EQ(s.GetContext().flags, trace::kFlagSampled | trace::kFlagRandom);
+  s.End();
+  auto spans = f.store->Take();
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_FALSE(spans[0]->parent_span_id.IsValid());
+  EXPECT_EQ(spans[0]->scope().name, "lib");
+  EXPECT_EQ(spans[0]->scope().version, "1.0");
+  EXPECT_GE(spans[0]->end_time_unix_nano, spans[0]->start_time_unix_nano);
+}
+
+TEST(SdkTracer, DefaultSamplerIsParentBasedSoAnUnsampledRemoteParentIsHonoured) {
+  Fixture f;
+  SpanContext remote;
+  ASSERT_TRUE(trace::TraceId::FromHex("4bf92f3577b34da6a3ce929d0e0e4736", &remote.trace_id));
+  ASSERT_TRUE(trace::SpanId::FromHex("00f067aa0ba902b7", &remote.span_id));
+  remote.remote = true;
+  remote.flags = 0;
+  trace::Context parent(remote);
+  trace::StartSpanOptions o;
+  o.parent = &parent;
+  Span s = f.tracer.StartSpan("child", o);
+  EXPECT_FALSE(s.IsRecording());
+  EXPECT_EQ(s.GetContext().trace_id, remote.trace_id);
+  EXPECT_NE(s.GetContext().span_id, remote.span_id);
+  EXPECT_TRUE(s.GetContext().span_id.IsValid());
+  EXPECT_FALSE(s.GetContext().IsSampled());
+  // The random flag is not set when the parent did not have it.
+  EXPECT_EQ(s.GetContext().flags & trace::kFlagRandom, 0);
+}
+
+TEST(SdkTracer, ExplicitRootIgnoresTheCurrentSpan) {
+  Fixture f;
+  trace::ScopedSpan outer(f.tracer, "outer");
+  trace::StartSpanOptions o;
+  o.parent = &trace::kRoot;
+  Span s = f.tracer.StartSpan("new-root", o);
+  EXPECT_NE(s.GetContext().trace_id, outer.GetContext().trace_id);
+}
+
+TEST(SdkTracer, AttributeLimitsDropAndTruncate) {
+  SpanLimits limits;
+  limits.attribute_count = 2;
+  limits.attribute_value_length = 3;
+  limits.event_count = 1;
+  Fixture f(nullptr, limits);
+  {
+    Span s = f.tracer.StartSpan("s");
+    s.SetAttribute("a", "abcdef").SetAttribute("b", 1).SetAttribute("c", 2).SetAttribute("a", "xy");
+    s.AddEvent("e1").AddEvent("e2");
+  }
+  auto spans = f.store->Take();
+  ASSERT_EQ(spans.size(), 1u);
+  ASSERT_EQ(spans[0]->attributes.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value), "xy");
+  EXPECT_EQ(spans[0]->dropped_attributes_count, 1u);
+  EXPECT_EQ(spans[0]->events.size(), 1u);
+  EXPECT_EQ(spans[0]->dropped_events_count, 1u);
+}
+
+TEST(SdkTracer, LongStringsAreTruncatedToTheLengthLimit) {
+  SpanLimits limits;
+  limits.attribute_value_length = 3;
+  Fixture f(nullptr, limits);
+  { Span s = f.tracer.StartSpan("s", trace::SpanKind::kServer, {{"k", "abcdef"}}); }
+  auto spans = f.store->Take();
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value), "abc");
+  EXPECT_EQ(spans[0]->kind, trace::SpanKind::kServer);
+}
+
+TEST(SdkTracer, StatusOkIsFinalAndUnsetNeverOverrides) {
+  Fixture f;
+  {
+    Span s = f.tracer.StartSpan("s");
+    s.SetStatus(trace::StatusCode::kError, "bad");
+    s.SetStatus(trace::StatusCode::kUnset);
+    s.SetStatus(trace::StatusCode::kOk, "ignored");
+    s.SetStatus(trace::StatusCode::kError, "again");
+  }
+  auto spans = f.store->Take();
+  EXPECT_EQ(spans[0]->status_code, trace::StatusCode::kOk);
+  EXPECT_EQ(spans[0]->status_message, "");
+}
+
+TEST(SdkTracer, UpdateNameLinksAndInvalidLinksIgnored) {
+  Fixture f;
+  SpanContext other;
+  other.trace_id.bytes[0] = 1;
+  other.span_id.bytes[0] = 2;
+  {
+    Span s = f.tracer.StartSpan("old");
+    s.UpdateName("new");
+    s.AddLink(other, {{"why", "batch"}});
+    s.AddLink(SpanContext{});
+  }
+  auto spans = f.store->Take();
+  EXPECT_EQ(spans[0]->name, "new");
+  ASSERT_EQ(spans[0]->links.size(), 1u);
+  EXPECT_EQ(spans[0]->links[0].context.trace_id, other.trace_id);
+}
+
+TEST(SdkTracer, AfterShutdownSpansDoNotRecord) {
+  Fixture f;
+  EXPECT_TRUE(f.provider->Shutdown());
+  Span s = f.tracer.StartSpan("late");
+  EXPECT_FALSE(s.IsRecording());
+  EXPECT_FALSE(f.tracer.Enabled());
+}
+
+TEST(SdkTracer, SameScopeReturnsTheSameTracer) {
+  Fixture f;
+  EXPECT_EQ(f.provider->GetTracer("lib", "1.0").impl(), f.tracer.impl());
+  EXPECT_NE(f.provider->GetTracer("other").impl(), f.tracer.impl());
+}
+
+TEST(SdkTracer, RecordOnlySpansAreNotExported) {
+  class RecordOnly : public Sampler {
+    SamplingDecision ShouldSample(const SamplingParams&) noexcept override {
+      return SamplingDecision::kRecordOnly;
+    }
+    std::string Description() const override { return "RecordOnly"; }
+  };
+  Fixture f(std::make_unique<RecordOnly>());
+  Span s = f.tracer.StartSpan("s");
+  EXPECT_TRUE(s.IsRecording());
+  EXPECT_FALSE(s.GetContext().IsSampled());
+  s.End();
+  EXPECT_EQ(f.store->size(), 0u);
+}
+
+}  // namespace
+}  // namespace ariadne::sdk
