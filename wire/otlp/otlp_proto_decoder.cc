@@ -4,8 +4,7 @@
 #include <string>
 #include <utility>
 
-#include <simdjson.h>
-
+#include "wire/otlp/otlp_text.h"
 #include "wire/otlp/proto_wire.h"
 
 namespace ariadne {
@@ -16,45 +15,6 @@ using proto_wire::kI32;
 using proto_wire::kI64;
 using proto_wire::kLen;
 using proto_wire::kVarint;
-
-// Returns s cut to at most max bytes, at a UTF-8 character boundary when is_utf8.
-std::string_view Truncate(std::string_view s, uint32_t max, bool is_utf8) {
-  if (s.size() <= max) return s;
-  size_t cut = max;
-  if (is_utf8) {
-    while (cut > 0 && (static_cast<uint8_t>(s[cut]) & 0xC0) == 0x80) --cut;
-  }
-  return s.substr(0, cut);
-}
-
-// Appends s to out with every invalid UTF-8 sequence replaced by U+FFFD.
-void RepairUtf8(std::string_view s, std::string* out) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<uint8_t>(s[i]);
-    size_t len = 0;
-    if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    if (c >= 0xC2 && c <= 0xDF)
-      len = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-      len = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-      len = 4;
-    bool ok = len != 0 && i + len <= s.size();
-    if (ok && !simdjson::validate_utf8(s.data() + i, len)) ok = false;
-    if (ok) {
-      out->append(s.substr(i, len));
-      i += len;
-    } else {
-      out->append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-}
 
 class Decoder {
  public:
@@ -104,9 +64,9 @@ class Decoder {
   // input), else repaired with U+FFFD into the arena.
   std::string_view Text(std::string_view s) {
     if (s.empty()) return {};
-    if (!simdjson::validate_utf8(s.data(), s.size())) {
+    if (!IsValidUtf8(s)) {
       scratch_.clear();
-      RepairUtf8(s, &scratch_);
+      AppendRepairedUtf8(s, &scratch_);
       return b_.Intern(scratch_);
     }
     return zero_copy_ ? s : b_.Intern(s);
@@ -539,7 +499,7 @@ bool Decoder::DecodeAnyValue(std::string_view msg, AnyValue* v, uint32_t depth) 
     // A oneof: the last member present wins, as in protobuf.
     if (field == 1 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      *v = AnyValue::String(Text(Truncate(sub, limits_.max_value_bytes, true)));
+      *v = AnyValue::String(Text(TruncateValue(sub, limits_.max_value_bytes, true)));
     } else if (field == 2 && wt == kVarint) {
       if (!Varint(c, &x)) return false;
       *v = AnyValue::Bool(x != 0);
@@ -557,7 +517,7 @@ bool Decoder::DecodeAnyValue(std::string_view msg, AnyValue* v, uint32_t depth) 
       if (!Len(c, &sub) || !DecodeKvList(sub, v, depth + 1)) return false;
     } else if (field == 7 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      *v = AnyValue::Bytes(Raw(Truncate(sub, limits_.max_value_bytes, false)));
+      *v = AnyValue::Bytes(Raw(TruncateValue(sub, limits_.max_value_bytes, false)));
     } else if (!Skip(c, field, wt)) {  // string_value_strindex (8): profiles only, ignored
       return false;
     }

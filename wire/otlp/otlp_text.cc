@@ -1,0 +1,45 @@
+#include "wire/otlp/otlp_text.h"
+
+#include <simdjson.h>
+
+namespace ariadne {
+
+std::string_view TruncateValue(std::string_view s, uint32_t max, bool is_utf8) {
+  if (s.size() <= max) return s;
+  size_t cut = max;
+  if (is_utf8) {
+    while (cut > 0 && (static_cast<uint8_t>(s[cut]) & 0xC0) == 0x80) --cut;
+  }
+  return s.substr(0, cut);
+}
+
+bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+
+void AppendRepairedUtf8(std::string_view s, std::string* out) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+    }
+    if (len != 0 && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
+      out->append(s.substr(i, len));
+      i += len;
+    } else {
+      out->append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+}
+
+}  // namespace ariadne
