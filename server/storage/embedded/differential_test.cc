@@ -1,0 +1,139 @@
+// Differential test: the embedded store answers exactly like the memory store for random traces
+// and random queries, whether the spans are in the head, in blocks, or in compacted blocks.
+#include <future>
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "base/mem_env.h"
+#include "server/storage/embedded/embedded_store_impl.h"
+#include "server/storage/embedded/test_util.h"
+#include "server/storage/memory/memory_store.h"
+
+namespace ariadne {
+namespace {
+
+using embedded_test::CanonicalSpans;
+using embedded_test::RandomBatch;
+
+Status AppendSync(SpanStore* store, SpanBatch batch) {
+  std::promise<Status> p;
+  store->Append(std::move(batch), [&](Status s) { p.set_value(std::move(s)); });
+  return p.get_future().get();
+}
+
+// Trace ids and canonical contents of a result (ordered as returned).
+std::vector<std::pair<std::string, std::vector<std::string>>> Describe(
+    const std::vector<SpanBatch>& traces) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const SpanBatch& t : traces)
+    out.emplace_back(t.spans.trace_id[0].ToHex(), CanonicalSpans(t));
+  return out;
+}
+
+TraceQuery RandomQuery(std::mt19937_64* rng, const SpanBatch& sample, uint64_t base) {
+  TraceQuery q;
+  q.limit = 100000;  // all: the memory store orders ties arbitrarily
+  uint32_t row = static_cast<uint32_t>((*rng)() % sample.size());
+  if ((*rng)() % 2) q.service = std::string(sample.ServiceName(row));
+  if ((*rng)() % 3 == 0) q.operation = std::string(sample.spans.name[row]);
+  if ((*rng)() % 4 == 0) q.span_kind = sample.spans.kind[row];
+  if ((*rng)() % 3 == 0) {
+    Range attrs = sample.spans.attributes[row];
+    if (attrs.count > 0) {
+      const KeyValue& kv = sample.attributes[attrs.begin];
+      q.tags.emplace_back(std::string(kv.key), ValueAsText(sample, kv.value));
+    } else {
+      q.tags.emplace_back("error", "true");
+    }
+  }
+  if ((*rng)() % 3 == 0) {
+    q.start_min_ns = base + (*rng)() % 1'800'000'000'000;
+    q.start_max_ns = q.start_min_ns + (*rng)() % 1'800'000'000'000;
+  }
+  if ((*rng)() % 4 == 0) q.duration_min_ns = (*rng)() % 300'000'000;
+  if ((*rng)() % 4 == 0) q.duration_max_ns = q.duration_min_ns + (*rng)() % 300'000'000;
+  return q;
+}
+
+void ExpectSameAnswers(SpanStore* memory, SpanStore* embedded, const SpanBatch& all,
+                       std::mt19937_64* rng, uint64_t base) {
+  for (int i = 0; i < 60; ++i) {
+    TraceQuery q = RandomQuery(rng, all, base);
+    auto a = memory->FindTraces(q);
+    auto b = embedded->FindTraces(q);
+    ASSERT_TRUE(a.ok() && b.ok());
+    auto da = Describe(*a), db = Describe(*b);
+    std::sort(da.begin(), da.end());
+    std::sort(db.begin(), db.end());
+    EXPECT_EQ(da, db) << "query " << i << " service=" << q.service << " op=" << q.operation;
+  }
+  // With a small limit the newest traces come first in both (distinct start times).
+  TraceQuery newest;
+  newest.limit = 5;
+  auto a = memory->FindTraces(newest);
+  auto b = embedded->FindTraces(newest);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(Describe(*a), Describe(*b));
+  auto services_a = memory->GetServices();
+  auto services_b = embedded->GetServices();
+  ASSERT_TRUE(services_a.ok() && services_b.ok());
+  EXPECT_EQ(services_a.value(), services_b.value());
+  for (const std::string& service : services_a.value()) {
+    for (std::optional<SpanKind> kind :
+         {std::optional<SpanKind>(), std::optional(SpanKind::kServer)}) {
+      auto ops_a = memory->GetOperations(service, kind);
+      auto ops_b = embedded->GetOperations(service, kind);
+      ASSERT_TRUE(ops_a.ok() && ops_b.ok());
+      EXPECT_EQ(ops_a.value(), ops_b.value());
+    }
+  }
+  auto da = memory->GetDependencies(base + 7'200'000'000'000, 3'600'000'000'000);
+  auto db = embedded->GetDependencies(base + 7'200'000'000'000, 3'600'000'000'000);
+  ASSERT_TRUE(da.ok() && db.ok());
+  ASSERT_EQ(da->size(), db->size());
+  for (size_t i = 0; i < da->size(); ++i) {
+    EXPECT_EQ((*da)[i].parent, (*db)[i].parent);
+    EXPECT_EQ((*da)[i].child, (*db)[i].child);
+    EXPECT_EQ((*da)[i].call_count, (*db)[i].call_count);
+    EXPECT_EQ((*da)[i].error_count, (*db)[i].error_count);
+  }
+}
+
+TEST(EmbeddedDifferential, SameAnswersAsTheMemoryStoreInHeadBlocksAndAfterCompaction) {
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    std::mt19937_64 rng(seed);
+    MemEnv env;
+    ManualClock clock(1'750'000'000'000'000'000);
+    const uint64_t base = static_cast<uint64_t>(clock.NowUnixNanos()) - 7'200'000'000'000;
+    EmbeddedStoreOptions o;
+    o.data_dir = "/data";
+    o.background_threads = false;
+    EmbeddedStore embedded(o, &env, &clock);
+    ASSERT_TRUE(embedded.Open().ok());
+    MemoryStore memory(MemoryStoreOptions{});
+    SpanBatch all;
+    for (int phase = 0; phase < 3; ++phase) {
+      for (int i = 0; i < 4; ++i) {
+        SpanBatch b = RandomBatch(
+            &rng, {.traces = 10, .base_time_ns = base, .time_spread_ns = 7'200'000'000'000});
+        all.Append(b);
+        ASSERT_TRUE(AppendSync(&memory, b.Clone()).ok());
+        ASSERT_TRUE(AppendSync(&embedded, std::move(b)).ok());
+      }
+      ExpectSameAnswers(&memory, &embedded, all, &rng, base);
+      if (phase == 0) {
+        ASSERT_TRUE(embedded.CutHead().ok());
+      }
+      if (phase == 1) {
+        ASSERT_TRUE(embedded.CutHead().ok());
+        ASSERT_TRUE(embedded.Compact().ok());
+      }
+    }
+    EXPECT_GE(embedded.BlockCount(), 1u);
+  }
+}
+
+}  // namespace
+}  // namespace ariadne

@@ -1,0 +1,458 @@
+#include <future>
+#include <random>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "base/mem_env.h"
+#include "server/config/server_options.h"
+#include "server/storage/embedded/embedded_store_impl.h"
+#include "server/storage/embedded/test_util.h"
+
+namespace ariadne {
+namespace {
+
+using embedded_test::CanonicalSpans;
+using embedded_test::CanonicalTrace;
+using embedded_test::RandomBatch;
+using embedded_test::TraceIds;
+
+constexpr int64_t kHour = 3'600'000'000'000;
+
+class EmbeddedStoreTest : public ::testing::Test {
+ protected:
+  EmbeddedStoreOptions Options() {
+    EmbeddedStoreOptions o;
+    o.data_dir = "/data";
+    o.background_threads = false;
+    o.write_retry_interval_ns = 0;
+    o.min_free_bytes = 1024;
+    return o;
+  }
+  std::unique_ptr<EmbeddedStore> Open(MemEnv* env, EmbeddedStoreOptions o) {
+    auto store = std::make_unique<EmbeddedStore>(o, env, &clock_);
+    Status s = store->Open();
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return store;
+  }
+  std::unique_ptr<EmbeddedStore> Open(MemEnv* env) { return Open(env, Options()); }
+  static Status AppendSync(SpanStore* store, SpanBatch batch) {
+    std::promise<Status> p;
+    store->Append(std::move(batch), [&](Status s) { p.set_value(std::move(s)); });
+    return p.get_future().get();
+  }
+  SpanBatch NewBatch(int traces = 4) {
+    return RandomBatch(&rng_, {.traces = traces,
+                               .base_time_ns = static_cast<uint64_t>(clock_.NowUnixNanos() - kHour),
+                               .time_spread_ns = static_cast<uint64_t>(kHour / 2)});
+  }
+  // Every span of `expected` is in the store with identical content, and nothing else is.
+  static void ExpectHolds(SpanStore* store, const SpanBatch& expected) {
+    for (const TraceId& id : TraceIds(expected)) {
+      auto got = store->GetTrace(id);
+      ASSERT_TRUE(got.ok()) << id.ToHex() << ": " << got.status().ToString();
+      EXPECT_EQ(CanonicalSpans(*got), CanonicalTrace(expected, id)) << id.ToHex();
+    }
+    EXPECT_EQ(store->Stats().spans, expected.size());
+  }
+
+  // Crash between any two file operations of `action` (after `setup`), then reopen (with and
+  // without torn tails): every acknowledged span is there exactly once, with identical content.
+  // Returns how many crash points were tried.
+  int EnumerateCrashPoints(const std::function<void(EmbeddedStore*, SpanBatch*)>& setup,
+                           const std::function<Status(EmbeddedStore*)>& action) {
+    for (uint64_t n = 0; n < 10000; ++n) {
+      bool finished = false;
+      for (bool torn : {false, true}) {
+        MemEnv env(static_cast<uint32_t>(n + 1));
+        SpanBatch all;
+        rng_.seed(n);
+        {
+          auto store = Open(&env);
+          setup(store.get(), &all);
+          uint64_t before = env.MutatingOps();
+          env.CrashAfter(n);
+          Status s = action(store.get());
+          finished = s.ok() && env.MutatingOps() - before <= n;
+        }
+        env.SimulateCrash(torn);
+        auto store = Open(&env);
+        for (const TraceId& id : TraceIds(all)) {
+          auto got = store->GetTrace(id);
+          EXPECT_TRUE(got.ok()) << "crash point " << n << ": " << got.status().ToString();
+          if (!got.ok()) return -1;
+          EXPECT_EQ(CanonicalSpans(*got), CanonicalTrace(all, id)) << "crash point " << n;
+        }
+        EXPECT_EQ(store->Stats().spans, all.size()) << "crash point " << n << " torn " << torn;
+        EXPECT_EQ(store->QuarantinedCount(), 0u);
+        if (::testing::Test::HasFailure()) return -1;
+      }
+      if (finished) return static_cast<int>(n) + 1;
+    }
+    return -1;
+  }
+  void AppendAll(EmbeddedStore* store, SpanBatch* all, int batches) {
+    for (int i = 0; i < batches; ++i) {
+      SpanBatch b = NewBatch(3);
+      all->Append(b);
+      ASSERT_TRUE(AppendSync(store, std::move(b)).ok());
+    }
+  }
+
+  ManualClock clock_{1'750'000'000'000'000'000};
+  std::mt19937_64 rng_{99};
+};
+
+TEST_F(EmbeddedStoreTest, AcknowledgedSpansAreSearchableImmediately) {
+  MemEnv env;
+  auto store = Open(&env);
+  SpanBatch batch = NewBatch();
+  SpanBatch copy = batch.Clone();
+  ASSERT_TRUE(AppendSync(store.get(), std::move(batch)).ok());
+  ExpectHolds(store.get(), copy);
+  TraceQuery q;
+  q.service = std::string(copy.ServiceName(0));
+  auto found = store->FindTraces(q);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->empty());
+}
+
+TEST_F(EmbeddedStoreTest, ReopenReplaysTheWal) {
+  MemEnv env;
+  SpanBatch all;
+  {
+    auto store = Open(&env);
+    for (int i = 0; i < 5; ++i) {
+      SpanBatch b = NewBatch();
+      all.Append(b);
+      ASSERT_TRUE(AppendSync(store.get(), std::move(b)).ok());
+    }
+  }
+  env.SimulateCrash(false);
+  auto store = Open(&env);
+  ExpectHolds(store.get(), all);
+}
+
+TEST_F(EmbeddedStoreTest, TornWritesAfterTheLastAckLoseNothingAcknowledged) {
+  for (uint32_t seed = 1; seed <= 10; ++seed) {
+    MemEnv env(seed);
+    SpanBatch all;
+    {
+      auto o = Options();
+      o.fsync = FsyncMode::kAlways;
+      auto store = Open(&env, o);
+      for (int i = 0; i < 4; ++i) {
+        SpanBatch b = NewBatch(2);
+        all.Append(b);
+        ASSERT_TRUE(AppendSync(store.get(), std::move(b)).ok());
+      }
+      env.SetSyncFailure(true);  // a last write that never becomes durable
+      EXPECT_FALSE(AppendSync(store.get(), NewBatch(2)).ok());
+      env.CrashAfter(0);
+    }
+    env.SimulateCrash(true);
+    auto store = Open(&env);
+    for (const TraceId& id : TraceIds(all)) {
+      auto got = store->GetTrace(id);
+      ASSERT_TRUE(got.ok());
+      EXPECT_EQ(CanonicalSpans(*got), CanonicalTrace(all, id));
+    }
+  }
+}
+
+TEST_F(EmbeddedStoreTest, CutHeadWritesABlockAndDropsTheWalItCovers) {
+  MemEnv env;
+  SpanBatch all;
+  auto store = Open(&env);
+  for (int i = 0; i < 3; ++i) {
+    SpanBatch b = NewBatch();
+    all.Append(b);
+    ASSERT_TRUE(AppendSync(store.get(), std::move(b)).ok());
+  }
+  ASSERT_TRUE(store->CutHead().ok());
+  EXPECT_EQ(store->BlockCount(), 1u);
+  ExpectHolds(store.get(), all);
+  auto wal = env.GetChildren("/data/wal");
+  ASSERT_TRUE(wal.ok());
+  EXPECT_EQ(wal->size(), 1u) << "only the fresh segment remains";
+  store.reset();
+  env.SimulateCrash(false);
+  store = Open(&env);
+  EXPECT_EQ(store->BlockCount(), 1u);
+  ExpectHolds(store.get(), all);
+}
+
+TEST_F(EmbeddedStoreTest, CrashAtAnyPointOfABlockCutLosesNothing) {
+  int points =
+      EnumerateCrashPoints([&](EmbeddedStore* store, SpanBatch* all) { AppendAll(store, all, 3); },
+                           [](EmbeddedStore* store) { return store->CutHead(); });
+  EXPECT_GT(points, 3) << "a block cut is several file operations";
+  std::printf("block cut: %d crash points, each with and without torn tails\n", points);
+}
+
+TEST_F(EmbeddedStoreTest, CrashAtAnyPointOfACompactionLosesNothing) {
+  int points = EnumerateCrashPoints(
+      [&](EmbeddedStore* store, SpanBatch* all) {
+        for (int i = 0; i < 3; ++i) {
+          AppendAll(store, all, 1);
+          ASSERT_TRUE(store->CutHead().ok());
+        }
+        // A trace with spans in every block, so compaction brings it together.
+        ASSERT_EQ(store->BlockCount(), 3u);
+      },
+      [](EmbeddedStore* store) { return store->Compact(); });
+  EXPECT_GT(points, 3);
+  std::printf("compaction: %d crash points, each with and without torn tails\n", points);
+}
+
+TEST_F(EmbeddedStoreTest, CompactionMergesSmallBlocksAndKeepsEverySpan) {
+  MemEnv env;
+  auto store = Open(&env);
+  SpanBatch all;
+  SpanBatch first = NewBatch(2);
+  TraceId split = first.spans.trace_id[0];
+  all.Append(first);
+  ASSERT_TRUE(AppendSync(store.get(), std::move(first)).ok());
+  ASSERT_TRUE(store->CutHead().ok());
+  for (int i = 0; i < 2; ++i) {
+    SpanBatch more = NewBatch(2);
+    uint32_t row = more.AddSpan();  // one more span of `split`, in a later block
+    more.spans.trace_id[row] = split;
+    more.spans.span_id[row] = SpanId::FromHighLow(0, 1000 + i);
+    more.spans.name[row] = "late";
+    more.spans.start_time_unix_nano[row] = clock_.NowUnixNanos() - kHour;
+    more.spans.end_time_unix_nano[row] = clock_.NowUnixNanos() - kHour + 5;
+    all.Append(more);
+    ASSERT_TRUE(AppendSync(store.get(), std::move(more)).ok());
+    ASSERT_TRUE(store->CutHead().ok());
+  }
+  ASSERT_EQ(store->BlockCount(), 3u);
+  ASSERT_TRUE(store->Compact().ok());
+  EXPECT_EQ(store->BlockCount(), 1u);
+  ExpectHolds(store.get(), all);
+  store.reset();
+  store = Open(&env);
+  EXPECT_EQ(store->BlockCount(), 1u);
+  ExpectHolds(store.get(), all);
+}
+
+TEST_F(EmbeddedStoreTest, FsyncFailureRefusesWritesKeepsReadsAndRecovers) {
+  MemEnv env;
+  auto store = Open(&env);
+  SpanBatch all;
+  AppendAll(store.get(), &all, 2);
+  env.SetSyncFailure(true);
+  Status refused = AppendSync(store.get(), NewBatch());
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(store->WriteState().ok());
+  ExpectHolds(store.get(), all);  // reads continue; the refused batch is not visible
+  EXPECT_EQ(AppendSync(store.get(), NewBatch()).code(), StatusCode::kUnavailable);
+  env.SetSyncFailure(false);
+  AppendAll(store.get(), &all, 1);  // resumes by itself
+  EXPECT_TRUE(store->WriteState().ok());
+  ExpectHolds(store.get(), all);
+  store.reset();
+  env.SimulateCrash(true);
+  store = Open(&env);
+  for (const TraceId& id : TraceIds(all)) {
+    auto got = store->GetTrace(id);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(CanonicalSpans(*got), CanonicalTrace(all, id));
+  }
+}
+
+TEST_F(EmbeddedStoreTest, DiskFullRefusesWritesAndResumesWhenSpaceReturns) {
+  MemEnv env;
+  auto store = Open(&env);
+  SpanBatch all;
+  AppendAll(store.get(), &all, 2);
+  env.SetCapacity(env.TotalBytes() + 100);
+  EXPECT_EQ(AppendSync(store.get(), NewBatch(20)).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(AppendSync(store.get(), NewBatch(1)).code(), StatusCode::kUnavailable)
+      << "no write while free space is below the minimum";
+  ExpectHolds(store.get(), all);
+  EXPECT_FALSE(store->CutHead().ok()) << "a block cannot be written either";
+  ExpectHolds(store.get(), all);  // a failed cut keeps the head searchable
+  env.SetCapacity(MemEnv::kUnlimited);
+  AppendAll(store.get(), &all, 1);
+  ASSERT_TRUE(store->CutHead().ok());
+  ExpectHolds(store.get(), all);
+  store.reset();
+  env.SimulateCrash(false);
+  store = Open(&env);
+  ExpectHolds(store.get(), all);
+}
+
+TEST_F(EmbeddedStoreTest, CorruptBlockIsQuarantinedWhileTheRestServes) {
+  MemEnv env;
+  SpanBatch good, bad;
+  {
+    auto store = Open(&env);
+    AppendAll(store.get(), &bad, 1);
+    ASSERT_TRUE(store->CutHead().ok());
+    AppendAll(store.get(), &good, 1);
+    ASSERT_TRUE(store->CutHead().ok());
+  }
+  auto blocks = env.GetChildren("/data/blocks");
+  ASSERT_TRUE(blocks.ok());
+  ASSERT_EQ(blocks->size(), 2u);
+  std::string path = JoinPath("/data/blocks", (*blocks)[0]);
+  std::string data;
+  ASSERT_TRUE(env.ReadFileToString(path, &data).ok());
+  data[data.size() - 10] ^= 0x5a;  // inside the compressed body
+  ASSERT_TRUE(env.WriteFileAtomically(path, data).ok());
+
+  auto store = Open(&env);
+  auto lost = store->GetTrace(bad.spans.trace_id[0]);
+  EXPECT_EQ(lost.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->QuarantinedCount(), 1u);
+  EXPECT_EQ(store->BlockCount(), 1u);
+  for (const TraceId& id : TraceIds(good)) {
+    auto got = store->GetTrace(id);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(CanonicalSpans(*got), CanonicalTrace(good, id));
+  }
+  auto q = env.GetChildren("/data/quarantine");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->size(), 1u);
+  EXPECT_TRUE(AppendSync(store.get(), NewBatch()).ok()) << "writes go on";
+}
+
+TEST_F(EmbeddedStoreTest, CorruptBlockHeaderIsQuarantinedAtOpen) {
+  MemEnv env;
+  {
+    auto store = Open(&env);
+    SpanBatch all;
+    AppendAll(store.get(), &all, 1);
+    ASSERT_TRUE(store->CutHead().ok());
+  }
+  auto blocks = env.GetChildren("/data/blocks");
+  ASSERT_TRUE(blocks.ok() && blocks->size() == 1);
+  ASSERT_TRUE(env.WriteFileAtomically(JoinPath("/data/blocks", (*blocks)[0]), "garbage").ok());
+  auto store = Open(&env);
+  EXPECT_EQ(store->QuarantinedCount(), 1u);
+  EXPECT_EQ(store->BlockCount(), 0u);
+}
+
+TEST_F(EmbeddedStoreTest, HotRetentionDeletesWholeOldBlocks) {
+  MemEnv env;
+  auto store = Open(&env);
+  SpanBatch old;
+  AppendAll(store.get(), &old, 2);
+  ASSERT_TRUE(store->CutHead().ok());
+  ASSERT_TRUE(store->EnforceRetention().ok());
+  EXPECT_EQ(store->BlockCount(), 1u) << "an hour old: kept";
+  clock_.Advance(72 * kHour);
+  ASSERT_TRUE(store->EnforceRetention().ok());
+  EXPECT_EQ(store->BlockCount(), 0u);
+  EXPECT_EQ(store->Stats().evicted_spans, old.size());
+  EXPECT_EQ(store->GetTrace(old.spans.trace_id[0]).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(EmbeddedStoreTest, ArchivedTraceOutlivesHotRetentionUntilArchiveRetention) {
+  MemEnv env;
+  auto store = Open(&env);
+  SpanBatch all;
+  AppendAll(store.get(), &all, 1);
+  TraceId kept = all.spans.trace_id[0];
+  EXPECT_EQ(store->ArchiveTrace(TraceId::FromHighLow(1, 2)).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store->ArchiveTrace(kept).ok());
+  ASSERT_TRUE(store->CutHead().ok());
+  clock_.Advance(80 * kHour);
+  ASSERT_TRUE(store->EnforceRetention().ok());
+  auto got = store->GetTrace(kept);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(CanonicalSpans(*got), CanonicalTrace(all, kept));
+  store.reset();
+  store = Open(&env);
+  ASSERT_TRUE(store->GetTrace(kept).ok()) << "archive survives a restart";
+  clock_.Advance(30LL * 24 * kHour);
+  ASSERT_TRUE(store->EnforceRetention().ok());
+  EXPECT_EQ(store->GetTrace(kept).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(EmbeddedStoreTest, IntervalAndNeverModesAcknowledgeAndReplay) {
+  for (FsyncMode mode : {FsyncMode::kInterval, FsyncMode::kNever}) {
+    MemEnv env;
+    SpanBatch all;
+    {
+      auto o = Options();
+      o.fsync = mode;
+      auto store = Open(&env, o);
+      AppendAll(store.get(), &all, 3);
+      ExpectHolds(store.get(), all);
+    }  // a clean close syncs
+    env.SimulateCrash(false);
+    auto store = Open(&env);
+    ExpectHolds(store.get(), all);
+  }
+}
+
+TEST_F(EmbeddedStoreTest, ConcurrentAppendersShareCommitsAndLoseNothing) {
+  MemEnv env;
+  auto store = Open(&env);
+  std::vector<SpanBatch> per_thread(4);
+  std::vector<std::thread> threads;
+  std::vector<std::mt19937_64> rngs;
+  for (int t = 0; t < 4; ++t) {
+    std::mt19937_64 rng(static_cast<uint64_t>(t) + 100);
+    for (int i = 0; i < 25; ++i) per_thread[t].Append(RandomBatch(&rng, {.traces = 1}));
+  }
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint32_t row = 0; row < per_thread[t].size(); row += 3) {
+        SpanBatch b;
+        for (uint32_t r = row; r < std::min<uint32_t>(row + 3, per_thread[t].size()); ++r) {
+          b.AppendSpan(per_thread[t], r);
+        }
+        if (!AppendSync(store.get(), std::move(b)).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  SpanBatch all;
+  for (const SpanBatch& b : per_thread) all.Append(b);
+  ExpectHolds(store.get(), all);
+}
+
+TEST_F(EmbeddedStoreTest, ClosedStoreRefusesAppends) {
+  MemEnv env;
+  auto store = Open(&env);
+  store->Close();
+  EXPECT_EQ(AppendSync(store.get(), NewBatch()).code(), StatusCode::kUnavailable);
+}
+
+TEST_F(EmbeddedStoreTest, OptionsComeFromTheServerConfig) {
+  Config config(ServerOptionSpecs());
+  EXPECT_EQ(EmbeddedStoreOptionsFromConfig(config).fsync, FsyncMode::kAlways) << "the default";
+  EXPECT_EQ(EmbeddedStoreOptionsFromConfig(config).hot_retention_ns, 72 * kHour);
+  for (auto [k, v] :
+       std::vector<std::pair<std::string, std::string>>{{"data_dir", "/x"},
+                                                        {"fsync", "interval"},
+                                                        {"fsync_interval", "250ms"},
+                                                        {"retention_hot", "24h"},
+                                                        {"retention_archive", "7d"},
+                                                        {"archive_dir", "/cold"},
+                                                        {"wal_segment_size", "1MiB"},
+                                                        {"block_max_spans", "5000"},
+                                                        {"block_zstd_level", "5"},
+                                                        {"archive_zstd_level", "15"}}) {
+    ASSERT_TRUE(config.Set(k, v).ok()) << k;
+  }
+  EmbeddedStoreOptions o = EmbeddedStoreOptionsFromConfig(config);
+  EXPECT_EQ(o.data_dir, "/x");
+  EXPECT_EQ(o.fsync, FsyncMode::kInterval);
+  EXPECT_EQ(o.fsync_interval_ns, 250'000'000);
+  EXPECT_EQ(o.hot_retention_ns, 24 * kHour);
+  EXPECT_EQ(o.archive_retention_ns, 7 * 24 * kHour);
+  EXPECT_EQ(o.archive_dir, "/cold");
+  EXPECT_EQ(o.wal_segment_bytes, 1u << 20);
+  EXPECT_EQ(o.block_max_spans, 5000u);
+  EXPECT_EQ(o.zstd_level, 5);
+  EXPECT_EQ(o.archive_zstd_level, 15);
+}
+
+}  // namespace
+}  // namespace ariadne
