@@ -1,15 +1,455 @@
 #include "wire/jaeger/jaeger_ui_json.h"
 
-namespace ariadne {
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
 
-void AppendJaegerUiTrace(const SpanBatch&, std::string* out) {
-  out->append(R"({"traceID":"","spans":[],"processes":{},"warnings":null})");
+#include "model/ids.h"
+
+namespace ariadne {
+namespace {
+
+constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
+constexpr int kMaxValueDepth = 16;
+constexpr char kHex[] = "0123456789abcdef";
+
+void AppendUnicodeEscape(uint32_t cp, std::string* out) {
+  out->append("\\u");
+  for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(cp >> shift) & 0xf]);
 }
+
+// Length of the valid UTF-8 sequence at s[i], or 0 if it is not valid.
+size_t Utf8SequenceLength(std::string_view s, size_t i, uint32_t* cp) {
+  auto b0 = static_cast<uint8_t>(s[i]);
+  size_t n;
+  uint32_t c;
+  uint8_t lo = 0x80, hi = 0xbf;
+  if (b0 >= 0xc2 && b0 <= 0xdf) {
+    n = 2;
+    c = b0 & 0x1f;
+  } else if (b0 >= 0xe0 && b0 <= 0xef) {
+    n = 3;
+    c = b0 & 0x0f;
+    if (b0 == 0xe0) lo = 0xa0;
+    if (b0 == 0xed) hi = 0x9f;  // no surrogates
+  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+    n = 4;
+    c = b0 & 0x07;
+    if (b0 == 0xf0) lo = 0x90;
+    if (b0 == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    auto b = static_cast<uint8_t>(s[i + k]);
+    if (k == 1 ? (b < lo || b > hi) : (b & 0xc0) != 0x80) return 0;
+    c = (c << 6) | (b & 0x3f);
+  }
+  *cp = c;
+  return n;
+}
+
+void AppendNumber(double d, std::string* out) {
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof(buf), d);
+  out->append(buf, res.ptr);
+}
+
+void AppendInt(int64_t v, std::string* out) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, res.ptr);
+}
+
+void AppendUint(uint64_t v, std::string* out) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, res.ptr);
+}
+
+// Jaeger's id rendering: 16 hex digits for a 64-bit trace id (high half zero), else 32.
+void AppendTraceIdHex(const TraceId& id, std::string* out) {
+  out->push_back('"');
+  if (id.High() == 0) {
+    SpanId::FromHighLow(0, id.Low()).AppendHex(out);
+  } else {
+    id.AppendHex(out);
+  }
+  out->push_back('"');
+}
+
+void AppendSpanIdHex(const SpanId& id, std::string* out) {
+  out->push_back('"');
+  id.AppendHex(out);
+  out->push_back('"');
+}
+
+// A double as JSON: non-finite values have no JSON number form, so they become strings.
+void AppendDoubleJson(double d, std::string* out) {
+  if (std::isnan(d)) {
+    out->append("\"NaN\"");
+  } else if (std::isinf(d)) {
+    out->append(d > 0 ? "\"+Inf\"" : "\"-Inf\"");
+  } else {
+    AppendNumber(d, out);
+  }
+}
+
+// A value as plain JSON (for arrays and maps, which Jaeger tags carry as JSON strings).
+void AppendValueJson(const SpanBatch& b, const AnyValue& v, int depth, std::string* out) {
+  if (depth > kMaxValueDepth) {
+    out->append("null");
+    return;
+  }
+  switch (v.type) {
+    case ValueType::kEmpty:
+      out->append("null");
+      return;
+    case ValueType::kString:
+      AppendJaegerJsonString(v.str, out);
+      return;
+    case ValueType::kBool:
+      out->append(v.bool_value ? "true" : "false");
+      return;
+    case ValueType::kInt:
+      AppendInt(v.int_value, out);
+      return;
+    case ValueType::kDouble:
+      AppendDoubleJson(v.double_value, out);
+      return;
+    case ValueType::kBytes: {
+      std::string b64;
+      AppendBase64(v.str, &b64);
+      AppendJaegerJsonString(b64, out);
+      return;
+    }
+    case ValueType::kArray: {
+      out->push_back('[');
+      for (uint32_t i = 0; i < v.children.count; ++i) {
+        if (i > 0) out->push_back(',');
+        size_t idx = v.children.begin + i;
+        if (idx >= b.array_values.size()) break;
+        AppendValueJson(b, b.array_values[idx], depth + 1, out);
+      }
+      out->push_back(']');
+      return;
+    }
+    case ValueType::kKvList: {
+      out->push_back('{');
+      for (uint32_t i = 0; i < v.children.count; ++i) {
+        size_t idx = v.children.begin + i;
+        if (idx >= b.kvlist_values.size()) break;
+        if (i > 0) out->push_back(',');
+        AppendJaegerJsonString(b.kvlist_values[idx].key, out);
+        out->push_back(':');
+        AppendValueJson(b, b.kvlist_values[idx].value, depth + 1, out);
+      }
+      out->push_back('}');
+      return;
+    }
+  }
+  out->append("null");
+}
+
+class TagWriter {
+ public:
+  explicit TagWriter(std::string* out) : out_(*out) {}
+
+  void Begin(std::string_view key, std::string_view type) {
+    out_.append(first_ ? "{\"key\":" : ",{\"key\":");
+    first_ = false;
+    AppendJaegerJsonString(key, &out_);
+    out_.append(",\"type\":\"");
+    out_.append(type);
+    out_.append("\",\"value\":");
+  }
+  void String(std::string_view key, std::string_view value) {
+    Begin(key, "string");
+    AppendJaegerJsonString(value, &out_);
+    out_.push_back('}');
+  }
+  void Bool(std::string_view key, bool value) {
+    Begin(key, "bool");
+    out_.append(value ? "true}" : "false}");
+  }
+  void Int(std::string_view key, int64_t value) {
+    Begin(key, "int64");
+    // Beyond ±(2^53−1) a JSON number loses precision in JavaScript: Jaeger sends a string.
+    if (value > kMaxSafeInteger || value < -kMaxSafeInteger) {
+      out_.push_back('"');
+      AppendInt(value, &out_);
+      out_.push_back('"');
+    } else {
+      AppendInt(value, &out_);
+    }
+    out_.push_back('}');
+  }
+  void Value(const SpanBatch& b, const KeyValue& kv) {
+    const AnyValue& v = kv.value;
+    switch (v.type) {
+      case ValueType::kString:
+        String(kv.key, v.str);
+        return;
+      case ValueType::kBool:
+        Bool(kv.key, v.bool_value);
+        return;
+      case ValueType::kInt:
+        Int(kv.key, v.int_value);
+        return;
+      case ValueType::kDouble:
+        Begin(kv.key, "float64");
+        AppendDoubleJson(v.double_value, &out_);
+        out_.push_back('}');
+        return;
+      case ValueType::kBytes: {
+        Begin(kv.key, "binary");
+        std::string b64;
+        AppendBase64(v.str, &b64);
+        AppendJaegerJsonString(b64, &out_);
+        out_.push_back('}');
+        return;
+      }
+      case ValueType::kEmpty:
+        String(kv.key, "");
+        return;
+      case ValueType::kArray:
+      case ValueType::kKvList: {
+        std::string json;
+        AppendValueJson(b, v, 0, &json);
+        String(kv.key, json);
+        return;
+      }
+    }
+  }
+  void Attributes(const SpanBatch& b, Range r) {
+    for (uint32_t i = r.begin; i < r.end() && i < b.attributes.size(); ++i)
+      Value(b, b.attributes[i]);
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+std::string_view LinkRefType(const SpanBatch& b, uint32_t link) {
+  Range r = b.links.attributes[link];
+  for (uint32_t i = r.begin; i < r.end() && i < b.attributes.size(); ++i) {
+    const KeyValue& kv = b.attributes[i];
+    if (kv.key == "jaeger.ref_type" && kv.value.type == ValueType::kString &&
+        kv.value.str == "CHILD_OF") {
+      return "CHILD_OF";
+    }
+  }
+  return "FOLLOWS_FROM";
+}
+
+void AppendReference(std::string_view type, const TraceId& trace, const SpanId& span, bool first,
+                     std::string* out) {
+  out->append(first ? "{\"refType\":\"" : ",{\"refType\":\"");
+  out->append(type);
+  out->append("\",\"traceID\":");
+  AppendTraceIdHex(trace, out);
+  out->append(",\"spanID\":");
+  AppendSpanIdHex(span, out);
+  out->push_back('}');
+}
+
+void AppendProcess(const SpanBatch& b, uint32_t resource, std::string* out) {
+  out->append("{\"serviceName\":");
+  std::string_view service;
+  if (resource < b.resources.size()) service = b.resources[resource].service_name;
+  AppendJaegerJsonString(service, out);
+  out->append(",\"tags\":[");
+  if (resource < b.resources.size()) {
+    TagWriter tags(out);
+    Range r = b.resources[resource].attributes;
+    for (uint32_t i = r.begin; i < r.end() && i < b.attributes.size(); ++i) {
+      if (b.attributes[i].key == "service.name") continue;
+      tags.Value(b, b.attributes[i]);
+    }
+  }
+  out->append("]}");
+}
+
+}  // namespace
 
 void AppendJaegerJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
-  out->append(s);
+  size_t i = 0;
+  size_t run = 0;  // start of the pending run of bytes copied as they are
+  auto flush = [&](size_t end) {
+    if (end > run) out->append(s.data() + run, end - run);
+  };
+  while (i < s.size()) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      flush(i);
+      switch (c) {
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '\b':
+          out->append("\\b");
+          break;
+        case '\f':
+          out->append("\\f");
+          break;
+        default:  // other control characters and <, >, &
+          AppendUnicodeEscape(c, out);
+      }
+      ++i;
+      run = i;
+      continue;
+    }
+    uint32_t cp = 0;
+    size_t n = Utf8SequenceLength(s, i, &cp);
+    if (n == 0) {
+      flush(i);
+      out->append("\\ufffd");
+      ++i;
+      run = i;
+    } else if (cp == 0x2028 || cp == 0x2029) {
+      // Valid JSON, but line terminators in older JavaScript: escape them.
+      flush(i);
+      AppendUnicodeEscape(cp, out);
+      i += n;
+      run = i;
+    } else {
+      i += n;
+    }
+  }
+  flush(i);
   out->push_back('"');
+}
+
+void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out) {
+  const SpanBatch& b = trace;
+  const SpanColumns& s = b.spans;
+  out->append("{\"traceID\":");
+  if (b.empty()) {
+    out->append("\"\"");
+  } else {
+    AppendTraceIdHex(s.trace_id[0], out);
+  }
+
+  // Processes: identical ones (same JSON) share an id, numbered p1, p2, ... in order of first use.
+  std::vector<std::string> process_json;
+  std::map<std::string, size_t> process_ids;
+  std::vector<size_t> resource_process(b.resources.size() + 1, SIZE_MAX);
+  auto process_of = [&](uint32_t resource) {
+    size_t slot = resource < b.resources.size() ? resource : b.resources.size();
+    if (resource_process[slot] != SIZE_MAX) return resource_process[slot];
+    std::string json;
+    AppendProcess(b, resource, &json);
+    auto [it, inserted] = process_ids.emplace(json, process_json.size());
+    if (inserted) process_json.push_back(std::move(json));
+    resource_process[slot] = it->second;
+    return it->second;
+  };
+
+  out->append(",\"spans\":[");
+  for (uint32_t i = 0; i < b.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    out->append("{\"traceID\":");
+    AppendTraceIdHex(s.trace_id[i], out);
+    out->append(",\"spanID\":");
+    AppendSpanIdHex(s.span_id[i], out);
+    out->append(",\"flags\":");
+    AppendUint(s.flags[i] & 0xff, out);
+    out->append(",\"operationName\":");
+    AppendJaegerJsonString(s.name[i], out);
+
+    out->append(",\"references\":[");
+    bool first = true;
+    if (s.parent_span_id[i].IsValid()) {
+      AppendReference("CHILD_OF", s.trace_id[i], s.parent_span_id[i], true, out);
+      first = false;
+    }
+    Range links = s.links[i];
+    for (uint32_t l = links.begin; l < links.end() && l < b.links.size(); ++l) {
+      AppendReference(LinkRefType(b, l), b.links.trace_id[l], b.links.span_id[l], first, out);
+      first = false;
+    }
+    out->append("],\"startTime\":");
+    uint64_t start = s.start_time_unix_nano[i];
+    uint64_t end = s.end_time_unix_nano[i];
+    AppendUint(start / 1000, out);
+    out->append(",\"duration\":");
+    AppendUint(end > start ? (end - start) / 1000 : 0, out);
+
+    out->append(",\"tags\":[");
+    TagWriter tags(out);
+    tags.Attributes(b, s.attributes[i]);
+    if (s.kind[i] != SpanKind::kUnspecified) tags.String("span.kind", SpanKindName(s.kind[i]));
+    if (s.status_code[i] == SpanStatusCode::kError) {
+      tags.String("otel.status_code", "ERROR");
+      tags.Bool("error", true);
+    } else if (s.status_code[i] == SpanStatusCode::kOk) {
+      tags.String("otel.status_code", "OK");
+    }
+    if (!s.status_message[i].empty()) tags.String("otel.status_description", s.status_message[i]);
+    if (s.scope_index[i] < b.scopes.size()) {
+      const Scope& scope = b.scopes[s.scope_index[i]];
+      if (!scope.name.empty()) tags.String("otel.scope.name", scope.name);
+      if (!scope.version.empty()) tags.String("otel.scope.version", scope.version);
+    }
+    if (!s.trace_state[i].empty()) tags.String("w3c.tracestate", s.trace_state[i]);
+    if (s.dropped_attributes_count[i] > 0) {
+      tags.Int("otel.dropped_attributes_count", s.dropped_attributes_count[i]);
+    }
+    if (s.dropped_events_count[i] > 0) {
+      tags.Int("otel.dropped_events_count", s.dropped_events_count[i]);
+    }
+    if (s.dropped_links_count[i] > 0)
+      tags.Int("otel.dropped_links_count", s.dropped_links_count[i]);
+
+    out->append("],\"logs\":[");
+    Range events = s.events[i];
+    for (uint32_t e = events.begin; e < events.end() && e < b.events.size(); ++e) {
+      if (e > events.begin) out->push_back(',');
+      out->append("{\"timestamp\":");
+      AppendUint(b.events.time_unix_nano[e] / 1000, out);
+      out->append(",\"fields\":[");
+      TagWriter fields(out);
+      fields.String("event", b.events.name[e]);
+      fields.Attributes(b, b.events.attributes[e]);
+      if (b.events.dropped_attributes_count[e] > 0) {
+        fields.Int("otel.dropped_attributes_count", b.events.dropped_attributes_count[e]);
+      }
+      out->append("]}");
+    }
+    out->append("],\"processID\":\"p");
+    AppendUint(process_of(s.resource_index[i]) + 1, out);
+    out->append("\",\"warnings\":null}");
+  }
+  out->append("],\"processes\":{");
+  for (size_t p = 0; p < process_json.size(); ++p) {
+    if (p > 0) out->push_back(',');
+    out->append("\"p");
+    AppendUint(p + 1, out);
+    out->append("\":");
+    out->append(process_json[p]);
+  }
+  out->append("},\"warnings\":null}");
 }
 
 }  // namespace ariadne
