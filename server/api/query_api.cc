@@ -1,0 +1,540 @@
+#include "server/api/query_api.h"
+
+#include <charconv>
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "server/api/query_params.h"
+#include "wire/jaeger/jaeger_ui_json.h"
+#include "wire/otlp/otlp_json.h"
+
+namespace ariadne {
+namespace {
+
+int64_t SystemNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void AppendString(std::string_view s, std::string* out) { AppendJaegerJsonString(s, out); }
+
+// Jaeger's structuredResponse with data already rendered as JSON.
+HttpResponse Envelope(std::string data_json, size_t total) {
+  std::string body = "{\"data\":" + data_json + ",\"total\":" + std::to_string(total) +
+                     ",\"limit\":0,\"offset\":0,\"errors\":null}";
+  return HttpResponse::Json(200, std::move(body));
+}
+
+HttpResponse JaegerError(int code, std::string_view msg) {
+  std::string body = "{\"data\":null,\"total\":0,\"limit\":0,\"offset\":0,\"errors\":[{\"code\":" +
+                     std::to_string(code) + ",\"msg\":";
+  AppendString(msg, &body);
+  body += "}]}";
+  return HttpResponse::Json(code, std::move(body));
+}
+
+HttpResponse JaegerStatusError(const Status& s) {
+  int code = s.code() == StatusCode::kNotFound          ? 404
+             : s.code() == StatusCode::kInvalidArgument ? 400
+             : s.code() == StatusCode::kUnimplemented   ? 501
+             : s.code() == StatusCode::kUnavailable     ? 503
+                                                        : 500;
+  return JaegerError(code, s.message());
+}
+
+HttpResponse V3Error(int http_code, int grpc_code, std::string_view msg) {
+  std::string body = "{\"error\":{\"grpcCode\":" + std::to_string(grpc_code) +
+                     ",\"httpCode\":" + std::to_string(http_code) + ",\"message\":";
+  AppendString(msg, &body);
+  body += ",\"httpStatus\":";
+  AppendString(http_code == 404   ? "Not Found"
+               : http_code == 400 ? "Bad Request"
+                                  : "Internal Server Error",
+               &body);
+  body += "}}";
+  return HttpResponse::Json(http_code, std::move(body));
+}
+
+std::string KindName(SpanKind k) {
+  return k == SpanKind::kUnspecified ? "" : std::string(SpanKindName(k));
+}
+
+// Parses the JSON object of Jaeger's `tags` parameter: {"key":"value",...}. Non-string values
+// are taken as their JSON text (Grafana sends numbers and booleans unquoted at times).
+Status ParseTagsJson(const std::string& text,
+                     std::vector<std::pair<std::string, std::string>>* out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(text).get(doc) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("malformed 'tags' parameter: not JSON: " + text);
+  }
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("malformed 'tags' parameter: not a JSON object: " + text);
+  }
+  for (auto field : obj) {
+    std::string value;
+    std::string_view sv;
+    if (field.value.get_string().get(sv) == simdjson::SUCCESS) {
+      value = std::string(sv);
+    } else {
+      value = simdjson::minify(field.value);
+    }
+    out->emplace_back(std::string(field.key), std::move(value));
+  }
+  return Status::Ok();
+}
+
+class QueryApi {
+ public:
+  QueryApi(SpanStore* store, QueryApiOptions o) : store_(store), o_(std::move(o)) {
+    if (!o_.now_ns) o_.now_ns = SystemNowNs;
+  }
+
+  HttpResponse Services() {
+    auto r = store_->GetServices();
+    if (!r.ok()) return JaegerStatusError(r.status());
+    std::string data = "[";
+    for (size_t i = 0; i < r->size(); ++i) {
+      if (i) data += ",";
+      AppendString((*r)[i], &data);
+    }
+    data += "]";
+    return Envelope(std::move(data), r->size());
+  }
+
+  HttpResponse ServiceOperations(std::string_view service) {
+    auto r = store_->GetOperations(service, std::nullopt);
+    if (!r.ok()) return JaegerStatusError(r.status());
+    std::set<std::string> names;
+    for (const OperationInfo& op : *r) names.insert(op.name);
+    std::string data = "[";
+    bool first = true;
+    for (const std::string& n : names) {
+      if (!first) data += ",";
+      first = false;
+      AppendString(n, &data);
+    }
+    data += "]";
+    return Envelope(std::move(data), names.size());
+  }
+
+  // Shared by /api/operations and /api/v3/operations.
+  StatusOr<std::vector<OperationInfo>> Operations(const QueryParams& p) {
+    std::string service = p.Get("service");
+    if (service.empty()) return Status::InvalidArgument("parameter 'service' is required");
+    std::optional<SpanKind> kind;
+    std::string kind_text = p.Get("spanKind");
+    if (!kind_text.empty()) {
+      SpanKind k;
+      if (!ParseSpanKind(kind_text, &k)) {
+        return Status::InvalidArgument("unsupported spanKind '" + kind_text +
+                                       "': use server, client, producer, consumer or internal");
+      }
+      kind = k;
+    }
+    return store_->GetOperations(service, kind);
+  }
+
+  HttpResponse OperationsV1(const QueryParams& p) {
+    auto r = Operations(p);
+    if (!r.ok()) return JaegerStatusError(r.status());
+    std::string data = "[";
+    for (size_t i = 0; i < r->size(); ++i) {
+      if (i) data += ",";
+      data += "{\"name\":";
+      AppendString((*r)[i].name, &data);
+      data += ",\"spanKind\":";
+      AppendString(KindName((*r)[i].kind), &data);
+      data += "}";
+    }
+    data += "]";
+    return Envelope(std::move(data), r->size());
+  }
+
+  HttpResponse TraceById(std::string_view id_text) {
+    TraceId id;
+    if (!ParseApiTraceId(id_text, &id)) {
+      return JaegerError(400, "cannot parse traceID param: '" + std::string(id_text) +
+                                  "' is not a 1-32 digit hex or base64 trace id");
+    }
+    auto r = store_->GetTrace(id);
+    if (!r.ok()) {
+      if (r.status().code() == StatusCode::kNotFound) return JaegerError(404, "trace not found");
+      return JaegerStatusError(r.status());
+    }
+    std::string data = "[";
+    AppendJaegerUiTrace(*r, &data);
+    data += "]";
+    return Envelope(std::move(data), 1);
+  }
+
+  StatusOr<TraceQuery> ParseSearch(const QueryParams& p) {
+    TraceQuery q;
+    q.service = p.Get("service");
+    if (q.service.empty()) return Status::InvalidArgument("parameter 'service' is required");
+    q.operation = p.Get("operation");
+    if (!p.Get("spanKind").empty()) {
+      SpanKind k;
+      if (!ParseSpanKind(p.Get("spanKind"), &k)) {
+        return Status::InvalidArgument("unsupported spanKind '" + p.Get("spanKind") + "'");
+      }
+      q.span_kind = k;
+    }
+    auto parse_us = [&](const char* name, uint64_t* out) -> Status {
+      std::string v = p.Get(name);
+      if (v.empty()) return Status::Ok();
+      uint64_t us = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), us);
+      if (ec != std::errc() || ptr != v.data() + v.size()) {
+        return Status::InvalidArgument("unable to parse param '" + std::string(name) + "': '" + v +
+                                       "' is not a number of microseconds");
+      }
+      *out = us * 1000;
+      return Status::Ok();
+    };
+    uint64_t now = static_cast<uint64_t>(o_.now_ns());
+    uint64_t end = now;
+    uint64_t start = 0;
+    Status s = parse_us("end", &end);
+    if (!s.ok()) return s;
+    if (!p.Get("start").empty()) {
+      s = parse_us("start", &start);
+      if (!s.ok()) return s;
+    } else {
+      int64_t lookback = o_.default_lookback_ns;
+      std::string lb = p.Get("lookback");
+      if (!lb.empty() && lb != "custom") {
+        auto d = ParseGoDuration(lb);
+        if (d.ok() && *d > 0) lookback = *d;
+      }
+      start = end > static_cast<uint64_t>(lookback) ? end - static_cast<uint64_t>(lookback) : 0;
+    }
+    q.start_min_ns = start;
+    q.start_max_ns = end;
+    for (const char* name : {"minDuration", "maxDuration"}) {
+      std::string v = p.Get(name);
+      if (v.empty()) continue;
+      auto d = ParseGoDuration(v);
+      if (!d.ok()) {
+        return Status::InvalidArgument("unable to parse param '" + std::string(name) +
+                                       "': " + std::string(d.status().message()));
+      }
+      if (*d < 0) {
+        return Status::InvalidArgument("unable to parse param '" + std::string(name) +
+                                       "': negative duration");
+      }
+      (std::string_view(name) == "minDuration" ? q.duration_min_ns : q.duration_max_ns) =
+          static_cast<uint64_t>(*d);
+    }
+    if (q.duration_max_ns < q.duration_min_ns) {
+      return Status::InvalidArgument("'maxDuration' should be greater than 'minDuration'");
+    }
+    q.limit = o_.default_limit;
+    std::string limit = p.Get("limit");
+    if (!limit.empty()) {
+      size_t n = 0;
+      auto [ptr, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
+      if (ec != std::errc() || ptr != limit.data() + limit.size()) {
+        return Status::InvalidArgument("unable to parse param 'limit': '" + limit +
+                                       "' is not a non-negative integer");
+      }
+      if (n > 0) q.limit = std::min(n, o_.max_limit);
+    }
+    for (const std::string& tag : p.GetAll("tag")) {
+      size_t colon = tag.find(':');
+      if (colon == std::string::npos) {
+        return Status::InvalidArgument(
+            "malformed 'tag' parameter, expecting key:value, received: " + tag);
+      }
+      q.tags.emplace_back(tag.substr(0, colon), tag.substr(colon + 1));
+    }
+    for (const std::string& tags : p.GetAll("tags")) {
+      if (tags.empty()) continue;
+      Status ts = ParseTagsJson(tags, &q.tags);
+      if (!ts.ok()) return ts;
+    }
+    return q;
+  }
+
+  HttpResponse Search(const QueryParams& p) {
+    std::vector<std::string> ids = p.GetAll("traceID");
+    if (!ids.empty()) {
+      std::string data = "[";
+      size_t n = 0;
+      for (const std::string& text : ids) {
+        TraceId id;
+        if (!ParseApiTraceId(text, &id)) {
+          return JaegerError(400, "cannot parse traceID param: '" + text + "'");
+        }
+        auto r = store_->GetTrace(id);
+        if (!r.ok()) continue;
+        if (n++) data += ",";
+        AppendJaegerUiTrace(*r, &data);
+      }
+      data += "]";
+      if (n == 0) return JaegerError(404, "trace not found");
+      return Envelope(std::move(data), n);
+    }
+    auto q = ParseSearch(p);
+    if (!q.ok()) return JaegerStatusError(q.status());
+    auto r = store_->FindTraces(*q);
+    if (!r.ok()) return JaegerStatusError(r.status());
+    std::string data = "[";
+    for (size_t i = 0; i < r->size(); ++i) {
+      if (i) data += ",";
+      AppendJaegerUiTrace((*r)[i], &data);
+    }
+    data += "]";
+    return Envelope(std::move(data), r->size());
+  }
+
+  HttpResponse Dependencies(const QueryParams& p) {
+    auto parse_ms = [&](const char* name, int64_t def, int64_t* out) -> Status {
+      std::string v = p.Get(name);
+      if (v.empty()) {
+        *out = def;
+        return Status::Ok();
+      }
+      int64_t ms = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
+      if (ec != std::errc() || ptr != v.data() + v.size() || ms < 0) {
+        return Status::InvalidArgument("unable to parse param '" + std::string(name) + "': '" + v +
+                                       "' is not a number of milliseconds");
+      }
+      *out = ms;
+      return Status::Ok();
+    };
+    int64_t end_ms = 0;
+    int64_t lookback_ms = 0;
+    Status s = parse_ms("endTs", o_.now_ns() / 1'000'000, &end_ms);
+    if (s.ok()) s = parse_ms("lookback", int64_t{86400} * 1000, &lookback_ms);
+    if (!s.ok()) return JaegerStatusError(s);
+    auto r = store_->GetDependencies(static_cast<uint64_t>(end_ms) * 1'000'000,
+                                     static_cast<uint64_t>(lookback_ms) * 1'000'000);
+    if (!r.ok()) return JaegerStatusError(r.status());
+    std::string service = p.Get("service");
+    std::string data = "[";
+    size_t n = 0;
+    for (const DependencyLink& l : *r) {
+      if (!service.empty() && l.parent != service && l.child != service) continue;
+      if (n++) data += ",";
+      data += "{\"parent\":";
+      AppendString(l.parent, &data);
+      data += ",\"child\":";
+      AppendString(l.child, &data);
+      data += ",\"callCount\":" + std::to_string(l.call_count) + "}";
+    }
+    data += "]";
+    return Envelope(std::move(data), n);
+  }
+
+  HttpResponse Archive(std::string_view id_text) {
+    TraceId id;
+    if (!ParseApiTraceId(id_text, &id)) {
+      return JaegerError(400, "cannot parse traceID param: '" + std::string(id_text) + "'");
+    }
+    Status s = store_->ArchiveTrace(id);
+    if (!s.ok()) {
+      if (s.code() == StatusCode::kNotFound) return JaegerError(404, "trace not found");
+      return JaegerStatusError(s);
+    }
+    return Envelope("[]", 0);
+  }
+
+  // ---- /api/v3 ----
+  HttpResponse V3Services() {
+    auto r = store_->GetServices();
+    if (!r.ok()) return V3Error(500, 13, r.status().message());
+    std::string body = "{\"services\":[";
+    for (size_t i = 0; i < r->size(); ++i) {
+      if (i) body += ",";
+      AppendString((*r)[i], &body);
+    }
+    body += "]}";
+    return HttpResponse::Json(200, std::move(body));
+  }
+
+  HttpResponse V3Operations(const QueryParams& p) {
+    auto r = Operations(p);
+    if (!r.ok()) return V3Error(400, 3, r.status().message());
+    std::string body = "{\"operations\":[";
+    for (size_t i = 0; i < r->size(); ++i) {
+      if (i) body += ",";
+      body += "{\"name\":";
+      AppendString((*r)[i].name, &body);
+      body += ",\"spanKind\":";
+      AppendString(KindName((*r)[i].kind), &body);
+      body += "}";
+    }
+    body += "]}";
+    return HttpResponse::Json(200, std::move(body));
+  }
+
+  HttpResponse V3TraceById(std::string_view id_text) {
+    TraceId id;
+    if (!ParseApiTraceId(id_text, &id)) {
+      return V3Error(400, 3, "malformed parameter trace_id: '" + std::string(id_text) + "'");
+    }
+    auto r = store_->GetTrace(id);
+    if (!r.ok()) {
+      if (r.status().code() == StatusCode::kNotFound) return V3Error(404, 5, "trace not found");
+      return V3Error(500, 13, r.status().message());
+    }
+    std::string body = "{\"result\":{\"resourceSpans\":";
+    AppendOtlpJsonResourceSpans(*r, &body);
+    body += "}}";
+    return HttpResponse::Json(200, std::move(body));
+  }
+
+  HttpResponse V3Search(const QueryParams& p) {
+    auto get = [&](const char* camel, const char* snake) {
+      std::string v = p.Get(camel);
+      return v.empty() ? p.Get(snake) : v;
+    };
+    TraceQuery q;
+    q.service = get("query.serviceName", "query.service_name");
+    if (q.service.empty()) return V3Error(400, 3, "service name must not be empty");
+    q.operation = get("query.operationName", "query.operation_name");
+    int64_t now = o_.now_ns();
+    int64_t start = now - o_.default_lookback_ns;
+    int64_t end = now;
+    for (auto [camel, snake, out] :
+         {std::tuple{"query.startTimeMin", "query.start_time_min", &start},
+          std::tuple{"query.startTimeMax", "query.start_time_max", &end}}) {
+      std::string v = get(camel, snake);
+      if (v.empty()) continue;
+      auto t = ParseRfc3339Nanos(v);
+      if (!t.ok()) {
+        return V3Error(
+            400, 3,
+            "malformed parameter " + std::string(camel) + ": " + std::string(t.status().message()));
+      }
+      *out = *t;
+    }
+    q.start_min_ns = start > 0 ? static_cast<uint64_t>(start) : 0;
+    q.start_max_ns = end > 0 ? static_cast<uint64_t>(end) : 0;
+    for (auto [camel, snake, out] :
+         {std::tuple{"query.durationMin", "query.duration_min", &q.duration_min_ns},
+          std::tuple{"query.durationMax", "query.duration_max", &q.duration_max_ns}}) {
+      std::string v = get(camel, snake);
+      if (v.empty()) continue;
+      auto d = ParseGoDuration(v);
+      if (!d.ok() || *d < 0) {
+        return V3Error(400, 3, "malformed parameter " + std::string(camel) + ": '" + v + "'");
+      }
+      *out = static_cast<uint64_t>(*d);
+    }
+    q.limit = 100;
+    std::string depth = get("query.searchDepth", "query.num_traces");
+    if (!depth.empty()) {
+      size_t n = 0;
+      auto [ptr, ec] = std::from_chars(depth.data(), depth.data() + depth.size(), n);
+      if (ec != std::errc() || ptr != depth.data() + depth.size()) {
+        return V3Error(400, 3, "malformed parameter query.searchDepth: '" + depth + "'");
+      }
+      if (n > 0) q.limit = std::min(n, o_.max_limit);
+    }
+    std::string attrs = p.Get("query.attributes");
+    if (!attrs.empty()) {
+      Status s = ParseTagsJson(attrs, &q.tags);
+      if (!s.ok()) return V3Error(400, 3, s.message());
+    }
+    auto r = store_->FindTraces(q);
+    if (!r.ok()) return V3Error(500, 13, r.status().message());
+    if (r->empty()) return V3Error(404, 5, "trace not found");
+    // One ResourceSpans list for every trace: concatenate the arrays.
+    std::string body = "{\"result\":{\"resourceSpans\":[";
+    bool first = true;
+    for (const SpanBatch& t : *r) {
+      std::string arr;
+      AppendOtlpJsonResourceSpans(t, &arr);
+      if (arr.size() <= 2) continue;
+      if (!first) body += ",";
+      first = false;
+      body.append(arr, 1, arr.size() - 2);
+    }
+    body += "]}}";
+    return HttpResponse::Json(200, std::move(body));
+  }
+
+ private:
+  SpanStore* store_;
+  QueryApiOptions o_;
+};
+
+// "/api/services/{service}/operations" -> service (decoded), or "" if the path is not that.
+std::string ServiceFromOperationsPath(std::string_view path) {
+  constexpr std::string_view kPrefix = "/api/services/";
+  constexpr std::string_view kSuffix = "/operations";
+  if (path.size() <= kPrefix.size() + kSuffix.size()) return "";
+  if (path.substr(path.size() - kSuffix.size()) != kSuffix) return "";
+  return UrlDecode(path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()),
+                   false);
+}
+
+}  // namespace
+
+void RegisterQueryApi(HttpServer* server, SpanStore* store, QueryApiOptions options) {
+  auto api = std::make_shared<QueryApi>(store, std::move(options));
+  server->Route("GET", "/api/services",
+                [api](HttpRequest&&, HttpResponder respond) { respond(api->Services()); });
+  server->Route(
+      "GET", "/api/services/",
+      [api](HttpRequest&& req, HttpResponder respond) {
+        std::string service = ServiceFromOperationsPath(req.path);
+        if (service.empty()) {
+          respond(JaegerError(404, "404 page not found"));
+          return;
+        }
+        respond(api->ServiceOperations(service));
+      },
+      /*prefix=*/true);
+  server->Route("GET", "/api/operations", [api](HttpRequest&& req, HttpResponder respond) {
+    respond(api->OperationsV1(QueryParams(req.query)));
+  });
+  server->Route("GET", "/api/traces", [api](HttpRequest&& req, HttpResponder respond) {
+    respond(api->Search(QueryParams(req.query)));
+  });
+  server->Route(
+      "GET", "/api/traces/",
+      [api](HttpRequest&& req, HttpResponder respond) {
+        respond(api->TraceById(
+            UrlDecode(req.path.substr(std::string_view("/api/traces/").size()), false)));
+      },
+      true);
+  server->Route("GET", "/api/dependencies", [api](HttpRequest&& req, HttpResponder respond) {
+    respond(api->Dependencies(QueryParams(req.query)));
+  });
+  server->Route(
+      "POST", "/api/archive/",
+      [api](HttpRequest&& req, HttpResponder respond) {
+        respond(api->Archive(
+            UrlDecode(req.path.substr(std::string_view("/api/archive/").size()), false)));
+      },
+      true);
+  server->Route("GET", "/api/v3/services",
+                [api](HttpRequest&&, HttpResponder respond) { respond(api->V3Services()); });
+  server->Route("GET", "/api/v3/operations", [api](HttpRequest&& req, HttpResponder respond) {
+    respond(api->V3Operations(QueryParams(req.query)));
+  });
+  server->Route("GET", "/api/v3/traces", [api](HttpRequest&& req, HttpResponder respond) {
+    respond(api->V3Search(QueryParams(req.query)));
+  });
+  server->Route(
+      "GET", "/api/v3/traces/",
+      [api](HttpRequest&& req, HttpResponder respond) {
+        respond(api->V3TraceById(
+            UrlDecode(req.path.substr(std::string_view("/api/v3/traces/").size()), false)));
+      },
+      true);
+}
+
+}  // namespace ariadne

@@ -1,0 +1,155 @@
+// The query API over HTTP against a memory store: Jaeger's envelope, parameters, errors, and
+// /api/v3. The trace JSON itself is wire/jaeger's (tested there).
+#include "server/api/query_api.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "server/pipeline/span_factory.h"
+#include "server/storage/memory/memory_store.h"
+#include "tests/testing/http_client.h"
+
+namespace ariadne {
+namespace {
+
+using testing::HttpGet;
+
+constexpr int64_t kNow = 1'700'000'000'000'000'000;
+
+class QueryApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SpanFactory f(7);
+    SpanBatch b = f.MakeBatch(40, static_cast<uint64_t>(kNow));
+    for (uint32_t i = 0; i < b.size(); ++i) {
+      if (!b.spans.parent_span_id[i].IsValid()) first_trace_ = b.spans.trace_id[i];
+      break;
+    }
+    store_.Append(std::move(b), [](Status s) { ASSERT_TRUE(s.ok()); });
+    HttpServerOptions o;
+    o.name = "query";
+    server_ = std::make_unique<HttpServer>(o);
+    QueryApiOptions qo;
+    qo.now_ns = [] { return kNow; };
+    RegisterQueryApi(server_.get(), &store_, qo);
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  void TearDown() override { server_->Stop(); }
+  testing::ClientResponse Get(const std::string& target) {
+    return HttpGet(server_->port(), target);
+  }
+
+  MemoryStore store_{MemoryStoreOptions{}};
+  std::unique_ptr<HttpServer> server_;
+  TraceId first_trace_;
+};
+
+TEST_F(QueryApiTest, ServicesUseJaegersEnvelope) {
+  auto r = Get("/api/services");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  EXPECT_EQ(r.body,
+            "{\"data\":[\"api\",\"cache\",\"db\",\"frontend\",\"payments\"],\"total\":5,"
+            "\"limit\":0,\"offset\":0,\"errors\":null}");
+}
+
+TEST_F(QueryApiTest, OperationsOfAServiceAndByKind) {
+  auto r = Get("/api/services/api/operations");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"GET cart\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"POST /api/orders\""), std::string::npos) << r.body;
+  r = Get("/api/operations?service=api&spanKind=server");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body,
+            "{\"data\":[{\"name\":\"POST /api/orders\",\"spanKind\":\"server\"}],\"total\":1,"
+            "\"limit\":0,\"offset\":0,\"errors\":null}");
+  r = Get("/api/operations");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("\"errors\":[{\"code\":400,\"msg\":\"parameter 'service' is required\"}]"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(Get("/api/services/nope/operations").body,
+            "{\"data\":[],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}");
+}
+
+TEST_F(QueryApiTest, SearchHonoursLimitAndFilters) {
+  auto r = Get("/api/traces?service=frontend&limit=3&lookback=1h");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"total\":3"), std::string::npos) << r.body;
+  r = Get("/api/traces?service=frontend&limit=100");
+  EXPECT_NE(r.body.find("\"total\":5"), std::string::npos) << r.body;
+  // Every trace's root lasts 16ms or more; no span lasts an hour.
+  r = Get("/api/traces?service=frontend&minDuration=1h");
+  EXPECT_NE(r.body.find("\"total\":0"), std::string::npos) << r.body;
+  r = Get(
+      "/api/traces?service=api&tag=http.method%3APOST&tags=%7B%22net.peer.port%22%3A%228080%22%7D");
+  EXPECT_NE(r.body.find("\"total\":5"), std::string::npos) << r.body;
+  r = Get("/api/traces?service=api&tag=http.method:GET");
+  EXPECT_NE(r.body.find("\"total\":0"), std::string::npos) << r.body;
+  // A window that ends before the spans: nothing.
+  r = Get("/api/traces?service=api&start=0&end=1000");
+  EXPECT_NE(r.body.find("\"total\":0"), std::string::npos) << r.body;
+}
+
+TEST_F(QueryApiTest, SearchErrorsAreJaegerErrors) {
+  EXPECT_EQ(Get("/api/traces").status, 400);
+  auto r = Get("/api/traces?service=api&minDuration=abc");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("unable to parse param 'minDuration'"), std::string::npos) << r.body;
+  r = Get("/api/traces?service=api&minDuration=2s&maxDuration=1s");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("'maxDuration' should be greater than 'minDuration'"), std::string::npos);
+  EXPECT_EQ(Get("/api/traces?service=api&limit=x").status, 400);
+  EXPECT_EQ(Get("/api/traces?service=api&tag=novalue").status, 400);
+  EXPECT_EQ(Get("/api/traces?service=api&tags=%5B1%5D").status, 400);
+  EXPECT_EQ(Get("/api/traces?service=api&start=yesterday").status, 400);
+}
+
+TEST_F(QueryApiTest, TraceByIdFoundMissingAndMalformed) {
+  auto r = Get("/api/traces/" + first_trace_.ToHex());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"total\":1"), std::string::npos);
+  r = Get("/api/traces/0123456789abcdef");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("{\"code\":404,\"msg\":\"trace not found\"}"), std::string::npos);
+  EXPECT_EQ(Get("/api/traces/not-an-id").status, 400);
+  r = Get("/api/traces?traceID=" + first_trace_.ToHex() + "&traceID=0123");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"total\":1"), std::string::npos);
+}
+
+TEST_F(QueryApiTest, DependenciesBetweenServices) {
+  auto r = Get("/api/dependencies?endTs=" + std::to_string(kNow / 1'000'000 + 60'000) +
+               "&lookback=3600000");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("{\"parent\":\"frontend\",\"child\":\"api\",\"callCount\":5}"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("{\"parent\":\"api\",\"child\":\"db\",\"callCount\":5}"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(Get("/api/dependencies?endTs=abc").status, 400);
+  r = Get("/api/dependencies?endTs=1000&lookback=1000");
+  EXPECT_NE(r.body.find("\"data\":[]"), std::string::npos) << r.body;
+}
+
+TEST_F(QueryApiTest, ApiV3ServicesOperationsAndErrors) {
+  auto r = Get("/api/v3/services");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"services\":[\"api\",\"cache\",\"db\",\"frontend\",\"payments\"]}");
+  r = Get("/api/v3/operations?service=db");
+  EXPECT_EQ(r.body, "{\"operations\":[{\"name\":\"SELECT orders\",\"spanKind\":\"server\"}]}");
+  r = Get("/api/v3/traces/0123456789abcdef");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("\"httpCode\":404"), std::string::npos);
+  EXPECT_EQ(Get("/api/v3/traces/" + first_trace_.ToHex()).status, 200);
+  EXPECT_EQ(Get("/api/v3/traces?query.service_name=api&query.start_time_min=yesterday").status,
+            400);
+  EXPECT_EQ(Get("/api/v3/traces?query.serviceName=api&query.startTimeMin=2023-11-14T00:00:00Z"
+                "&query.startTimeMax=2023-11-15T00:00:00Z")
+                .status,
+            200);
+}
+
+}  // namespace
+}  // namespace ariadne

@@ -1,0 +1,187 @@
+#include "server/receivers/otlp_grpc_receiver.h"
+
+#include <utility>
+#include <vector>
+
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/grpcpp.h>
+
+#include "base/logging.h"
+#include "server/receivers/http_reply.h"
+#include "wire/otlp/otlp_proto_decoder.h"
+#include "wire/otlp/otlp_proto_encoder.h"
+
+namespace ariadne {
+namespace {
+
+constexpr std::string_view kReceiver = "otlp_grpc";
+constexpr std::string_view kExportMethod =
+    "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+void AppendLengthDelimited(int field, std::string_view bytes, std::string* out) {
+  out->push_back(static_cast<char>((field << 3) | 2));
+  AppendVarint(bytes.size(), out);
+  out->append(bytes);
+}
+
+grpc::Status ToGrpcStatus(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk:
+      return grpc::Status::OK;
+    case StatusCode::kInvalidArgument:
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(s.message()));
+    case StatusCode::kOutOfRange:
+    case StatusCode::kResourceExhausted: {
+      std::string msg(s.message());
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, msg,
+                          EncodeRetryStatusDetails(8, msg, kRetryAfterSeconds));
+    }
+    case StatusCode::kUnavailable: {
+      std::string msg(s.message());
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, msg,
+                          EncodeRetryStatusDetails(14, msg, kRetryAfterSeconds));
+    }
+    default:
+      return grpc::Status(grpc::StatusCode::INTERNAL, std::string(s.message()));
+  }
+}
+
+class ExportReactor : public grpc::ServerGenericBidiReactor {
+ public:
+  ExportReactor(grpc::GenericCallbackServerContext* ctx, IngestPipeline* pipeline)
+      : ctx_(ctx), pipeline_(pipeline) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message"));
+      return;
+    }
+    if (ctx_->method() != kExportMethod) {
+      Finish(grpc::Status(
+          grpc::StatusCode::UNIMPLEMENTED,
+          "unknown method " + ctx_->method() + "; this port serves " + std::string(kExportMethod)));
+      return;
+    }
+    std::string bytes;
+    bytes.reserve(request_.Length());
+    std::vector<grpc::Slice> slices;
+    if (!request_.Dump(&slices).ok()) {
+      Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot read the request"));
+      return;
+    }
+    for (const grpc::Slice& s : slices) {
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    request_.Clear();
+    IngestStats* stats = pipeline_->stats();
+    pipeline_->Ingest(
+        kReceiver, "protobuf", std::move(bytes), ContentEncoding::kIdentity,
+        [](std::string&& body, const DecodeLimits& limits, DecodeResult* out) {
+          return DecodeOtlpProto(std::move(body), limits, out);
+        },
+        [this, stats](IngestReply reply) {
+          if (!reply.status.ok()) {
+            grpc::Status st = ToGrpcStatus(reply.status);
+            stats->CountRequest(kReceiver, "protobuf", static_cast<int>(st.error_code()));
+            Finish(st);
+            return;
+          }
+          std::string out;
+          EncodeExportTraceServiceResponse(static_cast<int64_t>(reply.rejected),
+                                           reply.error_message, &out);
+          grpc::Slice slice(out);
+          response_ = grpc::ByteBuffer(&slice, 1);
+          stats->CountRequest(kReceiver, "protobuf", 0);
+          StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
+        });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  grpc::GenericCallbackServerContext* ctx_;
+  IngestPipeline* pipeline_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+};
+
+class ExportService : public grpc::CallbackGenericService {
+ public:
+  explicit ExportService(IngestPipeline* pipeline) : pipeline_(pipeline) {}
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override {
+    return new ExportReactor(ctx, pipeline_);
+  }
+
+ private:
+  IngestPipeline* pipeline_;
+};
+
+}  // namespace
+
+std::string EncodeRetryStatusDetails(int code, std::string_view message, int retry_seconds) {
+  std::string duration;
+  duration.push_back(0x08);
+  AppendVarint(static_cast<uint64_t>(retry_seconds), &duration);
+  std::string retry_info;
+  AppendLengthDelimited(1, duration, &retry_info);
+  std::string any;
+  AppendLengthDelimited(1, "type.googleapis.com/google.rpc.RetryInfo", &any);
+  AppendLengthDelimited(2, retry_info, &any);
+  std::string status;
+  status.push_back(0x08);
+  AppendVarint(static_cast<uint64_t>(code), &status);
+  AppendLengthDelimited(2, message, &status);
+  AppendLengthDelimited(3, any, &status);
+  return status;
+}
+
+struct OtlpGrpcReceiver::Impl {
+  explicit Impl(IngestPipeline* p) : pipeline(p), service(p) {}
+  IngestPipeline* pipeline;
+  ExportService service;
+  std::unique_ptr<grpc::Server> server;
+};
+
+OtlpGrpcReceiver::OtlpGrpcReceiver(IngestPipeline* pipeline, std::string host, uint16_t port)
+    : impl_(std::make_unique<Impl>(pipeline)), host_(std::move(host)), port_(port) {}
+
+OtlpGrpcReceiver::~OtlpGrpcReceiver() { Stop(); }
+
+Status OtlpGrpcReceiver::Start() {
+  grpc::ServerBuilder builder;
+  int selected = 0;
+  std::string addr = host_ + ":" + std::to_string(port_);
+  builder.AddListeningPort(addr, grpc::InsecureServerCredentials(), &selected);
+  uint64_t max = impl_->pipeline->options().max_request_bytes;
+  builder.SetMaxReceiveMessageSize(max > INT32_MAX ? INT32_MAX : static_cast<int>(max));
+  // gRPC sets SO_REUSEPORT by default: a second server would silently share the port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.RegisterCallbackGenericService(&impl_->service);
+  impl_->server = builder.BuildAndStart();
+  if (impl_->server == nullptr || selected == 0) {
+    impl_->server.reset();
+    return Status::Unavailable("otlp_grpc: cannot listen on " + addr +
+                               " (address in use or not available)");
+  }
+  port_ = static_cast<uint16_t>(selected);
+  return Status::Ok();
+}
+
+void OtlpGrpcReceiver::Stop() {
+  if (impl_->server == nullptr) return;
+  impl_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  impl_->server->Wait();
+  impl_->server.reset();
+}
+
+}  // namespace ariadne

@@ -1,0 +1,227 @@
+// The receivers in process: OTLP/HTTP (protobuf, gzip, zstd, errors, CORS, refusals) and
+// OTLP/gRPC (through a generic gRPC client), each into a memory store.
+#include <chrono>
+#include <future>
+#include <string>
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "server/pipeline/span_factory.h"
+#include "server/receivers/http_reply.h"
+#include "server/receivers/otlp_grpc_receiver.h"
+#include "server/receivers/otlp_http_receiver.h"
+#include "server/storage/memory/memory_store.h"
+#include "tests/testing/http_client.h"
+#include "wire/otlp/otlp_proto_decoder.h"
+#include "wire/otlp/otlp_proto_encoder.h"
+
+namespace ariadne {
+namespace {
+
+using testing::HttpPost;
+using testing::HttpRequestRaw;
+
+std::string Gzip(const std::string& in) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&zs, in.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::string RequestBytes(int spans, uint64_t seed = 1) {
+  SpanFactory f(seed);
+  std::string out;
+  EncodeOtlpProto(f.MakeBatch(spans, 1'700'000'000'000'000'000), &out);
+  return out;
+}
+
+class OtlpHttpTest : public ::testing::Test {
+ protected:
+  void StartServer(IngestOptions o = {}) {
+    pipeline_ = std::make_unique<IngestPipeline>(&store_, o, &stats_);
+    HttpServerOptions ho;
+    ho.name = "otlp_http";
+    server_ = std::make_unique<HttpServer>(ho);
+    OtlpHttpOptions otlp;
+    otlp.cors_allowed_origins = {"https://app.example.com"};
+    RegisterOtlpHttpRoutes(server_.get(), pipeline_.get(), otlp);
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+  }
+  testing::ClientResponse Post(const std::string& body, const std::string& type,
+                               const std::string& encoding = "") {
+    std::vector<std::pair<std::string, std::string>> h = {{"Content-Type", type}};
+    if (!encoding.empty()) h.emplace_back("Content-Encoding", encoding);
+    return HttpPost(server_->port(), "/v1/traces", body, h);
+  }
+
+  MemoryStore store_{MemoryStoreOptions{}};
+  IngestStats stats_;
+  std::unique_ptr<IngestPipeline> pipeline_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(OtlpHttpTest, ProtobufRequestIsStoredAndAnsweredWithAnExportResponse) {
+  StartServer();
+  auto r = Post(RequestBytes(16), "application/x-protobuf");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "application/x-protobuf");
+  int64_t rejected = -1;
+  std::string msg;
+  ASSERT_TRUE(DecodeExportTraceServiceResponse(r.body, &rejected, &msg).ok());
+  EXPECT_EQ(rejected, 0);
+  EXPECT_EQ(store_.Stats().spans, 16u);
+  EXPECT_EQ(stats_.Get("accepted", "otlp_http"), 16u);
+  auto services = *store_.GetServices();
+  EXPECT_EQ(services.size(), 5u);
+}
+
+TEST_F(OtlpHttpTest, GzipBodyIsDecompressed) {
+  StartServer();
+  auto r = Post(Gzip(RequestBytes(8)), "application/x-protobuf", "gzip");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(store_.Stats().spans, 8u);
+}
+
+TEST_F(OtlpHttpTest, BadRequestsGetTheirStatusCodes) {
+  StartServer();
+  EXPECT_EQ(Post(RequestBytes(8), "text/plain").status, 415);
+  EXPECT_EQ(Post(RequestBytes(8), "application/x-protobuf", "br").status, 415);
+  auto r = Post("\x0a\xff\xff\xff\x0f garbage", "application/x-protobuf");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_FALSE(r.body.empty());
+  EXPECT_EQ(Post("not gzip", "application/x-protobuf", "gzip").status, 400);
+  EXPECT_EQ(testing::HttpGet(server_->port(), "/v1/traces").status, 405);
+  EXPECT_EQ(store_.Stats().spans, 0u);
+  // The server still works.
+  EXPECT_EQ(Post(RequestBytes(8), "application/x-protobuf").status, 200);
+}
+
+TEST_F(OtlpHttpTest, GzipBombIsRefusedWith413) {
+  IngestOptions o;
+  o.max_request_bytes = 1 << 20;
+  StartServer(o);
+  auto r = Post(Gzip(std::string(20 << 20, '\0')), "application/x-protobuf", "gzip");
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("larger than"), std::string::npos);
+}
+
+TEST_F(OtlpHttpTest, OverTheInflightLimitIsRefusedWith429AndRetryAfter) {
+  IngestOptions o;
+  o.max_inflight_bytes = 100;
+  StartServer(o);
+  auto r = Post(RequestBytes(8), "application/x-protobuf");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.Header("retry-after"), "1");
+  EXPECT_EQ(stats_.Get("requests_refused", "otlp_http", "inflight_limit"), 1u);
+}
+
+TEST_F(OtlpHttpTest, CorsPreflightAndAllowedOrigin) {
+  StartServer();
+  auto pre = HttpRequestRaw(server_->port(),
+                            "OPTIONS /v1/traces HTTP/1.1\r\nHost: x\r\n"
+                            "Origin: https://app.example.com\r\n"
+                            "Access-Control-Request-Method: POST\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(pre.status, 204);
+  EXPECT_EQ(pre.Header("access-control-allow-origin"), "https://app.example.com");
+  EXPECT_NE(pre.Header("access-control-allow-methods").find("POST"), std::string::npos);
+  auto other = HttpRequestRaw(server_->port(),
+                              "OPTIONS /v1/traces HTTP/1.1\r\nHost: x\r\n"
+                              "Origin: https://evil.example.com\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(other.Header("access-control-allow-origin"), "");
+  auto post =
+      HttpPost(server_->port(), "/v1/traces", RequestBytes(8),
+               {{"Content-Type", "application/x-protobuf"}, {"Origin", "https://app.example.com"}});
+  EXPECT_EQ(post.status, 200);
+  EXPECT_EQ(post.Header("access-control-allow-origin"), "https://app.example.com");
+}
+
+grpc::Status CallExport(uint16_t port, const std::string& method, const std::string& body,
+                        std::string* response) {
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Slice slice(body);
+  grpc::ByteBuffer req(&slice, 1);
+  grpc::ByteBuffer resp;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &req, &resp,
+                 [&](grpc::Status s) { done.set_value(s); });
+  grpc::Status s = done.get_future().get();
+  std::vector<grpc::Slice> slices;
+  response->clear();
+  if (s.ok() && resp.Dump(&slices).ok()) {
+    for (auto& sl : slices) response->append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  }
+  return s;
+}
+
+constexpr char kExport[] = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+TEST(OtlpGrpcTest, ExportStoresSpansAndMapsErrorsToGrpcCodes) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestPipeline pipeline(&store, {}, &stats);
+  OtlpGrpcReceiver receiver(&pipeline, "127.0.0.1", 0);
+  ASSERT_TRUE(receiver.Start().ok());
+  std::string resp;
+  grpc::Status s = CallExport(receiver.port(), kExport, RequestBytes(24), &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(store.Stats().spans, 24u);
+  s = CallExport(receiver.port(), kExport, "\x0a\xff\xff\xff\x0f garbage", &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  s = CallExport(receiver.port(), "/some.Other/Method", "", &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  receiver.Stop();
+}
+
+TEST(OtlpGrpcTest, RefusalsAreResourceExhaustedAndStoreRefusalIsUnavailable) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestOptions o;
+  o.max_inflight_bytes = 100;
+  IngestPipeline pipeline(&store, o, &stats);
+  OtlpGrpcReceiver receiver(&pipeline, "127.0.0.1", 0);
+  ASSERT_TRUE(receiver.Start().ok());
+  std::string resp;
+  grpc::Status s = CallExport(receiver.port(), kExport, RequestBytes(8), &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_FALSE(s.error_details().empty());
+  receiver.Stop();
+
+  MemoryStore closed({});
+  closed.Close();
+  IngestPipeline p2(&closed, {}, &stats);
+  OtlpGrpcReceiver r2(&p2, "127.0.0.1", 0);
+  ASSERT_TRUE(r2.Start().ok());
+  s = CallExport(r2.port(), kExport, RequestBytes(8), &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  r2.Stop();
+}
+
+TEST(OtlpGrpcTest, SecondReceiverOnTheSamePortFails) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestPipeline pipeline(&store, {}, &stats);
+  OtlpGrpcReceiver first(&pipeline, "127.0.0.1", 0);
+  ASSERT_TRUE(first.Start().ok());
+  OtlpGrpcReceiver second(&pipeline, "127.0.0.1", first.port());
+  EXPECT_FALSE(second.Start().ok());
+}
+
+}  // namespace
+}  // namespace ariadne
