@@ -60,6 +60,12 @@ std::string EncodeMeta(const BlockMeta& m) {
   }
   PutVarint(&out, m.bloom.size());
   for (uint64_t w : m.bloom) PutFixed64(&out, w);
+  PutVarint(&out, m.pages.size());
+  for (const BlockPage& p : m.pages) {
+    PutVarint(&out, p.len);
+    PutVarint(&out, p.row_count);
+    PutFixed64(&out, p.checksum);
+  }
   return out;
 }
 
@@ -126,6 +132,28 @@ bool DecodeMeta(std::string_view data, BlockMeta* m) {
     if (!r.Fixed64(&w)) return false;
   }
   if (m->bloom.empty() && !m->traces.empty()) return false;
+  if (!r.Varint(&n) || n > r.remaining()) return false;
+  m->pages.resize(n);
+  uint64_t offset = 0, first_row = 0;
+  for (BlockPage& p : m->pages) {
+    uint64_t count;
+    if (!r.Varint(&p.len) || !r.Varint(&count) || count == 0 || count > m->span_count - first_row ||
+        !r.Fixed64(&p.checksum)) {
+      return false;
+    }
+    p.offset = offset;
+    p.first_row = static_cast<uint32_t>(first_row);
+    p.row_count = static_cast<uint32_t>(count);
+    offset += p.len;
+    first_row += count;
+  }
+  if (first_row != m->span_count) return false;
+  m->body_len = offset;
+  // Every trace lies within one page.
+  for (const BlockTrace& t : m->traces) {
+    const BlockPage& p = m->pages[m->PageOf(t.row_begin)];
+    if (t.row_begin + t.row_count > p.first_row + p.row_count) return false;
+  }
   return r.done();
 }
 
@@ -147,6 +175,12 @@ const BlockTrace* BlockMeta::FindTrace(const TraceId& trace_id) const {
                              [](const BlockTrace& t, const TraceId& x) { return t.id < x; });
   if (it == traces.end() || it->id != trace_id) return nullptr;
   return &*it;
+}
+
+size_t BlockMeta::PageOf(uint32_t row) const {
+  auto it = std::upper_bound(pages.begin(), pages.end(), row,
+                             [](uint32_t r, const BlockPage& p) { return r < p.first_row; });
+  return it == pages.begin() ? 0 : static_cast<size_t>(it - pages.begin()) - 1;
 }
 
 std::string BlockFileName(uint64_t id) {
@@ -220,12 +254,33 @@ std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta)
     for (uint64_t p : pos) meta->bloom[p / 64] |= 1ull << (p % 64);
   }
 
-  std::string raw;
-  EncodeBatch(sorted, &raw);
-  std::string body(ZSTD_compressBound(raw.size()), '\0');
-  size_t n = ZSTD_compress(body.data(), body.size(), raw.data(), raw.size(), zstd_level);
-  ARIADNE_CHECK(!ZSTD_isError(n));
-  body.resize(n);
+  std::string body;
+  meta->pages.clear();
+  size_t t = 0;
+  while (t < meta->traces.size()) {
+    BlockPage page;
+    page.first_row = meta->traces[t].row_begin;
+    SpanBatch part;
+    while (t < meta->traces.size() && (page.row_count == 0 || page.row_count < kPageSpans)) {
+      for (uint32_t r = 0; r < meta->traces[t].row_count; ++r) {
+        part.AppendSpan(sorted, meta->traces[t].row_begin + r);
+      }
+      page.row_count += meta->traces[t].row_count;
+      ++t;
+    }
+    std::string raw;
+    EncodeBatch(part, &raw);
+    std::string compressed(ZSTD_compressBound(raw.size()), '\0');
+    size_t n =
+        ZSTD_compress(compressed.data(), compressed.size(), raw.data(), raw.size(), zstd_level);
+    ARIADNE_CHECK(!ZSTD_isError(n));
+    compressed.resize(n);
+    page.offset = body.size();
+    page.len = n;
+    page.checksum = XXH3_64bits(compressed.data(), n);
+    body += compressed;
+    meta->pages.push_back(page);
+  }
   std::string meta_bytes = EncodeMeta(*meta);
 
   std::string out(kMagic, sizeof(kMagic));
@@ -284,12 +339,60 @@ StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path) {
     return Corrupt(path, "metadata checksum");
   }
   BlockMeta meta;
-  if (!DecodeMeta(meta_bytes, &meta)) return Corrupt(path, "metadata");
+  if (!DecodeMeta(meta_bytes, &meta) || meta.body_len != body_len) {
+    return Corrupt(path, "metadata");
+  }
   meta.body_offset = kHeaderSize + meta_len;
-  meta.body_len = body_len;
   meta.body_checksum = GetFixed64(header.data() + 32);
   meta.file_bytes = size;
   return meta;
+}
+
+namespace {
+
+StatusOr<SpanBatch> DecodePage(const std::string& path, const BlockMeta& meta, size_t page,
+                               std::string_view compressed) {
+  const BlockPage& p = meta.pages[page];
+  if (compressed.size() != p.len ||
+      XXH3_64bits(compressed.data(), compressed.size()) != p.checksum) {
+    return Corrupt(path, "page checksum");
+  }
+  unsigned long long raw_size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN ||
+      raw_size > kMaxBodyBytes) {
+    return Corrupt(path, "compressed frame");
+  }
+  std::string raw(raw_size, '\0');
+  size_t n = ZSTD_decompress(raw.data(), raw.size(), compressed.data(), compressed.size());
+  if (ZSTD_isError(n) || n != raw_size) return Corrupt(path, "decompression");
+  auto batch = DecodeBatch(raw);
+  if (!batch.ok()) return batch.status().WithContext(path);
+  if (batch->size() != p.row_count) return Corrupt(path, "page span count differs from metadata");
+  auto it = std::lower_bound(meta.traces.begin(), meta.traces.end(), p.first_row,
+                             [](const BlockTrace& t, uint32_t row) { return t.row_begin < row; });
+  for (; it != meta.traces.end() && it->row_begin < p.first_row + p.row_count; ++it) {
+    for (uint32_t i = it->row_begin; i < it->row_begin + it->row_count; ++i) {
+      if (batch->spans.trace_id[i - p.first_row] != it->id) {
+        return Corrupt(path, "trace index differs from body");
+      }
+    }
+  }
+  return batch;
+}
+
+}  // namespace
+
+StatusOr<SpanBatch> ReadBlockPage(Env* env, const std::string& path, const BlockMeta& meta,
+                                  size_t page) {
+  if (page >= meta.pages.size()) return Status::OutOfRange("no such page");
+  auto file = env->NewRandomAccessFile(path);
+  if (!file.ok()) return file.status();
+  std::string compressed;
+  const BlockPage& p = meta.pages[page];
+  if (Status s = (*file)->Read(meta.body_offset + p.offset, p.len, &compressed); !s.ok()) {
+    return s;
+  }
+  return DecodePage(path, meta, page, compressed);
 }
 
 StatusOr<SpanBatch> ReadBlockBody(Env* env, const std::string& path, const BlockMeta& meta) {
@@ -300,23 +403,14 @@ StatusOr<SpanBatch> ReadBlockBody(Env* env, const std::string& path, const Block
   if (body.size() != meta.body_len || XXH3_64bits(body.data(), body.size()) != meta.body_checksum) {
     return Corrupt(path, "body checksum");
   }
-  unsigned long long raw_size = ZSTD_getFrameContentSize(body.data(), body.size());
-  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN ||
-      raw_size > kMaxBodyBytes) {
-    return Corrupt(path, "compressed frame");
+  SpanBatch out;
+  for (size_t i = 0; i < meta.pages.size(); ++i) {
+    const BlockPage& p = meta.pages[i];
+    auto page = DecodePage(path, meta, i, std::string_view(body).substr(p.offset, p.len));
+    if (!page.ok()) return page.status();
+    out.Append(*page);
   }
-  std::string raw(raw_size, '\0');
-  size_t n = ZSTD_decompress(raw.data(), raw.size(), body.data(), body.size());
-  if (ZSTD_isError(n) || n != raw_size) return Corrupt(path, "decompression");
-  auto batch = DecodeBatch(raw);
-  if (!batch.ok()) return batch.status().WithContext(path);
-  if (batch->size() != meta.span_count) return Corrupt(path, "span count differs from metadata");
-  for (const BlockTrace& t : meta.traces) {
-    for (uint32_t i = t.row_begin; i < t.row_begin + t.row_count; ++i) {
-      if (batch->spans.trace_id[i] != t.id) return Corrupt(path, "trace index differs from body");
-    }
-  }
-  return batch;
+  return out;
 }
 
 }  // namespace ariadne::embedded

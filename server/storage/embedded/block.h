@@ -4,7 +4,9 @@
 // A block file (docs/formats/block.md) is a 48-byte checksummed header, a metadata section
 // (time range, span count, the WAL sequence it covers, the blocks it replaces, service and
 // operation sets, a sorted trace-id index with each trace's rows and latest start, a bloom filter
-// of trace ids) and a body: the spans sorted by trace id, batch_codec-encoded, zstd-compressed.
+// of trace ids, a page table) and a body: the spans sorted by trace id, cut at trace boundaries
+// into pages of about kPageSpans spans, each batch_codec-encoded and zstd-compressed alone, so
+// a trace lookup decompresses one page, not the block.
 // Files are written to a temp name, synced, renamed and the directory synced (WriteBlockFile).
 // Readers validate everything: checksums, sizes, the metadata's internal consistency, and the
 // body against the metadata; any mismatch is DataLoss (the store then quarantines the file).
@@ -37,6 +39,16 @@ struct BlockOperation {
   friend auto operator<=>(const BlockOperation&, const BlockOperation&) = default;
 };
 
+constexpr uint32_t kPageSpans = 4096;
+
+struct BlockPage {
+  uint64_t offset = 0;  // within the body
+  uint64_t len = 0;
+  uint32_t first_row = 0;
+  uint32_t row_count = 0;
+  uint64_t checksum = 0;  // XXH3-64 of the compressed page
+};
+
 struct BlockMeta {
   // Set by the caller before building.
   uint64_t id = 0;
@@ -53,6 +65,7 @@ struct BlockMeta {
   std::vector<BlockOperation> operations;  // sorted, unique
   std::vector<BlockTrace> traces;          // sorted by id
   std::vector<uint64_t> bloom;             // bits over trace ids
+  std::vector<BlockPage> pages;            // contiguous, cover every row; whole traces each
   uint64_t file_bytes = 0;
   uint64_t body_offset = 0;  // where the compressed body starts in the file
   uint64_t body_len = 0;
@@ -60,6 +73,8 @@ struct BlockMeta {
 
   bool MayContain(const TraceId& trace_id) const;
   const BlockTrace* FindTrace(const TraceId& trace_id) const;
+  // The page holding row (rows of one trace are always in one page).
+  size_t PageOf(uint32_t row) const;
 };
 
 std::string BlockFileName(uint64_t id);
@@ -76,7 +91,11 @@ std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta)
                                     const std::string& bytes);
 // Reads and validates the header and metadata.
 [[nodiscard]] StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path);
-// Reads, validates, decompresses and decodes the body; checks it against meta.
+// Reads, validates, decompresses and decodes one page; its rows are meta.pages[page].first_row
+// onwards. Checked against the metadata's trace index.
+[[nodiscard]] StatusOr<SpanBatch> ReadBlockPage(Env* env, const std::string& path,
+                                                const BlockMeta& meta, size_t page);
+// Every page, as one batch (for compaction and verification); also checks the body checksum.
 [[nodiscard]] StatusOr<SpanBatch> ReadBlockBody(Env* env, const std::string& path,
                                                 const BlockMeta& meta);
 

@@ -108,6 +108,32 @@ TEST(Block, TruncatedFileIsRejected) {
   EXPECT_EQ(meta.status().code(), StatusCode::kDataLoss);
 }
 
+TEST(Block, LargeBlockIsPagedAtTraceBoundariesAndEveryPageReadsAlone) {
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDirs("/blocks").ok());
+  Built b = Build(6, 2000);
+  ASSERT_GE(b.meta.pages.size(), 2u);
+  ASSERT_TRUE(WriteBlockFile(&env, "/blocks", BlockFileName(5), b.bytes).ok());
+  std::string path = JoinPath("/blocks", BlockFileName(5));
+  auto meta = ReadBlockMeta(&env, path);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  ASSERT_EQ(meta->pages.size(), b.meta.pages.size());
+  SpanBatch all_pages;
+  for (size_t p = 0; p < meta->pages.size(); ++p) {
+    auto page = ReadBlockPage(&env, path, *meta, p);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    all_pages.Append(*page);
+  }
+  EXPECT_EQ(CanonicalSpans(all_pages), CanonicalSpans(b.input));
+  for (const BlockTrace& t : meta->traces) {
+    const BlockPage& page = meta->pages[meta->PageOf(t.row_begin)];
+    EXPECT_LE(t.row_begin + t.row_count, page.first_row + page.row_count) << "trace split";
+  }
+  auto body = ReadBlockBody(&env, path, *meta);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(body->size(), b.input.size());
+}
+
 TEST(Block, FileNamesRoundTrip) {
   uint64_t id = 0;
   EXPECT_TRUE(ParseBlockFileName(BlockFileName(0xabc), &id));

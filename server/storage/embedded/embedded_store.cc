@@ -17,7 +17,7 @@ using embedded::BlockTrace;
 
 namespace {
 
-constexpr size_t kCacheBlocks = 8;
+constexpr size_t kCachePages = 64;
 
 std::string ArchiveDirOf(const EmbeddedStoreOptions& o) {
   return o.archive_dir.empty() ? JoinPath(o.data_dir, "archive") : o.archive_dir;
@@ -436,18 +436,18 @@ Status EmbeddedStore::Compact() {
     id = next_block_id_;
   }
   if (inputs.size() < 2) return Status::Ok();
-  std::vector<std::shared_ptr<const SpanBatch>> bodies;
+  std::vector<SpanBatch> bodies;
   auto merged = std::make_shared<BlockMeta>();
   for (const MetaPtr& m : inputs) {
     auto body = LoadBody(m);
     if (!body.ok()) return body.status().WithContext("compaction");
-    bodies.push_back(*body);
+    bodies.push_back(std::move(body).value());
     merged->replaces.push_back(m->id);
     merged->wal_seq_end = std::max(merged->wal_seq_end, m->wal_seq_end);
     merged->level = std::max(merged->level, m->level + 1);
   }
   std::vector<const SpanBatch*> parts;
-  for (const auto& b : bodies) parts.push_back(b.get());
+  for (const auto& b : bodies) parts.push_back(&b);
   SpanBatch sorted = embedded::SortByTrace(parts);
   merged->id = id;
   merged->created_ns = clock_->NowUnixNanos();
@@ -535,29 +535,40 @@ Status EmbeddedStore::ArchiveTrace(const TraceId& trace_id) {
 
 // ---- reads ----
 
-StatusOr<std::shared_ptr<const SpanBatch>> EmbeddedStore::LoadBody(const MetaPtr& meta) {
+StatusOr<std::shared_ptr<const SpanBatch>> EmbeddedStore::LoadPage(const MetaPtr& meta,
+                                                                   size_t page) {
+  const std::pair<uint64_t, size_t> key(meta->id, page);
   {
     std::lock_guard lock(cache_mu_);
     for (auto it = cache_.begin(); it != cache_.end(); ++it) {
-      if (it->first == meta->id) {
+      if (it->first == key) {
         auto body = it->second;
         cache_.erase(it);
-        cache_.emplace_front(meta->id, body);
+        cache_.emplace_front(key, body);
         return body;
       }
     }
   }
   std::string path = JoinPath(BlockDir(*meta), embedded::BlockFileName(meta->id));
-  auto body = embedded::ReadBlockBody(env_, path, *meta);
+  auto body = embedded::ReadBlockPage(env_, path, *meta, page);
   if (!body.ok()) {
     if (body.status().code() == StatusCode::kDataLoss) Quarantine(meta, body.status());
     return body.status();
   }
   auto ptr = std::make_shared<const SpanBatch>(std::move(body).value());
   std::lock_guard lock(cache_mu_);
-  cache_.emplace_front(meta->id, ptr);
-  if (cache_.size() > kCacheBlocks) cache_.pop_back();
+  cache_.emplace_front(key, ptr);
+  if (cache_.size() > kCachePages) cache_.pop_back();
   return ptr;
+}
+
+StatusOr<SpanBatch> EmbeddedStore::LoadBody(const MetaPtr& meta) {
+  std::string path = JoinPath(BlockDir(*meta), embedded::BlockFileName(meta->id));
+  auto body = embedded::ReadBlockBody(env_, path, *meta);
+  if (!body.ok() && body.status().code() == StatusCode::kDataLoss) {
+    Quarantine(meta, body.status());
+  }
+  return body;
 }
 
 void EmbeddedStore::Quarantine(const MetaPtr& meta, const Status& why) {
@@ -613,11 +624,13 @@ SpanBatch EmbeddedStore::CollectTrace(const TraceId& id, uint64_t* max_start) {
   SpanBatch out;
   *max_start = 0;
   for (const MetaPtr& meta : metas) {
-    auto body = LoadBody(meta);
-    if (!body.ok()) continue;  // quarantined or unreadable: serve the rest
     const BlockTrace* t = meta->FindTrace(id);
+    const size_t page = meta->PageOf(t->row_begin);
+    auto body = LoadPage(meta, page);
+    if (!body.ok()) continue;  // quarantined or unreadable: serve the rest
+    const uint32_t first = meta->pages[page].first_row;
     for (uint32_t r = t->row_begin; r < t->row_begin + t->row_count; ++r) {
-      out.AppendSpan(**body, r);
+      out.AppendSpan(**body, r - first);
     }
     *max_start = std::max(*max_start, t->max_start);
   }
@@ -669,13 +682,19 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
     }
   }
   for (const MetaPtr& meta : metas) {
-    auto body = LoadBody(meta);
-    if (!body.ok()) continue;
-    const SpanBatch& b = **body;
+    std::shared_ptr<const SpanBatch> page;
+    size_t page_index = SIZE_MAX;
     for (const BlockTrace& t : meta->traces) {
       if (t.max_start < query.start_min_ns || matched.count(t.id) != 0) continue;
+      if (size_t p = meta->PageOf(t.row_begin); p != page_index) {
+        auto loaded = LoadPage(meta, p);
+        if (!loaded.ok()) break;  // quarantined: serve the rest
+        page = std::move(loaded).value();
+        page_index = p;
+      }
+      const uint32_t first = meta->pages[page_index].first_row;
       for (uint32_t row = t.row_begin; row < t.row_begin + t.row_count; ++row) {
-        if (SpanMatches(b, row, query)) {
+        if (SpanMatches(*page, row - first, query)) {
           matched.insert(t.id);
           break;
         }

@@ -87,7 +87,9 @@ class EmbeddedStore final : public SpanStore {
   [[nodiscard]] Status LoadBlocks(const std::string& dir, bool archive,
                                   std::map<uint64_t, MetaPtr>* out);
   [[nodiscard]] Status ReplayWal(uint64_t wal_seq_end);
-  StatusOr<std::shared_ptr<const SpanBatch>> LoadBody(const MetaPtr& meta);
+  // One decoded page of a block, through a small LRU cache; quarantines a corrupt block.
+  StatusOr<std::shared_ptr<const SpanBatch>> LoadPage(const MetaPtr& meta, size_t page);
+  StatusOr<SpanBatch> LoadBody(const MetaPtr& meta);
   void Quarantine(const MetaPtr& meta, const Status& why);
   std::string BlockDir(const embedded::BlockMeta& meta) const;
   [[nodiscard]] Status DeleteWalBelow(uint64_t seq);
@@ -122,7 +124,7 @@ class EmbeddedStore final : public SpanStore {
   size_t quarantined_ = 0;
 
   std::mutex cache_mu_;
-  std::deque<std::pair<uint64_t, std::shared_ptr<const SpanBatch>>> cache_;
+  std::deque<std::pair<std::pair<uint64_t, size_t>, std::shared_ptr<const SpanBatch>>> cache_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
