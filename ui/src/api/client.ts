@@ -19,20 +19,23 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiFailure(`Cannot reach the server: ${(e as Error).message}`, 0);
   }
+  if (response.ok) {
+    // The common path: let the browser parse without an intermediate string copy.
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiFailure('The server sent a reply that is not JSON', response.status);
+    }
+  }
   const text = await response.text();
-  let body: unknown = undefined;
+  let errors: Envelope<unknown>['errors'] = null;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    errors = (JSON.parse(text) as Envelope<unknown>).errors;
   } catch {
-    body = undefined;
+    errors = null;
   }
-  const errors = (body as Envelope<unknown> | undefined)?.errors;
-  if (!response.ok) {
-    const msg = errors?.length ? errors.map((e) => e.msg).join('; ') : text.slice(0, 200);
-    throw new ApiFailure(`${response.status} ${response.statusText}: ${msg}`.trim(), response.status);
-  }
-  if (body === undefined) throw new ApiFailure('The server sent a reply that is not JSON', response.status);
-  return body as T;
+  const msg = errors?.length ? errors.map((e) => e.msg).join('; ') : text.slice(0, 200);
+  throw new ApiFailure(`${response.status} ${response.statusText}: ${msg}`.trim(), response.status);
 }
 
 async function getData<T>(url: string, signal?: AbortSignal): Promise<{ data: T; errors: string[] }> {

@@ -1,13 +1,13 @@
 // Minimap of the whole trace: every span drawn as a thin bar (rows in depth-first order mapped
 // onto the canvas height), the current view window on top. Drag to zoom to a time range;
 // click to centre the view there and scroll the timeline to that row.
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { memo, useEffect, useRef, useState, type PointerEvent } from 'react';
 import { serviceColor } from '../lib/colors';
 import type { SpanNode, TraceModel } from '../lib/traceModel';
 
 const HEIGHT = 56;
 
-export function Minimap(props: {
+export const Minimap = memo(function Minimap(props: {
   model: TraceModel;
   rows: SpanNode[];
   view: [number, number];
@@ -102,4 +102,4 @@ export function Minimap(props: {
       )}
     </div>
   );
-}
+});

@@ -2,7 +2,7 @@
 // axis (right), with a ruler. Rows are virtualized: only the rows in view (plus a margin) are in
 // the DOM, so a 50,000-span trace scrolls like a 50-span one. Error spans are marked, critical
 // path segments are drawn over the bars, find matches are highlighted.
-import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, type WheelEvent } from 'react';
+import { forwardRef, memo, useImperativeHandle, useLayoutEffect, useRef, useState, type WheelEvent } from 'react';
 import type { PathSegment } from '../lib/criticalPath';
 import { serviceColor } from '../lib/colors';
 import { formatDuration, niceTicks } from '../lib/duration';
@@ -30,7 +30,8 @@ interface Props {
   onScrollRows: (first: number, count: number) => void;
 }
 
-export const Timeline = forwardRef<TimelineHandle, Props>(function Timeline(props, ref) {
+export const Timeline = memo(
+  forwardRef<TimelineHandle, Props>(function Timeline(props, ref) {
   const { model, rows, view } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -191,4 +192,5 @@ export const Timeline = forwardRef<TimelineHandle, Props>(function Timeline(prop
       </div>
     </div>
   );
-});
+}),
+);

@@ -29,7 +29,7 @@ export function criticalPath(model: TraceModel): PathSegment[] {
     const span = task.node;
     const planned: Task[] = []; // in latest-first order
     let cursor = Math.min(span.end, task.until);
-    const kids = [...span.children].sort((a, b) => b.end - a.end);
+    const kids = span.children.length > 1 ? [...span.children].sort((a, b) => b.end - a.end) : span.children;
     for (const child of kids) {
       if (cursor <= span.start) break;
       const childStart = Math.max(child.start, span.start);

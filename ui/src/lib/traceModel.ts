@@ -52,10 +52,28 @@ export function tagValue(tags: KeyValue[] | null | undefined, key: string): unkn
 }
 
 export function isErrorSpan(span: Span): boolean {
-  const e = tagValue(span.tags, 'error');
-  if (e === true || e === 'true') return true;
-  const status = tagValue(span.tags, 'otel.status_code');
-  return status === 'ERROR';
+  return scanTags(span).isError;
+}
+
+// One pass over a span's tags for what the model needs.
+function scanTags(span: Span): { isError: boolean; kind: string } {
+  let isError = false;
+  let kind = '';
+  const tags = span.tags;
+  if (tags) {
+    for (let i = 0; i < tags.length; i++) {
+      const t = tags[i];
+      const k = t.key;
+      if (k === 'error') {
+        if (t.value === true || t.value === 'true') isError = true;
+      } else if (k === 'otel.status_code') {
+        if (t.value === 'ERROR') isError = true;
+      } else if (k === 'span.kind') {
+        kind = String(t.value);
+      }
+    }
+  }
+  return { isError, kind };
 }
 
 const UNKNOWN_PROCESS: Process = { serviceName: 'unknown-service', tags: [] };
@@ -93,6 +111,7 @@ export function buildTraceModel(trace: Trace): TraceModel {
     }
     const start = span.startTime - minStart;
     const duration = Math.max(0, span.duration);
+    const scanned = scanTags(span);
     const node: SpanNode = {
       span,
       id,
@@ -102,13 +121,13 @@ export function buildTraceModel(trace: Trace): TraceModel {
       parent: null,
       children: [],
       depth: 0,
-      index: 0,
+      index: nodes.length,
       subtreeSize: 1,
       start,
       duration,
       end: start + duration,
-      isError: isErrorSpan(span),
-      kind: String(tagValue(span.tags, 'span.kind') ?? ''),
+      isError: scanned.isError,
+      kind: scanned.kind,
     };
     nodes.push(node);
     byId.set(id, node);
@@ -128,15 +147,13 @@ export function buildTraceModel(trace: Trace): TraceModel {
   }
   // Break reference cycles: walk each chain once, marking visited nodes.
   const state = new Uint8Array(nodes.length); // 0 new, 1 on current walk, 2 done
-  const pos = new Map<SpanNode, number>();
-  nodes.forEach((n, i) => pos.set(n, i));
   let cycles = 0;
   for (let i = 0; i < nodes.length; i++) {
     if (state[i]) continue;
     const walk: number[] = [];
     let cur: SpanNode | null = nodes[i];
     while (cur) {
-      const k = pos.get(cur)!;
+      const k = cur.index; // creation order until the depth-first pass below
       if (state[k] === 2) break;
       if (state[k] === 1) {
         cur.parent = null; // cut the cycle here

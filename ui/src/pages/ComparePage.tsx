@@ -103,7 +103,7 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
                   <td className="num">{r.meanA === null ? '–' : formatDuration(r.meanA)}</td>
                   <td className="num">{r.meanB === null ? '–' : formatDuration(r.meanB)}</td>
                   <td className={`num ${r.delta && r.delta > 0 ? 'slower' : r.delta && r.delta < 0 ? 'faster' : ''}`}>
-                    {r.delta === null ? '' : `${r.delta > 0 ? '+' : ''}${formatDuration(r.delta)}`}
+                    {r.delta === null ? '' : r.delta === 0 ? '±0' : `${r.delta > 0 ? '+' : ''}${formatDuration(r.delta)}`}
                   </td>
                   <td className="diff-status">{STATUS_LABEL[r.status]}</td>
                 </tr>

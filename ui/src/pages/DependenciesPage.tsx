@@ -49,7 +49,7 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
         <div className="map panel">
           <svg width={layout.width} height={layout.height} role="img" aria-label="Service map">
             <defs>
-              <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+              <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
                 <path d="M 0 0 L 10 5 L 0 10 z" className="arrowhead" />
               </marker>
             </defs>

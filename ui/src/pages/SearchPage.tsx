@@ -39,7 +39,9 @@ function SearchFormPanel(props: { initial: SearchForm; onSubmit: (f: SearchForm)
   return (
     <form className="search-form panel" onSubmit={submit} aria-label="Search traces">
       <label>
-        Service <span className="count">{services.data ? `(${serviceList.length})` : ''}</span>
+        <span>
+          Service <span className="count">{services.data ? `(${serviceList.length})` : ''}</span>
+        </span>
         <select value={form.service} onChange={(e) => setForm((f) => ({ ...f, service: e.target.value, operation: '' }))} name="service">
           <option value="">{services.status === 'loading' ? 'Loading…' : 'Choose a service'}</option>
           {!known && <option value={form.service}>{form.service}</option>}

@@ -18,6 +18,7 @@ import { navigate, tracePath, type Loc } from '../router';
 declare global {
   interface Window {
     __ariadneTraceReady?: number;
+    __ariadnePerf?: Record<string, number>;
   }
 }
 
@@ -41,11 +42,13 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
   const findInput = useRef<HTMLInputElement>(null);
 
   const rows = useMemo(() => visibleSpans(model, collapsed), [model, collapsed]);
+  // Row of a span: its depth-first index when nothing is collapsed, else a lookup table.
   const rowIndex = useMemo(() => {
+    if (rows === model.spans) return { get: (id: string) => model.byId.get(id)?.index };
     const m = new Map<string, number>();
     rows.forEach((r, i) => m.set(r.id, i));
     return m;
-  }, [rows]);
+  }, [rows, model]);
   const segments = useMemo(() => criticalPath(model), [model]);
   const critical = useMemo(() => criticalBySpan(segments), [segments]);
   const deferredFind = useDeferredValue(findText);
@@ -316,10 +319,10 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
         </form>
         <div className="btn-group" role="group" aria-label="Download">
           <button type="button" onClick={() => doDownload('jaeger')} title="Download as Jaeger JSON">
-            ⤓ Jaeger JSON
+            ⤓ Jaeger
           </button>
           <button type="button" onClick={() => doDownload('otlp')} title="Download as OTLP JSON">
-            ⤓ OTLP JSON
+            ⤓ OTLP
           </button>
         </div>
       </div>
@@ -365,8 +368,12 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
 export function TracePage({ traceId, loc }: { traceId: string; loc: Loc }) {
   const result = useAsync(
     async (signal) => {
+      const t0 = performance.now();
       const trace = await fetchTrace(traceId, signal);
-      return buildTraceModel(trace);
+      const t1 = performance.now();
+      const model = buildTraceModel(trace);
+      window.__ariadnePerf = { start: t0, fetchMs: t1 - t0, modelMs: performance.now() - t1, modelDone: performance.now() };
+      return model;
     },
     [traceId],
   );
