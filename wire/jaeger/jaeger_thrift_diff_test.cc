@@ -4,6 +4,7 @@
 // what the mapping in docs/formats/jaeger.md says it must become. Also checks that Apache Thrift
 // and our decoder agree on the payloads captured from jaeger-client. Built only when the npm
 // package and Apache Thrift are installed.
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -382,6 +383,26 @@ TEST(JaegerThriftDiff, ApacheThriftAndWeAgreeOnTheJaegerClientPayload) {
     s.tags = tags;
   }
   ExpectSameBatch(batch, out.batch);
+}
+
+// Not a check: with ARIADNE_WRITE_JAEGER_CORPUS=<dir> set, writes a few Apache-serialized random
+// batches as fuzz seeds (<dir>/thrift_binary, <dir>/thrift_compact). How corpus/ was made.
+TEST(JaegerThriftDiff, WritesFuzzSeedsWhenAsked) {
+  const char* dir = std::getenv("ARIADNE_WRITE_JAEGER_CORPUS");
+  if (dir == nullptr) GTEST_SKIP() << "ARIADNE_WRITE_JAEGER_CORPUS not set";
+  Random r(99);
+  for (int i = 0; i < 6; ++i) {
+    jt::Batch batch = RandomBatch(r);
+    for (ThriftProtocol p : {ThriftProtocol::kBinary, ThriftProtocol::kCompact}) {
+      std::string sub = p == ThriftProtocol::kBinary ? "/thrift_binary/" : "/thrift_compact/";
+      for (bool agent : {false, true}) {
+        std::ofstream out(
+            std::string(dir) + sub + (agent ? "agent_" : "batch_") + std::to_string(i) + ".bin",
+            std::ios::binary);
+        out << Serialize(batch, p, agent);
+      }
+    }
+  }
 }
 
 }  // namespace
