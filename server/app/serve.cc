@@ -2,14 +2,29 @@
 
 #include <cstdio>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <pthread.h>
 #include <signal.h>
 
+#include "base/clock.h"
 #include "base/env.h"
 #include "base/logging.h"
 #include "server/api/http_server.h"
+#include "server/api/ops_routes.h"
+#include "server/api/query_api.h"
+#include "server/pipeline/ingest.h"
+#include "server/receivers/jaeger_udp_receiver.h"
+#include "server/receivers/jaeger_zipkin_http_receivers.h"
+#include "server/receivers/otlp_grpc_receiver.h"
+#include "server/receivers/otlp_http_receiver.h"
+#include "server/storage/embedded/embedded_store.h"
+#include "server/storage/memory/memory_store.h"
+#ifdef ARIADNE_HAVE_UI
+#include "ui/ui_routes.h"
+#endif
 
 namespace ariadne {
 namespace {
@@ -31,6 +46,47 @@ int WaitForStopSignal(const sigset_t& set) {
   return sig;
 }
 
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    size_t b = item.find_first_not_of(" \t");
+    size_t e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+IngestOptions IngestOptionsFromConfig(const Config& config) {
+  IngestOptions o;
+  o.max_request_bytes = config.GetBytes("max_request_bytes");
+  o.max_inflight_bytes = config.GetBytes("max_inflight_bytes");
+  o.limits.max_attributes = static_cast<uint32_t>(config.GetInt("max_span_attributes"));
+  o.limits.max_value_bytes = static_cast<uint32_t>(config.GetBytes("max_attribute_value_bytes"));
+  o.limits.max_events = static_cast<uint32_t>(config.GetInt("max_span_events"));
+  o.limits.max_links = static_cast<uint32_t>(config.GetInt("max_span_links"));
+  return o;
+}
+
+// The HTTP receivers each get their own listener.
+std::unique_ptr<HttpServer> MakeHttpListener(const Config& config, const char* name,
+                                             const char* port_key) {
+  HttpServerOptions o;
+  o.name = name;
+  o.host = config.GetString("listen_host");
+  o.port = static_cast<uint16_t>(config.GetInt(port_key));
+  o.threads = static_cast<int>(config.GetInt("http_threads"));
+  o.max_body_bytes = config.GetBytes("max_request_bytes");
+  o.drain_timeout =
+      std::chrono::milliseconds(config.GetDurationNanos("shutdown_timeout") / 1'000'000);
+  return std::make_unique<HttpServer>(o);
+}
+
+void LogEndpoint(std::string_view endpoint, const std::string& url) {
+  ARIADNE_LOG(kInfo, "listening").Field("endpoint", endpoint).Field("url", url);
+}
+
 }  // namespace
 
 int RunServe(const Config& config) {
@@ -42,43 +98,136 @@ int RunServe(const Config& config) {
 
   const std::string& host = config.GetString("listen_host");
   const std::string& storage = config.GetString("storage");
+
+  // Storage.
+  std::unique_ptr<SpanStore> store;
   if (storage == "embedded") {
     Status s = Env::Default()->CreateDirs(config.GetString("data_dir"));
     if (!s.ok()) {
       ARIADNE_LOG(kError, "cannot create data directory").Field("error", s.ToString());
       return 1;
     }
+    auto opened =
+        OpenEmbeddedStore(EmbeddedStoreOptionsFromConfig(config), Env::Default(), Clock::Real());
+    if (!opened.ok()) {
+      ARIADNE_LOG(kError, "cannot open the embedded store")
+          .Field("error", opened.status().ToString());
+      return 1;
+    }
+    store = std::move(opened).value();
+  } else {
+    MemoryStoreOptions mo;
+    mo.max_spans = static_cast<uint64_t>(config.GetInt("memory_max_spans"));
+    mo.max_bytes = config.GetBytes("memory_max_bytes");
+    store = std::make_unique<MemoryStore>(mo);
   }
 
+  IngestStats stats;
+  IngestPipeline pipeline(store.get(), IngestOptionsFromConfig(config), &stats);
+  std::atomic<bool> ready{false};
+
+  // Query port: operations, query API, UI.
   HttpServerOptions query_options;
   query_options.name = "query";
   query_options.host = host;
   query_options.port = static_cast<uint16_t>(config.GetInt("query_port"));
   query_options.threads = static_cast<int>(config.GetInt("http_threads"));
   HttpServer query(query_options);
-  auto health = [](HttpRequest&&, HttpResponder respond) {
-    respond(HttpResponse::Json(200, "{\"status\":\"ok\"}\n"));
+  RegisterOpsRoutes(&query, OpsState{&pipeline, store.get(), &ready});
+  QueryApiOptions qo;
+  qo.default_lookback_ns = config.GetDurationNanos("query_lookback");
+  qo.max_limit = static_cast<size_t>(config.GetInt("query_max_limit"));
+  RegisterQueryApi(&query, store.get(), qo);
+#ifdef ARIADNE_HAVE_UI
+  RegisterUiRoutes(&query);
+#endif
+
+  std::unique_ptr<HttpServer> otlp_http, jaeger_http, zipkin;
+  std::unique_ptr<OtlpGrpcReceiver> otlp_grpc;
+  std::unique_ptr<JaegerUdpReceiver> jaeger_udp;
+  if (config.GetBool("otlp_http_enabled")) {
+    otlp_http = MakeHttpListener(config, "otlp_http", "otlp_http_port");
+    OtlpHttpOptions oh;
+    oh.cors_allowed_origins = SplitList(config.GetString("cors_allowed_origins"));
+    RegisterOtlpHttpRoutes(otlp_http.get(), &pipeline, oh);
+  }
+  if (config.GetBool("jaeger_http_enabled")) {
+    jaeger_http = MakeHttpListener(config, "jaeger_http", "jaeger_http_port");
+    RegisterJaegerHttpRoutes(jaeger_http.get(), &pipeline);
+  }
+  if (config.GetBool("zipkin_enabled")) {
+    zipkin = MakeHttpListener(config, "zipkin", "zipkin_port");
+    RegisterZipkinRoutes(zipkin.get(), &pipeline);
+  }
+  if (config.GetBool("otlp_grpc_enabled")) {
+    otlp_grpc = std::make_unique<OtlpGrpcReceiver>(
+        &pipeline, host, static_cast<uint16_t>(config.GetInt("otlp_grpc_port")));
+  }
+  bool compact = config.GetBool("jaeger_compact_enabled");
+  bool binary = config.GetBool("jaeger_binary_enabled");
+  if (compact || binary) {
+    jaeger_udp = std::make_unique<JaegerUdpReceiver>(
+        &pipeline, host,
+        compact ? static_cast<int>(config.GetInt("jaeger_compact_port")) : JaegerUdpReceiver::kOff,
+        binary ? static_cast<int>(config.GetInt("jaeger_binary_port")) : JaegerUdpReceiver::kOff);
+  }
+
+  auto stop_all = [&] {
+    if (otlp_grpc) otlp_grpc->Stop();
+    if (jaeger_udp) jaeger_udp->Stop();
+    for (HttpServer* s : {otlp_http.get(), jaeger_http.get(), zipkin.get()}) {
+      if (s) s->Stop();
+    }
   };
-  query.Route("GET", "/health", health);
-  query.Route("GET", "/api/health", health);
   Status s = query.Start();
+  for (HttpServer* l : {otlp_http.get(), jaeger_http.get(), zipkin.get()}) {
+    if (s.ok() && l) s = l->Start();
+  }
+  if (s.ok() && otlp_grpc) s = otlp_grpc->Start();
+  if (s.ok() && jaeger_udp) s = jaeger_udp->Start();
   if (!s.ok()) {
     ARIADNE_LOG(kError, "cannot start").Field("error", s.ToString());
+    stop_all();
+    query.Stop();
+    store->Close();
     return 1;
   }
 
-  std::string base = "http://" + host + ":" + std::to_string(query.port());
+  auto url = [&](uint16_t port, std::string_view path) {
+    return "http://" + host + ":" + std::to_string(port) + std::string(path);
+  };
   ARIADNE_LOG(kInfo, "ariadne serving")
       .Field("version", ARIADNE_VERSION)
       .Field("storage", storage)
       .Field("data_dir", storage == "embedded" ? config.GetString("data_dir") : "-");
-  ARIADNE_LOG(kInfo, "listening").Field("endpoint", "ui").Field("url", base + "/");
-  ARIADNE_LOG(kInfo, "listening").Field("endpoint", "health").Field("url", base + "/health");
+  LogEndpoint("ui", url(query.port(), "/"));
+  LogEndpoint("query_api", url(query.port(), "/api/"));
+  LogEndpoint("health", url(query.port(), "/health"));
+  LogEndpoint("metrics", url(query.port(), "/metrics"));
+  if (otlp_grpc) LogEndpoint("otlp_grpc", host + ":" + std::to_string(otlp_grpc->port()));
+  if (otlp_http) LogEndpoint("otlp_http", url(otlp_http->port(), "/v1/traces"));
+  if (jaeger_http) LogEndpoint("jaeger_http", url(jaeger_http->port(), "/api/traces"));
+  if (zipkin) LogEndpoint("zipkin", url(zipkin->port(), "/api/v2/spans"));
+  if (jaeger_udp && jaeger_udp->compact_port()) {
+    LogEndpoint("jaeger_compact",
+                "udp://" + host + ":" + std::to_string(jaeger_udp->compact_port()));
+  }
+  if (jaeger_udp && jaeger_udp->binary_port()) {
+    LogEndpoint("jaeger_binary", "udp://" + host + ":" + std::to_string(jaeger_udp->binary_port()));
+  }
+  ready = true;
 
   int sig = WaitForStopSignal(stop_signals);
   ARIADNE_LOG(kInfo, "stopping").Field("signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  ready = false;
+  // Stop intake first: listeners stop accepting and drain the requests in flight, which are
+  // still stored and answered. Then close the store (flush) and stop the query port last.
+  stop_all();
+  pipeline.StopIntake();
+  store->Close();
   query.Stop();
-  ARIADNE_LOG(kInfo, "stopped");
+  StoreStats st = store->Stats();
+  ARIADNE_LOG(kInfo, "stopped").Field("spans", std::to_string(st.spans));
   return 0;
 }
 

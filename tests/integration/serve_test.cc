@@ -6,12 +6,14 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "tests/integration/test_args.h"
 #include "tests/testing/http_client.h"
 #include "tests/testing/server_process.h"
 
 namespace ariadne {
 namespace {
 
+using testing::AnyPortArgs;
 using testing::HttpGet;
 using testing::ServerProcess;
 
@@ -27,7 +29,7 @@ std::string RunCapture(const std::string& cmd, int* exit_code) {
 
 TEST(ServeTest, AnswersHealthAndStopsCleanlyOnSigterm) {
   ServerProcess server(ARIADNE_BINARY);
-  ASSERT_TRUE(server.Start({"--storage=memory"})) << server.log();
+  ASSERT_TRUE(server.Start(AnyPortArgs({"--storage=memory"}))) << server.log();
   auto r = HttpGet(server.query_port(), "/health");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("ok"), std::string::npos);
@@ -40,7 +42,7 @@ TEST(ServeTest, AnswersHealthAndStopsCleanlyOnSigterm) {
 
 TEST(ServeTest, StopsCleanlyOnSigint) {
   ServerProcess server(ARIADNE_BINARY);
-  ASSERT_TRUE(server.Start({"--storage=memory"})) << server.log();
+  ASSERT_TRUE(server.Start(AnyPortArgs({"--storage=memory"}))) << server.log();
   server.Kill(SIGINT);
   EXPECT_FALSE(server.running());
   EXPECT_NE(server.log().find("signal=SIGINT"), std::string::npos) << server.log();
@@ -51,7 +53,7 @@ TEST(ServeTest, EmbeddedStorageCreatesTheDataDirectory) {
   std::string rm = "rm -rf " + dir;
   ASSERT_EQ(std::system(rm.c_str()), 0);
   ServerProcess server(ARIADNE_BINARY);
-  ASSERT_TRUE(server.Start({"--storage=embedded", "--data-dir", dir})) << server.log();
+  ASSERT_TRUE(server.Start(AnyPortArgs({"--storage=embedded", "--data-dir", dir}))) << server.log();
   EXPECT_EQ(server.Stop(), 0);
   EXPECT_EQ(std::system(("test -d " + dir).c_str()), 0);
   ASSERT_EQ(std::system(rm.c_str()), 0);
@@ -93,7 +95,7 @@ TEST(ServeTest, ConfigPrintShowsValuesAndSources) {
 
 TEST(ServeTest, PortInUseIsReported) {
   ServerProcess first(ARIADNE_BINARY);
-  ASSERT_TRUE(first.Start({"--storage=memory"}));
+  ASSERT_TRUE(first.Start(AnyPortArgs({"--storage=memory"})));
   int code = 0;
   std::string out = RunCapture(
       std::string(ARIADNE_BINARY) + " serve --query-port=" + std::to_string(first.query_port()),

@@ -1,0 +1,67 @@
+#include "server/api/ops_routes.h"
+
+#include <cstdio>
+
+#include <unistd.h>
+
+namespace ariadne {
+namespace {
+
+uint64_t ResidentBytes() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long size = 0, resident = 0;  // NOLINT(runtime/int): the format of statm
+  int n = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+void Gauge(std::string* out, const char* name, const char* type, const char* help, uint64_t v) {
+  out->append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out->append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  out->append(name).append(" ").append(std::to_string(v)).append("\n");
+}
+
+}  // namespace
+
+std::string RenderMetrics(const OpsState& s) {
+  std::string out;
+  s.pipeline->stats()->AppendPrometheus(&out);
+  const Admission& a = s.pipeline->admission();
+  Gauge(&out, "ariadne_inflight_bytes", "gauge", "Bytes of requests in flight (admission)",
+        a.inflight_bytes());
+  Gauge(&out, "ariadne_inflight_limit_bytes", "gauge", "In-flight limit (--max-inflight-bytes)",
+        a.max_inflight_bytes());
+  Gauge(&out, "ariadne_admission_refusals_total", "counter",
+        "Reservations refused by the in-flight limit", a.refusals());
+  StoreStats st = s.store->Stats();
+  Gauge(&out, "ariadne_store_spans", "gauge", "Spans held by the store", st.spans);
+  Gauge(&out, "ariadne_store_traces", "gauge", "Traces held by the store", st.traces);
+  Gauge(&out, "ariadne_store_bytes", "gauge", "Bytes used by the store", st.bytes);
+  Gauge(&out, "ariadne_store_evicted_spans_total", "counter",
+        "Spans removed by size limits or retention", st.evicted_spans);
+  Gauge(&out, "ariadne_process_resident_memory_bytes", "gauge", "Resident set size",
+        ResidentBytes());
+  return out;
+}
+
+void RegisterOpsRoutes(HttpServer* server, OpsState state) {
+  auto health = [](HttpRequest&&, HttpResponder respond) {
+    respond(HttpResponse::Json(200, "{\"status\":\"ok\"}\n"));
+  };
+  server->Route("GET", "/health", health);
+  server->Route("GET", "/api/health", health);
+  server->Route("GET", "/ready", [state](HttpRequest&&, HttpResponder respond) {
+    bool ready = state.ready != nullptr && state.ready->load();
+    respond(HttpResponse::Json(
+        ready ? 200 : 503, ready ? "{\"status\":\"ready\"}\n" : "{\"status\":\"not ready\"}\n"));
+  });
+  server->Route("GET", "/metrics", [state](HttpRequest&&, HttpResponder respond) {
+    HttpResponse r = HttpResponse::Text(200, RenderMetrics(state));
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    respond(std::move(r));
+  });
+}
+
+}  // namespace ariadne

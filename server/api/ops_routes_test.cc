@@ -1,0 +1,40 @@
+// /health, /ready and /metrics over HTTP.
+#include "server/api/ops_routes.h"
+
+#include <gtest/gtest.h>
+
+#include "server/storage/memory/memory_store.h"
+#include "tests/testing/http_client.h"
+
+namespace ariadne {
+namespace {
+
+TEST(OpsRoutesTest, HealthReadyAndMetrics) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestPipeline pipeline(&store, {}, &stats);
+  stats.CountAccepted("otlp_http", "protobuf", 42);
+  std::atomic<bool> ready{false};
+  HttpServer server(HttpServerOptions{});
+  RegisterOpsRoutes(&server, OpsState{&pipeline, &store, &ready});
+  ASSERT_TRUE(server.Start().ok());
+  EXPECT_EQ(testing::HttpGet(server.port(), "/health").status, 200);
+  EXPECT_EQ(testing::HttpGet(server.port(), "/api/health").status, 200);
+  EXPECT_EQ(testing::HttpGet(server.port(), "/ready").status, 503);
+  ready = true;
+  EXPECT_EQ(testing::HttpGet(server.port(), "/ready").status, 200);
+  auto m = testing::HttpGet(server.port(), "/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.Header("content-type").find("version=0.0.4"), std::string::npos);
+  EXPECT_NE(m.body.find("ariadne_receiver_spans_accepted_total{receiver=\"otlp_http\","
+                        "protocol=\"protobuf\"} 42"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("ariadne_store_spans 0"), std::string::npos);
+  EXPECT_NE(m.body.find("ariadne_inflight_limit_bytes 268435456"), std::string::npos);
+  EXPECT_NE(m.body.find("# TYPE ariadne_process_resident_memory_bytes gauge"), std::string::npos);
+  server.Stop();
+}
+
+}  // namespace
+}  // namespace ariadne
