@@ -1,0 +1,279 @@
+// Benchmarks of the embedded store on the real file system (Env::Default()).
+//
+//   build/t/server/storage/embedded/embedded_store_benchmark --benchmark_filter=<name>
+// Data goes to $ARIADNE_BENCH_DIR (default /tmp/ariadne-embedded-bench), wiped first. The
+// read benchmarks share a store of $ARIADNE_BENCH_SPANS spans (default 2,000,000) of demo-like
+// traces over the last hour. Peak RSS is reported as the peak_rss_mib counter: run one
+// benchmark per process to attribute it. Results: docs/performance.md#embedded-store.
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <random>
+
+#include "server/storage/embedded/embedded_store_impl.h"
+#include "server/storage/embedded/test_util.h"
+
+namespace ariadne {
+namespace {
+
+using embedded_test::RandomBatch;
+
+double PeakRssMib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+std::string BenchDir(const std::string& name) {
+  const char* base = std::getenv("ARIADNE_BENCH_DIR");
+  std::string dir = std::string(base ? base : "/tmp/ariadne-embedded-bench") + "/" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+uint64_t SpanCount() {
+  const char* n = std::getenv("ARIADNE_BENCH_SPANS");
+  return n ? std::strtoull(n, nullptr, 10) : 2'000'000;
+}
+
+embedded_test::RandomBatchOptions DemoLike() {
+  embedded_test::RandomBatchOptions o;
+  o.traces = 12;
+  o.max_spans_per_trace = 16;
+  o.rich = false;
+  o.base_time_ns = static_cast<uint64_t>(Clock::Real()->NowUnixNanos()) - 3'600'000'000'000;
+  o.time_spread_ns = 3'500'000'000'000;
+  return o;
+}
+
+// Appends asynchronously with up to `window` batches in flight (like many receiver threads).
+class Inflight {
+ public:
+  explicit Inflight(int window) : window_(window) {}
+  void Append(SpanStore* store, SpanBatch batch) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_flight_ < window_; });
+    ++in_flight_;
+    lock.unlock();
+    store->Append(std::move(batch), [this](Status s) {
+      if (!s.ok()) failures_.fetch_add(1);
+      std::lock_guard l(mu_);
+      --in_flight_;
+      cv_.notify_all();
+    });
+  }
+  void Wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_flight_ == 0; });
+  }
+  int failures() const { return failures_.load(); }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int window_;
+  int in_flight_ = 0;
+  std::atomic<int> failures_{0};
+};
+
+// Ingest with group commit and fdatasync per commit (fsync=always, the default).
+void BM_IngestGroupCommit(benchmark::State& state) {
+  EmbeddedStoreOptions o;
+  o.data_dir = BenchDir("ingest");
+  o.background_threads = false;
+  o.fsync = static_cast<FsyncMode>(state.range(1));
+  EmbeddedStore store(o, Env::Default(), Clock::Real());
+  if (!store.Open().ok()) state.SkipWithError("open failed");
+  std::mt19937_64 rng(1);
+  std::vector<SpanBatch> batches;
+  uint64_t spans = 0;
+  for (int i = 0; i < 200; ++i) {
+    batches.push_back(RandomBatch(&rng, DemoLike()));
+    spans += batches.back().size();
+  }
+  Inflight inflight(static_cast<int>(state.range(0)));
+  uint64_t total = 0;
+  for (auto _ : state) {
+    for (const SpanBatch& b : batches) inflight.Append(&store, b.Clone());
+    inflight.Wait();
+    total += spans;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(total));
+  state.counters["failures"] = inflight.failures();
+  state.counters["peak_rss_mib"] = PeakRssMib();
+  store.Close();
+}
+BENCHMARK(BM_IngestGroupCommit)
+    ->Args({64, static_cast<int>(FsyncMode::kAlways)})
+    ->Args({64, static_cast<int>(FsyncMode::kNever)})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+struct Loaded {
+  std::unique_ptr<EmbeddedStore> store;
+  std::vector<TraceId> ids;
+  uint64_t spans = 0;
+  double bytes_per_span = 0;
+  double load_seconds = 0;
+};
+
+// A store of SpanCount() demo-like spans, cut into blocks of 1M spans (the default).
+Loaded& Store() {
+  static Loaded* loaded = [] {
+    auto* l = new Loaded;
+    EmbeddedStoreOptions o;
+    o.data_dir = BenchDir("read");
+    o.background_threads = false;
+    o.fsync = FsyncMode::kNever;
+    l->store = std::make_unique<EmbeddedStore>(o, Env::Default(), Clock::Real());
+    if (!l->store->Open().ok()) std::abort();
+    std::mt19937_64 rng(2);
+    auto begin = std::chrono::steady_clock::now();
+    Inflight inflight(16);
+    while (l->spans < SpanCount()) {
+      SpanBatch b = RandomBatch(&rng, DemoLike());
+      l->spans += b.size();
+      if (rng() % 16 == 0) l->ids.push_back(b.spans.trace_id[0]);
+      inflight.Append(l->store.get(), std::move(b));
+      if (l->store->Stats().spans >= (l->store->BlockCount() + 1) * o.block_max_spans) {
+        inflight.Wait();
+        if (!l->store->CutHead().ok()) std::abort();
+      }
+    }
+    inflight.Wait();
+    if (!l->store->CutHead().ok()) std::abort();
+    l->load_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    StoreStats s = l->store->Stats();
+    l->bytes_per_span = static_cast<double>(s.bytes) / static_cast<double>(s.spans);
+    return l;
+  }();
+  return *loaded;
+}
+
+void Percentiles(benchmark::State& state, std::vector<double>* us) {
+  std::sort(us->begin(), us->end());
+  if (us->empty()) return;
+  state.counters["p50_us"] = (*us)[us->size() / 2];
+  state.counters["p99_us"] = (*us)[us->size() * 99 / 100];
+}
+
+void BM_BytesPerSpan(benchmark::State& state) {
+  Loaded& l = Store();
+  for (auto _ : state) benchmark::DoNotOptimize(l.store->Stats());
+  state.counters["spans"] = static_cast<double>(l.spans);
+  state.counters["bytes_per_span"] = l.bytes_per_span;
+  state.counters["blocks"] = static_cast<double>(l.store->BlockCount());
+  state.counters["load_spans_per_s"] = static_cast<double>(l.spans) / l.load_seconds;
+  state.counters["peak_rss_mib"] = PeakRssMib();
+}
+BENCHMARK(BM_BytesPerSpan)->Iterations(1);
+
+void BM_TraceById(benchmark::State& state) {
+  Loaded& l = Store();
+  std::mt19937_64 rng(3);
+  std::vector<double> us;
+  for (auto _ : state) {
+    const TraceId& id = l.ids[rng() % l.ids.size()];
+    auto t0 = std::chrono::steady_clock::now();
+    auto trace = l.store->GetTrace(id);
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
+                     .count());
+    if (!trace.ok()) state.SkipWithError("trace missing");
+  }
+  Percentiles(state, &us);
+  state.counters["peak_rss_mib"] = PeakRssMib();
+}
+BENCHMARK(BM_TraceById)->Iterations(2000)->Unit(benchmark::kMicrosecond);
+
+void BM_SearchLastHour(benchmark::State& state) {
+  Loaded& l = Store();
+  std::mt19937_64 rng(4);
+  const char* services[] = {"frontend", "cart", "checkout", "payment", "db"};
+  const char* ops[] = {"GET /", "POST /cart", "charge", "SELECT", "render", "publish"};
+  std::vector<double> us;
+  for (auto _ : state) {
+    TraceQuery q;
+    uint64_t now = static_cast<uint64_t>(Clock::Real()->NowUnixNanos());
+    q.start_min_ns = now - 3'600'000'000'000;
+    q.start_max_ns = now;
+    q.limit = 20;
+    if (state.range(0) == 0) {
+      q.service = services[rng() % 5];
+      q.operation = ops[rng() % 6];
+      q.duration_min_ns = 100'000'000;
+    } else {
+      q.tags.emplace_back("user.id", "v" + std::to_string(rng() % 20));
+      q.service = services[rng() % 5];
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    auto found = l.store->FindTraces(q);
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
+                     .count());
+    if (!found.ok() || found->empty()) state.SkipWithError("no result");
+  }
+  Percentiles(state, &us);
+  state.counters["peak_rss_mib"] = PeakRssMib();
+}
+BENCHMARK(BM_SearchLastHour)->Arg(0)->Arg(1)->Iterations(20)->Unit(benchmark::kMillisecond);
+
+// Restart: open a store whose WAL holds $ARIADNE_BENCH_WAL_MIB MiB (default 1024) of records.
+void BM_RestartWithWal(benchmark::State& state) {
+  const char* mib_env = std::getenv("ARIADNE_BENCH_WAL_MIB");
+  const uint64_t wal_bytes = (mib_env ? std::strtoull(mib_env, nullptr, 10) : 1024) << 20;
+  EmbeddedStoreOptions o;
+  o.data_dir = BenchDir("restart");
+  o.background_threads = false;
+  o.fsync = FsyncMode::kNever;
+  o.block_max_spans = UINT64_MAX;
+  uint64_t spans = 0;
+  {
+    EmbeddedStore store(o, Env::Default(), Clock::Real());
+    if (!store.Open().ok()) std::abort();
+    std::mt19937_64 rng(5);
+    std::vector<SpanBatch> pool;
+    for (int i = 0; i < 64; ++i) pool.push_back(RandomBatch(&rng, DemoLike()));
+    Inflight inflight(16);
+    uint64_t written = 0;
+    while (written < wal_bytes) {
+      const SpanBatch& b = pool[rng() % pool.size()];
+      spans += b.size();
+      written += b.size() * 70;  // estimate; the real size is reported below
+      inflight.Append(&store, b.Clone());
+      if (spans % 100000 < b.size()) {
+        inflight.Wait();
+        written = 0;
+        for (const auto& e : std::filesystem::directory_iterator(o.data_dir + "/wal")) {
+          written += e.file_size();
+        }
+      }
+    }
+    inflight.Wait();
+  }
+  uint64_t on_disk = 0;
+  for (const auto& e : std::filesystem::directory_iterator(o.data_dir + "/wal")) {
+    on_disk += e.file_size();
+  }
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    EmbeddedStore store(o, Env::Default(), Clock::Real());
+    if (!store.Open().ok()) state.SkipWithError("open failed");
+    state.counters["restart_s"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.counters["spans_replayed"] = static_cast<double>(store.Stats().spans);
+  }
+  state.counters["wal_mib"] = static_cast<double>(on_disk) / (1 << 20);
+  state.counters["peak_rss_mib"] = PeakRssMib();
+}
+BENCHMARK(BM_RestartWithWal)->Iterations(1)->Unit(benchmark::kSecond);
+
+}  // namespace
+}  // namespace ariadne
+
