@@ -1,7 +1,7 @@
 // One trace: header, toolbar (find, critical path, zoom, downloads, compare), minimap,
 // virtualized timeline and the selected span's details. The selected span lives in the URL
 // (/trace/{id}?uiFind={spanID}, Jaeger's shape) so links point at a span.
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { fetchTrace, fetchTraceDownload } from '../api/client';
 import { Minimap } from '../components/Minimap';
 import { ServiceBadge } from '../components/ServiceBadge';
@@ -55,10 +55,11 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
   const matchList = useMemo(() => findSpans(model, deferredFind), [model, deferredFind]);
   const matches = useMemo(() => new Set(matchList), [matchList]);
 
-  // Keep the selected span in the URL (replace: selection is not a history step).
+  // Keep the selected span (else the find query) in the URL as uiFind; replace, since
+  // selecting is not a history step.
   useEffect(() => {
-    navigate(tracePath(model.traceID, selectedId ?? undefined) + window.location.hash, true);
-  }, [selectedId, model.traceID]);
+    navigate(tracePath(model.traceID, selectedId ?? (deferredFind.trim() || undefined)) + window.location.hash, true);
+  }, [selectedId, deferredFind, model.traceID]);
 
   const reveal = useCallback(
     (id: string) => {
@@ -195,7 +196,8 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [rows, rowIndex, selectedId, model, collapsed, toggle, gotoMatch, zoom]);
 
-  const onScrollRows = useCallback((first: number, count: number) => setRowWindow([first, count]), []);
+  // Low priority: the minimap's window may lag a frame behind fast scrolling.
+  const onScrollRows = useCallback((first: number, count: number) => startTransition(() => setRowWindow([first, count])), []);
   const selected = selectedId !== null ? model.byId.get(selectedId) : undefined;
 
   const doDownload = async (format: 'jaeger' | 'otlp') => {
