@@ -10,6 +10,7 @@
 
 #include "gtest/gtest.h"
 #include "wire/jaeger/thrift_reader.h"
+#include "wire/jaeger/thrift_test_writer.h"
 
 namespace ariadne {
 namespace {
@@ -415,6 +416,87 @@ TEST(JaegerThrift, AgentRejectsOtherMethodsAndNonCalls) {
       DecodeJaegerAgentEmitBatch(reply.str(), ThriftProtocol::kBinary, DecodeLimits(), &r).code(),
       StatusCode::kInvalidArgument);
   EXPECT_FALSE(DecodeJaegerAgentEmitBatch("", ThriftProtocol::kCompact, DecodeLimits(), &r).ok());
+}
+
+// The same Batch written in both protocols (ThriftTestWriter) decodes to the same spans, including
+// compact-only encodings: bools in field headers, long field-id jumps, lists of 15+ elements.
+std::string WriteBatchIn(ThriftProtocol p) {
+  ThriftTestWriter w(p);
+  w.StructBegin();
+  w.Field(kThriftStruct, 1);
+  w.StructBegin();
+  w.Field(kThriftString, 1);
+  w.String("svc");
+  w.StructEnd();
+  w.Field(kThriftList, 2);
+  w.ListBegin(kThriftStruct, 20);
+  for (int i = 0; i < 20; ++i) {
+    w.StructBegin();
+    w.Field(kThriftI64, 1);
+    w.I64(-5 - i);  // negative halves are fine: ids are bit patterns
+    w.Field(kThriftI64, 3);
+    w.I64(1000 + i);
+    w.Field(kThriftString, 5);
+    w.String("op" + std::to_string(i));
+    w.Field(kThriftI64, 8);
+    w.I64(1'700'000'000'000'000 + i);
+    w.Field(kThriftList, 10);
+    w.ListBegin(kThriftStruct, 2);
+    w.StructBegin();
+    w.Field(kThriftString, 1);
+    w.String("flag");
+    w.Field(kThriftI32, 2);
+    w.I32(2);
+    w.BoolField(5, i % 2 == 0);
+    w.StructEnd();
+    w.StructBegin();
+    w.Field(kThriftString, 1);
+    w.String("d");
+    w.Field(kThriftI32, 2);
+    w.I32(1);
+    w.Field(kThriftDouble, 4);
+    w.Double(-1.5 * i);
+    w.StructEnd();
+    w.Field(kThriftI32, 300);  // unknown, far id: compact writes an explicit field id
+    w.I32(-1);
+    w.Field(kThriftI32, 7);  // back to a small id after a large one
+    w.I32(1);
+    w.StructEnd();
+  }
+  w.StructEnd();
+  return w.str();
+}
+
+TEST(JaegerThrift, CompactAndBinaryDecodeTheSame) {
+  DecodeResult bin, compact;
+  ASSERT_TRUE(DecodeJaegerBatch(WriteBatchIn(ThriftProtocol::kBinary), ThriftProtocol::kBinary,
+                                DecodeLimits(), &bin)
+                  .ok());
+  Status s = DecodeJaegerBatch(WriteBatchIn(ThriftProtocol::kCompact), ThriftProtocol::kCompact,
+                               DecodeLimits(), &compact);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(compact.batch.size(), 20u);
+  EXPECT_EQ(DebugString(compact.batch), DebugString(bin.batch));
+  const SpanBatch& b = compact.batch;
+  EXPECT_EQ(b.spans.trace_id[3].Low(), static_cast<uint64_t>(-8));
+  EXPECT_EQ(b.spans.flags[3], 1u);
+  const AnyValue& flag = b.attributes[b.spans.attributes[3].begin].value;
+  EXPECT_EQ(flag.type, ValueType::kBool);
+  EXPECT_FALSE(flag.bool_value);
+  EXPECT_EQ(b.attributes[b.spans.attributes[3].begin + 1].value.double_value, -4.5);
+}
+
+TEST(JaegerThrift, CompactAgentMessageDecodes) {
+  ThriftTestWriter w(ThriftProtocol::kCompact);
+  w.MessageBegin("emitBatch", 4, 7);
+  w.StructBegin();
+  w.Field(kThriftStruct, 1);
+  std::string batch = WriteBatchIn(ThriftProtocol::kCompact);
+  std::string msg = w.str() + batch + std::string(1, '\0');
+  DecodeResult r;
+  Status s = DecodeJaegerAgentEmitBatch(msg, ThriftProtocol::kCompact, DecodeLimits(), &r);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(r.batch.size(), 20u);
 }
 
 TEST(ThriftReader, CompactZigZagAndFieldDeltas) {
