@@ -160,16 +160,19 @@ class Encoder {
         while (j < n && c.trace_id[j] == c.trace_id[i]) ++j;
         streams_[kTraceRuns].append(c.trace_id[i].AsBytes());
         PutVarint(&streams_[kTraceRuns], j - i);
+        run_begin_ = i;
         run_end_ = j;
         run_index_.clear();
-        for (size_t k = i; k < j; ++k) run_index_.try_emplace(c.span_id[k].AsBytes(), k - i);
+        if (j - i > kLinearRun) {
+          for (size_t k = i; k < j; ++k) run_index_.try_emplace(c.span_id[k].AsBytes(), k - i);
+        }
       }
       streams_[kSpanIds].append(c.span_id[i].AsBytes());
       const SpanId& parent = c.parent_span_id[i];
       if (!parent.IsValid()) {
         PutVarint(&streams_[kParents], 0);
-      } else if (auto it = run_index_.find(parent.AsBytes()); it != run_index_.end()) {
-        PutVarint(&streams_[kParents], 2 + it->second);
+      } else if (size_t j = FindInRun(parent); j != SIZE_MAX) {
+        PutVarint(&streams_[kParents], 2 + j);
       } else {
         PutVarint(&streams_[kParents], 1);
         streams_[kParentIds].append(parent.AsBytes());
@@ -226,7 +229,22 @@ class Encoder {
   std::array<std::string, kStreamCount> streams_;
   std::vector<std::string_view> dict_;
   std::unordered_map<std::string_view, uint32_t> ids_;
+  // Index within the current run of the span with this id, or SIZE_MAX. Short runs (most
+  // traces in a request) are searched linearly; long ones through run_index_.
+  size_t FindInRun(const SpanId& id) const {
+    if (run_end_ - run_begin_ <= kLinearRun) {
+      for (size_t k = run_begin_; k < run_end_; ++k) {
+        if (b_.spans.span_id[k] == id) return k - run_begin_;
+      }
+      return SIZE_MAX;
+    }
+    auto it = run_index_.find(id.AsBytes());
+    return it == run_index_.end() ? SIZE_MAX : it->second;
+  }
+
+  static constexpr size_t kLinearRun = 32;
   std::unordered_map<std::string_view, size_t> run_index_;
+  size_t run_begin_ = 0;
   size_t run_end_ = 0;
 };
 

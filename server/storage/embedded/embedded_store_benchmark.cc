@@ -5,9 +5,6 @@
 // read benchmarks share a store of $ARIADNE_BENCH_SPANS spans (default 2,000,000) of demo-like
 // traces over the last hour. Peak RSS is reported as the peak_rss_mib counter: run one
 // benchmark per process to attribute it. Results: docs/performance.md#embedded-store.
-#include <benchmark/benchmark.h>
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -16,6 +13,10 @@
 #include <filesystem>
 #include <mutex>
 #include <random>
+#include <thread>
+
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include "server/storage/embedded/embedded_store_impl.h"
 #include "server/storage/embedded/test_util.h"
@@ -101,7 +102,15 @@ void BM_IngestGroupCommit(benchmark::State& state) {
   Inflight inflight(static_cast<int>(state.range(0)));
   uint64_t total = 0;
   for (auto _ : state) {
-    for (const SpanBatch& b : batches) inflight.Append(&store, b.Clone());
+    // Two producers, like the receivers' HTTP threads: each copies (as a decoder would build)
+    // and appends half of the batches.
+    std::vector<std::thread> producers;
+    for (size_t p = 0; p < 2; ++p) {
+      producers.emplace_back([&, p] {
+        for (size_t i = p; i < batches.size(); i += 2) inflight.Append(&store, batches[i].Clone());
+      });
+    }
+    for (auto& t : producers) t.join();
     inflight.Wait();
     total += spans;
   }
@@ -112,6 +121,7 @@ void BM_IngestGroupCommit(benchmark::State& state) {
 }
 BENCHMARK(BM_IngestGroupCommit)
     ->Args({64, static_cast<int>(FsyncMode::kAlways)})
+    ->Args({256, static_cast<int>(FsyncMode::kAlways)})
     ->Args({64, static_cast<int>(FsyncMode::kNever)})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
@@ -184,8 +194,8 @@ void BM_TraceById(benchmark::State& state) {
     const TraceId& id = l.ids[rng() % l.ids.size()];
     auto t0 = std::chrono::steady_clock::now();
     auto trace = l.store->GetTrace(id);
-    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
-                     .count());
+    us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
     if (!trace.ok()) state.SkipWithError("trace missing");
   }
   Percentiles(state, &us);
@@ -215,8 +225,8 @@ void BM_SearchLastHour(benchmark::State& state) {
     }
     auto t0 = std::chrono::steady_clock::now();
     auto found = l.store->FindTraces(q);
-    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
-                     .count());
+    us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
     if (!found.ok() || found->empty()) state.SkipWithError("no result");
   }
   Percentiles(state, &us);
@@ -276,4 +286,3 @@ BENCHMARK(BM_RestartWithWal)->Iterations(1)->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace ariadne
-
