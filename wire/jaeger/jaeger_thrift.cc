@@ -527,10 +527,10 @@ Status DecodeJaegerBatch(std::string_view body, ThriftProtocol protocol, const D
   return decoder.DecodeBatch();
 }
 
-Status DecodeJaegerAgentEmitBatch(std::string_view datagram, ThriftProtocol protocol,
-                                  const DecodeLimits& limits, DecodeResult* out) {
-  std::string_view owned = out->batch.AdoptBuffer(std::string(datagram));
-  ThriftReader reader(owned, protocol);
+namespace {
+
+// Reads the message envelope and the args struct around the Batch.
+Status DecodeAgentMessage(ThriftReader& reader, const DecodeLimits& limits, DecodeResult* out) {
   std::string_view name;
   uint8_t type = 0;
   int32_t seqid = 0;
@@ -568,6 +568,25 @@ Status DecodeJaegerAgentEmitBatch(std::string_view datagram, ThriftProtocol prot
   }
   if (!have_batch) return Status::InvalidArgument("Jaeger emitBatch call has no batch");
   return Status::Ok();
+}
+
+}  // namespace
+
+Status DecodeJaegerAgentEmitBatch(std::string_view datagram, ThriftProtocol protocol,
+                                  const DecodeLimits& limits, DecodeResult* out) {
+  std::string_view owned = out->batch.AdoptBuffer(std::string(datagram));
+  ThriftReader reader(owned, protocol);
+  size_t first_row = out->batch.size();
+  uint64_t rejected = out->rejected_spans;
+  Status s = DecodeAgentMessage(reader, limits, out);
+  if (!s.ok() && out->batch.size() > first_row) {
+    // The batch decoded but the envelope around it did not: drop the whole request.
+    std::vector<bool> keep(out->batch.size(), false);
+    for (size_t i = 0; i < first_row; ++i) keep[i] = true;
+    out->batch.FilterSpans(keep);
+    out->rejected_spans = rejected;
+  }
+  return s;
 }
 
 }  // namespace ariadne

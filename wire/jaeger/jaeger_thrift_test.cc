@@ -499,6 +499,17 @@ TEST(JaegerThrift, CompactAgentMessageDecodes) {
   EXPECT_EQ(r.batch.size(), 20u);
 }
 
+TEST(JaegerThrift, AgentMessageBrokenAfterTheBatchLeavesNothing) {
+  ThriftTestWriter w(ThriftProtocol::kCompact);
+  w.MessageBegin("emitBatch", 4, 7);
+  w.StructBegin();
+  w.Field(kThriftStruct, 1);
+  std::string msg = w.str() + WriteBatchIn(ThriftProtocol::kCompact) + "\x0f";  // bad type
+  DecodeResult r;
+  EXPECT_FALSE(DecodeJaegerAgentEmitBatch(msg, ThriftProtocol::kCompact, DecodeLimits(), &r).ok());
+  EXPECT_EQ(r.batch.size(), 0u);
+}
+
 TEST(ThriftReader, CompactZigZagAndFieldDeltas) {
   // struct { 1: i32 -3, 3: bool true, 20: i64 300 }, stop
   std::string p = "\x15\x05\x21\x06\x28\x00\xd8\x04\x00";
