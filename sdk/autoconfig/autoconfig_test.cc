@@ -1,0 +1,49 @@
+#include "ariadne/sdk/autoconfig.h"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "ariadne/propagation/propagators.h"
+
+namespace ariadne::sdk {
+namespace {
+
+SdkConfig Parse(std::map<std::string, std::string> vars) {
+  return ParseSdkConfig([vars](const std::string& n) -> std::optional<std::string> {
+    auto it = vars.find(n);
+    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+  });
+}
+
+TEST(AutoConfig, DisabledSdkBuildsNothing) {
+  std::vector<std::string> w;
+  EXPECT_EQ(MakeTracerProvider(Parse({{"OTEL_SDK_DISABLED", "true"}}), &w), nullptr);
+}
+
+TEST(AutoConfig, SamplerAndExporterComeFromTheEnvironment) {
+  std::vector<std::string> w;
+  auto p = MakeTracerProvider(
+      Parse({{"OTEL_TRACES_SAMPLER", "always_off"}, {"OTEL_TRACES_EXPORTER", "none"}}), &w);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->state().sampler->Description(), "AlwaysOffSampler");
+  EXPECT_EQ(p->state().processor, nullptr);
+  EXPECT_FALSE(p->GetTracer("x").StartSpan("s").IsRecording());
+}
+
+TEST(AutoConfig, InitInstallsProviderAndPropagator) {
+  EnvLookup env = [](const std::string& n) -> std::optional<std::string> {
+    if (n == "OTEL_TRACES_EXPORTER") return "none";
+    if (n == "OTEL_PROPAGATORS") return "b3";
+    if (n == "OTEL_SERVICE_NAME") return "svc";
+    return std::nullopt;
+  };
+  auto p = InitTracingFromEnvironment(&env);
+  ASSERT_NE(p, nullptr);
+  EXPECT_TRUE(trace::GetTracer("lib").StartSpan("s").IsRecording());
+  EXPECT_EQ(propagation::GlobalPropagator().Fields(), std::vector<std::string>{"b3"});
+  EXPECT_EQ(std::get<std::string>(*p->state().resource.Find("service.name")), "svc");
+}
+
+}  // namespace
+}  // namespace ariadne::sdk
