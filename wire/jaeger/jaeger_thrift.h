@@ -8,10 +8,12 @@
 // alone through DecodeResult::Reject and its neighbours are kept. The mapping from Jaeger to the
 // model is the table in docs/formats/jaeger.md.
 //
-// Ownership: the decoded batch copies every string it keeps into its own arena, so `body` may be
-// freed after the call. Thread-safety: pure functions. Tested by jaeger_thrift_test.cc (goldens
-// captured from jaeger-client 3.19.0, adversarial inputs) and jaeger_thrift_diff_test.cc
-// (randomized batches serialized by Apache Thrift's generated code).
+// Ownership: the body is copied once into the batch (SpanBatch::AdoptBuffer) and every string the
+// batch keeps is a view into that copy, so `body` may be freed after the call. A failed decode
+// removes the spans it added, leaving earlier spans of out->batch alone. Thread-safety: pure
+// functions. Tested by jaeger_thrift_test.cc (goldens captured from jaeger-client 3.19.0,
+// adversarial inputs) and jaeger_thrift_diff_test.cc (randomized batches serialized by Apache
+// Thrift's generated code).
 #ifndef ARIADNE_WIRE_JAEGER_JAEGER_THRIFT_H_
 #define ARIADNE_WIRE_JAEGER_JAEGER_THRIFT_H_
 

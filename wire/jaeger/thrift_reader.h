@@ -13,8 +13,8 @@
 // field carries its value in the field header; ReadBool() returns it.
 //
 // Ownership: views returned by ReadBinary() point into the input, which must outlive them.
-// Thread-safety: one reader per thread. Tested by thrift_reader_test.cc and, through the Jaeger
-// decoder, by the differential test against Apache Thrift.
+// Thread-safety: one reader per thread. Tested by jaeger_thrift_test.cc (ThriftReader.* and,
+// through the decoder, every JaegerThrift.* case) and jaeger_thrift_diff_test.cc (Apache Thrift).
 #ifndef ARIADNE_WIRE_JAEGER_THRIFT_READER_H_
 #define ARIADNE_WIRE_JAEGER_THRIFT_READER_H_
 
