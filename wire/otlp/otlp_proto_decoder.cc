@@ -1,5 +1,6 @@
 #include "wire/otlp/otlp_proto_decoder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -595,7 +596,37 @@ bool Decoder::DecodeKvList(std::string_view msg, AnyValue* v, uint32_t depth) {
   return true;
 }
 
+// Reserves columns for what a request of this size typically holds (about 400 bytes and 10
+// attributes per span), so big requests do not reallocate their columns again and again.
+// Only a capacity hint: the columns still grow as needed, and nothing is touched until used.
+void ReserveFor(size_t bytes, const DecodeLimits& limits, SpanBatch* b) {
+  size_t spans = std::min<size_t>(bytes / 512, limits.max_spans);
+  if (spans < 64) return;
+  SpanColumns& s = b->spans;
+  s.trace_id.reserve(spans);
+  s.span_id.reserve(spans);
+  s.parent_span_id.reserve(spans);
+  s.trace_state.reserve(spans);
+  s.flags.reserve(spans);
+  s.name.reserve(spans);
+  s.kind.reserve(spans);
+  s.start_time_unix_nano.reserve(spans);
+  s.end_time_unix_nano.reserve(spans);
+  s.status_code.reserve(spans);
+  s.status_message.reserve(spans);
+  s.resource_index.reserve(spans);
+  s.scope_index.reserve(spans);
+  s.attributes.reserve(spans);
+  s.events.reserve(spans);
+  s.links.reserve(spans);
+  s.dropped_attributes_count.reserve(spans);
+  s.dropped_events_count.reserve(spans);
+  s.dropped_links_count.reserve(spans);
+  b->attributes.reserve(spans * 8);
+}
+
 Status Run(std::string_view bytes, const DecodeLimits& limits, DecodeResult* out, bool zero_copy) {
+  ReserveFor(bytes.size(), limits, &out->batch);
   Decoder d(limits, out, zero_copy);
   if (d.DecodeRequest(Cursor(bytes))) return Status::Ok();
   std::string msg = "malformed OTLP protobuf request: ";
