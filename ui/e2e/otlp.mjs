@@ -101,7 +101,7 @@ export function xssTrace(t0us) {
       attrs: { [XSS.key]: XSS.value, 'http.url': XSS.url, 'note': '{{constructor.constructor("window.__xss=7")()}}' },
       events: [{ at: 100, name: XSS.event, attrs: { [XSS.key]: XSS.event } }] },
     { service: 'plain-service', name: XSS.operation, id: child, parent: root, start: 500, dur: 2000, kind: 3, error: true,
-      attrs: { [XSS.key]: XSS.url }, links: [{ traceId: 'javascript:alert(1)', spanId: '<b>x</b>' }] },
+      attrs: { [XSS.key]: XSS.url }, links: [{ traceId: hex(16), spanId: hex(8) }] },
   ];
   return { traceId, spans, rootSpanId: root, body: toOtlp(traceId, t0us, spans, { [XSS.service]: { [XSS.key]: XSS.value } }) };
 }

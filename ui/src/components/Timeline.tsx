@@ -175,7 +175,7 @@ export const Timeline = memo(
         <div className="tl-ruler" aria-hidden="true">
           {ticks.map((t) => (
             <span key={t} className="tick" style={{ left: `${(t / span) * 100}%` }}>
-              <span className="tick-label">{formatDuration(t0 + t)}</span>
+              {t / span < 0.94 && <span className="tick-label">{formatDuration(t0 + t)}</span>}
             </span>
           ))}
         </div>

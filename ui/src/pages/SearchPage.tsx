@@ -162,7 +162,8 @@ function ResultList(props: { traces: ReturnType<typeof summarize>[]; picked: str
 export function SearchPage({ loc }: { loc: Loc }) {
   const key = loc.params.toString();
   const form = useMemo(() => parseSearchUrl(new URLSearchParams(key)), [key]);
-  const query = useMemo(() => (form.service ? toApiQuery(form, Date.now()) : null), [form]);
+  const [refresh, setRefresh] = useState(0); // bumps re-resolve the lookback against "now"
+  const query = useMemo(() => (form.service ? toApiQuery(form, Date.now()) : null), [form, refresh]);
   const result = useAsync(query?.params ? (s) => searchTraces(query.params!, s) : null, [query]);
   const [order, setOrder] = useState<SortOrder>('recent');
   const [picked, setPicked] = useState<string[]>([]);
@@ -219,7 +220,15 @@ export function SearchPage({ loc }: { loc: Loc }) {
   }
   return (
     <div className="search-page">
-      <SearchFormPanel initial={form} onSubmit={(f) => navigate(`/search?${toSearchUrl(f).toString()}`)} />
+      <SearchFormPanel
+        initial={form}
+        onSubmit={(f) => {
+          const url = `/search?${toSearchUrl(f).toString()}`;
+          // The same search again means "refresh": the URL does not change, so reload.
+          if (url === window.location.pathname + window.location.search) setRefresh((n) => n + 1);
+          else navigate(url);
+        }}
+      />
       <section className="search-results" aria-busy={result.status === 'loading'}>
         {body}
       </section>
