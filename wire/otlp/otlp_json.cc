@@ -912,12 +912,14 @@ class JsonEncoder {
   std::string* out_;
 };
 
-}  // namespace
+// Documents up to this size reuse a per-thread parser; bigger ones get a parser of their own,
+// freed after the call, so one huge request does not pin its parse buffers in every thread.
+constexpr size_t kReusedParserMaxBytes = 1 << 20;
 
-Status DecodeOtlpJson(std::string_view json, const DecodeLimits& limits, DecodeResult* out) {
-  *out = DecodeResult();
+Status DecodeWith(simdjson::dom::parser& parser, std::string_view json, const DecodeLimits& limits,
+                  DecodeResult* out) {
   element root;
-  auto err = tls_parser.parse(json.data(), json.size()).get(root);
+  auto err = parser.parse(json.data(), json.size()).get(root);
   if (err != simdjson::SUCCESS) {
     return Status::InvalidArgument(std::string("malformed OTLP/JSON request: ") +
                                    simdjson::error_message(err));
@@ -932,6 +934,15 @@ Status DecodeOtlpJson(std::string_view json, const DecodeLimits& limits, DecodeR
                                      std::to_string(limits.max_spans) + " spans");
   }
   return Status::InvalidArgument("malformed OTLP/JSON request: " + d.error());
+}
+
+}  // namespace
+
+Status DecodeOtlpJson(std::string_view json, const DecodeLimits& limits, DecodeResult* out) {
+  *out = DecodeResult();
+  if (json.size() <= kReusedParserMaxBytes) return DecodeWith(tls_parser, json, limits, out);
+  simdjson::dom::parser parser;
+  return DecodeWith(parser, json, limits, out);
 }
 
 void EncodeOtlpJson(const SpanBatch& batch, std::string* out) {

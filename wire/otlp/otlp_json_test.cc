@@ -2,6 +2,7 @@
 #include "wire/otlp/otlp_json.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -214,6 +215,24 @@ TEST(OtlpJson, EncoderRepairsInvalidUtf8SoOutputIsValidJson) {
   DecodeResult r = MustDecode(json);
   ASSERT_EQ(r.batch.size(), 1u);
   EXPECT_EQ(r.batch.spans.name[0], "bad\xEF\xBF\xBDname");
+}
+
+TEST(OtlpJson, DecodesDocumentsLargerThanTheReusedParserLimit) {
+  std::string spans;
+  const std::string padding(4000, 'p');
+  for (int i = 0; i < 300; ++i) {
+    if (i != 0) spans += ",";
+    char id[17];
+    std::snprintf(id, sizeof id, "%016x", i + 1);
+    spans += std::string(R"({"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":")") + id +
+             R"(","attributes":[{"key":"pad","value":{"stringValue":")" + padding + R"("}}]})";
+  }
+  std::string json = R"({"resourceSpans":[{"scopeSpans":[{"spans":[)" + spans + "]}]}]}";
+  ASSERT_GT(json.size(), 1u << 20);
+  DecodeResult r = MustDecode(json);
+  ASSERT_EQ(r.batch.size(), 300u);
+  EXPECT_EQ(r.batch.spans.span_id[299].ToHex(), "000000000000012c");
+  EXPECT_EQ(r.batch.FindSpanAttribute(299, "pad")->str.size(), 4000u);
 }
 
 TEST(OtlpJson, ResponseRoundTripsAndAcceptsNumbersOrStrings) {
