@@ -332,7 +332,14 @@ class JaegerDecoder {
     if (k.size() < 5) return false;
     if (k == "span.kind" && t.type == kTagString) {
       SpanKind kind;
-      if (!ParseSpanKind(t.str, &kind)) return false;
+      // The common lower-case spellings first; ParseSpanKind handles the rest.
+      if (t.str == "server") {
+        kind = SpanKind::kServer;
+      } else if (t.str == "client") {
+        kind = SpanKind::kClient;
+      } else if (!ParseSpanKind(t.str, &kind)) {
+        return false;
+      }
       batch_.spans.kind[row] = kind;
       return true;
     }

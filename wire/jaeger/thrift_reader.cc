@@ -37,12 +37,6 @@ bool ThriftReader::Fail(std::string_view why) {
   return false;
 }
 
-bool ThriftReader::Need(size_t n) {
-  if (!ok()) return false;
-  if (n > remaining()) return Fail("truncated input");
-  return true;
-}
-
 bool ThriftReader::BigEndian(size_t n, uint64_t* v) {
   if (!Need(n)) return false;
   uint64_t x = 0;
@@ -52,7 +46,7 @@ bool ThriftReader::BigEndian(size_t n, uint64_t* v) {
   return true;
 }
 
-bool ThriftReader::ReadVarint(uint64_t* v) {
+bool ThriftReader::ReadVarintSlow(uint64_t* v) {
   if (!ok()) return false;
   uint64_t x = 0;
   for (int shift = 0; shift < 70; shift += 7) {
@@ -222,8 +216,7 @@ bool ThriftReader::ReadStructEnd() {
   return true;
 }
 
-bool ThriftReader::ReadFieldBegin(uint8_t* type, int16_t* id) {
-  bool_pending_ = -1;
+bool ThriftReader::ReadFieldBeginSlow(uint8_t* type, int16_t* id) {
   if (!Need(1)) return false;
   auto b = static_cast<uint8_t>(data_[pos_++]);
   if (protocol_ == ThriftProtocol::kBinary) {
@@ -338,22 +331,6 @@ bool ThriftReader::ReadI16(int16_t* v) {
   uint64_t x;
   if (!BigEndian(2, &x)) return false;
   *v = static_cast<int16_t>(static_cast<uint16_t>(x));
-  return true;
-}
-
-bool ThriftReader::ReadI32(int32_t* v) {
-  if (protocol_ == ThriftProtocol::kCompact) return ReadZigZag32(v);
-  uint64_t x;
-  if (!BigEndian(4, &x)) return false;
-  *v = static_cast<int32_t>(static_cast<uint32_t>(x));
-  return true;
-}
-
-bool ThriftReader::ReadI64(int64_t* v) {
-  if (protocol_ == ThriftProtocol::kCompact) return ReadZigZag64(v);
-  uint64_t x;
-  if (!BigEndian(8, &x)) return false;
-  *v = static_cast<int64_t>(x);
   return true;
 }
 

@@ -19,6 +19,7 @@
 #define ARIADNE_WIRE_JAEGER_THRIFT_READER_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -53,14 +54,64 @@ class ThriftReader {
   bool ReadStructBegin();
   bool ReadStructEnd();
   // *type == kThriftStop at the end of the struct.
-  bool ReadFieldBegin(uint8_t* type, int16_t* id);
+  bool ReadFieldBegin(uint8_t* type, int16_t* id) {
+    bool_pending_ = -1;
+    if (protocol_ == ThriftProtocol::kBinary && ok() && remaining() >= 3) {
+      auto t = static_cast<uint8_t>(data_[pos_]);
+      *type = t;
+      if (t == 0) {
+        *id = 0;
+        ++pos_;
+        return true;
+      }
+      *id = static_cast<int16_t>((static_cast<uint8_t>(data_[pos_ + 1]) << 8) |
+                                 static_cast<uint8_t>(data_[pos_ + 2]));
+      pos_ += 3;
+      return true;
+    }
+    if (protocol_ == ThriftProtocol::kCompact && ok() && remaining() >= 1) {
+      // Short form: field-id delta in the high nibble, type in the low one.
+      static constexpr uint8_t kCompactToType[16] = {0,  2,  2,  3,  6,  8,   10,  4,
+                                                     11, 15, 14, 13, 12, 255, 255, 255};
+      auto b = static_cast<uint8_t>(data_[pos_]);
+      uint8_t ct = b & 0x0f;
+      uint8_t delta = b >> 4;
+      if (ct == 0) {
+        *type = kThriftStop;
+        *id = 0;
+        ++pos_;
+        return true;
+      }
+      if (delta != 0 && kCompactToType[ct] != 255) {
+        ++pos_;
+        *id = static_cast<int16_t>(last_field_id_ + delta);
+        last_field_id_ = *id;
+        *type = kCompactToType[ct];
+        if (ct == 1 || ct == 2) bool_pending_ = ct == 1 ? 1 : 0;
+        return true;
+      }
+    }
+    return ReadFieldBeginSlow(type, id);
+  }
   bool ReadListBegin(uint8_t* elem_type, uint32_t* count);  // also sets
   bool ReadMapBegin(uint8_t* key_type, uint8_t* value_type, uint32_t* count);
   bool ReadBool(bool* v);
   bool ReadByte(int8_t* v);
   bool ReadI16(int16_t* v);
-  bool ReadI32(int32_t* v);
-  bool ReadI64(int64_t* v);
+  bool ReadI32(int32_t* v) {
+    if (protocol_ == ThriftProtocol::kCompact) return ReadZigZag32(v);
+    uint32_t x;
+    if (!ReadRaw(&x)) return false;
+    *v = static_cast<int32_t>(__builtin_bswap32(x));
+    return true;
+  }
+  bool ReadI64(int64_t* v) {
+    if (protocol_ == ThriftProtocol::kCompact) return ReadZigZag64(v);
+    uint64_t x;
+    if (!ReadRaw(&x)) return false;
+    *v = static_cast<int64_t>(__builtin_bswap64(x));
+    return true;
+  }
   bool ReadDouble(double* v);
   bool ReadBinary(std::string_view* v);
   // Skips a value of the given type (and everything nested in it).
@@ -74,8 +125,28 @@ class ThriftReader {
 
  private:
   bool SkipDepth(uint8_t type, int depth);
-  bool Need(size_t n);
-  bool ReadVarint(uint64_t* v);
+  bool ReadFieldBeginSlow(uint8_t* type, int16_t* id);
+  bool Need(size_t n) {
+    if (!ok()) return false;
+    if (n > remaining()) return Fail("truncated input");
+    return true;
+  }
+  // Copies sizeof(T) bytes as they are (the caller fixes the byte order).
+  template <typename T>
+  bool ReadRaw(T* v) {
+    if (!Need(sizeof(T))) return false;
+    std::memcpy(v, data_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  bool ReadVarint(uint64_t* v) {
+    if (ok() && pos_ < data_.size() && static_cast<uint8_t>(data_[pos_]) < 0x80) {
+      *v = static_cast<uint8_t>(data_[pos_++]);
+      return true;
+    }
+    return ReadVarintSlow(v);
+  }
+  bool ReadVarintSlow(uint64_t* v);
   bool ReadZigZag32(int32_t* v);
   bool ReadZigZag64(int64_t* v);
   bool BigEndian(size_t n, uint64_t* v);
