@@ -84,7 +84,10 @@ SpanData* BatchSpanProcessor::TryPop() noexcept {
 }
 
 void BatchSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
-  if (!span->context.IsSampled()) return;  // record-only spans are not exported
+  if (!span->context.IsSampled()) {  // record-only spans are not exported
+    ReleaseSpan(std::move(span));
+    return;
+  }
   if (shut_down_.load(std::memory_order_relaxed)) {
     dropped_after_shutdown_.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -122,6 +125,7 @@ void BatchSpanProcessor::ExportAvailable(bool drain_all) noexcept {
     export_calls_.fetch_add(1, std::memory_order_relaxed);
     (r == ExportResult::kSuccess ? exported_spans_ : failed_spans_)
         .fetch_add(batch.size(), std::memory_order_relaxed);
+    for (auto& s : batch) ReleaseSpan(std::move(s));
   } while (drain_all || ApproxSize() >= options_.max_export_batch_size);
 }
 

@@ -5,6 +5,7 @@
 
 #include "ariadne/sdk/span_processor.h"
 #include "ariadne/sdk/tracer_provider.h"
+#include "sdk/src/span_pool.h"
 
 namespace ariadne::sdk {
 
@@ -147,6 +148,30 @@ void SpanData::UpdateName(std::string_view new_name) noexcept {
   try {
     name = std::string(new_name);
   } catch (...) {
+  }
+}
+
+void SpanData::ResetForReuse(const InstrumentationScope* scope) noexcept {
+  scope_ = scope;
+  context = trace::SpanContext();
+  parent_span_id = trace::SpanId();
+  parent_remote = false;
+  name.clear();
+  kind = trace::SpanKind::kInternal;
+  start_time_unix_nano = end_time_unix_nano = 0;
+  status_code = trace::StatusCode::kUnset;
+  status_message.clear();
+  attributes.clear();
+  events.clear();
+  links.clear();
+  dropped_attributes_count = dropped_events_count = dropped_links_count = 0;
+}
+
+void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept {
+  if (!span) return;
+  SpanPool* pool = span->state()->pool.get();
+  if (pool != nullptr && span->attributes.capacity() <= 64 && pool->Push(span.get())) {
+    span.release();
   }
 }
 

@@ -7,11 +7,17 @@ SimpleSpanProcessor::SimpleSpanProcessor(std::unique_ptr<SpanExporter> exporter,
     : exporter_(std::move(exporter)), export_timeout_(export_timeout) {}
 
 void SimpleSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
-  if (!span->context.IsSampled()) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (shut_down_ || !exporter_) return;
-  const std::unique_ptr<SpanData>* one = &span;
-  (void)exporter_->Export({one, 1}, std::chrono::steady_clock::now() + export_timeout_);
+  if (!span->context.IsSampled()) {
+    ReleaseSpan(std::move(span));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shut_down_ || !exporter_) return;
+    const std::unique_ptr<SpanData>* one = &span;
+    (void)exporter_->Export({one, 1}, std::chrono::steady_clock::now() + export_timeout_);
+  }
+  ReleaseSpan(std::move(span));
 }
 
 bool SimpleSpanProcessor::ForceFlush(std::chrono::milliseconds timeout) noexcept {

@@ -2,6 +2,7 @@
 
 #include "ariadne/sdk/id_generator.h"
 #include "ariadne/sdk/span_data.h"
+#include "sdk/src/span_pool.h"
 
 namespace ariadne::sdk {
 
@@ -43,8 +44,13 @@ class SdkTracer final : public trace::TracerImpl {
     if (decision == SamplingDecision::kRecordAndSample) ctx.flags |= trace::kFlagSampled;
     if (decision == SamplingDecision::kDrop) return trace::Span::NonRecording(std::move(ctx));
 
-    SpanData* span = new (std::nothrow) SpanData(state_, &scope_);
-    if (span == nullptr) return trace::Span::NonRecording(std::move(ctx));
+    SpanData* span = state_->pool ? state_->pool->Pop() : nullptr;
+    if (span != nullptr) {
+      span->ResetForReuse(&scope_);
+    } else {
+      span = new (std::nothrow) SpanData(state_, &scope_);
+      if (span == nullptr) return trace::Span::NonRecording(std::move(ctx));
+    }
     span->context = ctx;
     if (parent != nullptr) {
       span->parent_span_id = parent->span_id;
@@ -68,6 +74,11 @@ class SdkTracer final : public trace::TracerImpl {
   const TracerSharedState* state_;
   InstrumentationScope scope_;
 };
+
+TracerSharedState::TracerSharedState() : pool(std::make_unique<SpanPool>()) {}
+TracerSharedState::~TracerSharedState() {
+  processor.reset();  // may still release spans into the pool
+}
 
 SdkTracerProvider::SdkTracerProvider(TracerProviderOptions options) {
   state_.resource = std::move(options.resource);

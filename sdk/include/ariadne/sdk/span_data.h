@@ -78,6 +78,9 @@ class SpanData final : public trace::SpanRecorder {
   void UpdateName(std::string_view name) noexcept override;
   void End(uint64_t end_time_unix_nano) noexcept override;
 
+  // Clears every field (keeping allocated capacity) for reuse by the provider's pool.
+  void ResetForReuse(const InstrumentationScope* scope) noexcept;
+
   const InstrumentationScope& scope() const noexcept { return *scope_; }
   const TracerSharedState* state() const noexcept { return state_; }
 
@@ -101,6 +104,10 @@ class SpanData final : public trace::SpanRecorder {
   const TracerSharedState* state_;
   const InstrumentationScope* scope_;
 };
+
+// Hands a finished span back to its provider for reuse (or deletes it). Processors call this
+// instead of letting the unique_ptr delete the span.
+void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept;
 
 // Wall-clock now in nanoseconds since the Unix epoch.
 uint64_t NowUnixNano() noexcept;

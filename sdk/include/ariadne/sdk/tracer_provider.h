@@ -28,7 +28,12 @@ struct TracerProviderOptions {
   SpanLimits limits;
 };
 
+class SpanPool;
+
 struct TracerSharedState {
+  TracerSharedState();
+  ~TracerSharedState();
+  std::unique_ptr<SpanPool> pool;  // recycled spans; outlives the processor (declared first)
   Resource resource;
   std::unique_ptr<Sampler> sampler;
   std::unique_ptr<SpanProcessor> processor;

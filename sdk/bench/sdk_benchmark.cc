@@ -1,0 +1,152 @@
+// SDK hot-path benchmarks (docs/performance.md, "## SDK"):
+//   BM_SampledSpan4Attrs      start + 4 attributes + end, sampled, batch processor -> null exporter
+//   BM_UnsampledSpan4Attrs    the same span with an always_off sampler
+//   BM_ParentAndScopedChild   a scoped parent and a scoped child (the pair)
+//   BM_DisabledTracer         the no-op tracer (no SDK installed / OTEL_SDK_DISABLED)
+//   BM_BatchEncodeOtlpProto   SpanBatch conversion + OTLP protobuf encoding of 512-span batches
+//   BM_MemoryPerBufferedSpan  heap bytes held per finished span waiting for export
+#include <memory>
+
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include "ariadne/exporters/in_memory_exporter.h"
+#include "ariadne/exporters/none_exporter.h"
+#include "ariadne/exporters/otlp_http_exporter.h"
+#include "ariadne/sdk/batch_span_processor.h"
+#include "ariadne/sdk/tracer_provider.h"
+#include "ariadne/trace/tracer.h"
+
+namespace ariadne {
+namespace {
+
+struct BatchSetup {
+  BatchSetup(std::unique_ptr<sdk::Sampler> sampler) {
+    sdk::BatchSpanProcessorOptions o;
+    o.max_queue_size = 65536;
+    o.max_export_batch_size = 512;
+    auto p = std::make_unique<sdk::BatchSpanProcessor>(
+        std::make_unique<exporters::NoneSpanExporter>(), o);
+    bsp = p.get();
+    sdk::TracerProviderOptions to;
+    to.sampler = std::move(sampler);
+    to.processor = std::move(p);
+    provider = std::make_unique<sdk::SdkTracerProvider>(std::move(to));
+    tracer = provider->GetTracer("bench");
+  }
+  sdk::BatchSpanProcessor* bsp;
+  std::unique_ptr<sdk::SdkTracerProvider> provider;
+  trace::Tracer tracer;
+};
+
+BatchSetup* g_sampled = nullptr;
+
+void BM_SampledSpan4Attrs(benchmark::State& state) {
+  if (state.thread_index() == 0) g_sampled = new BatchSetup(sdk::MakeAlwaysOnSampler());
+  // Threads start together after thread 0's setup (benchmark synchronises before the loop).
+  for (auto _ : state) {
+    trace::Span s = g_sampled->tracer.StartSpan("GET /api/orders");
+    s.SetAttribute("http.request.method", "GET")
+        .SetAttribute("http.response.status_code", 200)
+        .SetAttribute("server.duration", 1.5)
+        .SetAttribute("cache.hit", true);
+    s.End();
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) {
+    g_sampled->provider->ForceFlush();
+    sdk::BatchSpanProcessorStats st = g_sampled->bsp->stats();
+    state.counters["dropped"] = static_cast<double>(st.dropped_queue_full);
+    state.counters["avg_batch"] =
+        st.export_calls ? static_cast<double>(st.exported_spans) / st.export_calls : 0;
+  }
+}
+BENCHMARK(BM_SampledSpan4Attrs)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_UnsampledSpan4Attrs(benchmark::State& state) {
+  BatchSetup setup(sdk::MakeAlwaysOffSampler());
+  for (auto _ : state) {
+    trace::Span s = setup.tracer.StartSpan("GET /api/orders");
+    s.SetAttribute("http.request.method", "GET")
+        .SetAttribute("http.response.status_code", 200)
+        .SetAttribute("server.duration", 1.5)
+        .SetAttribute("cache.hit", true);
+    s.End();
+  }
+}
+BENCHMARK(BM_UnsampledSpan4Attrs);
+
+void BM_ParentAndScopedChild(benchmark::State& state) {
+  BatchSetup setup(sdk::MakeAlwaysOnSampler());
+  for (auto _ : state) {
+    trace::ScopedSpan parent(setup.tracer, "parent");
+    trace::ScopedSpan child(setup.tracer, "child");
+    benchmark::DoNotOptimize(child.GetContext());
+  }
+  setup.provider->ForceFlush();
+  state.counters["dropped"] = static_cast<double>(setup.bsp->stats().dropped_queue_full);
+}
+BENCHMARK(BM_ParentAndScopedChild);
+
+void BM_DisabledTracer(benchmark::State& state) {
+  trace::Tracer tracer;  // what GetTracer returns with no SDK or OTEL_SDK_DISABLED=true
+  benchmark::DoNotOptimize(&tracer);
+  for (auto _ : state) {
+    trace::Span s = tracer.StartSpan("GET /api/orders");
+    s.SetAttribute("http.request.method", "GET");
+    s.End();
+  }
+}
+BENCHMARK(BM_DisabledTracer);
+
+std::vector<std::unique_ptr<sdk::SpanData>> MakeSpans(sdk::SdkTracerProvider** keep, int n) {
+  auto exporter = std::make_unique<exporters::InMemorySpanExporter>();
+  auto store = exporter->GetStore();
+  sdk::TracerProviderOptions o;
+  o.processor = std::make_unique<sdk::SimpleSpanProcessor>(std::move(exporter));
+  *keep = new sdk::SdkTracerProvider(std::move(o));
+  trace::Tracer t = (*keep)->GetTracer("bench");
+  for (int i = 0; i < n; ++i) {
+    trace::Span s = t.StartSpan("GET /api/orders");
+    s.SetAttribute("http.request.method", "GET")
+        .SetAttribute("http.response.status_code", 200)
+        .SetAttribute("server.duration", 1.5)
+        .SetAttribute("cache.hit", true);
+  }
+  return store->Take();
+}
+
+void BM_BatchEncodeOtlpProto(benchmark::State& state) {
+  sdk::SdkTracerProvider* provider;
+  auto spans = MakeSpans(&provider, 512);
+  exporters::OtlpHttpExporter exporter;
+  std::string body;
+  for (auto _ : state) {
+    exporter.EncodeBody(spans, &body);
+    benchmark::DoNotOptimize(body.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 512);
+  state.counters["bytes_per_span"] = static_cast<double>(body.size()) / 512;
+  spans.clear();
+  delete provider;
+}
+BENCHMARK(BM_BatchEncodeOtlpProto);
+
+void BM_MemoryPerBufferedSpan(benchmark::State& state) {
+  double per_span = 0;
+  for (auto _ : state) {
+    size_t before = mallinfo2().uordblks;
+    sdk::SdkTracerProvider* provider;
+    auto spans = MakeSpans(&provider, 10000);
+    size_t after = mallinfo2().uordblks;
+    per_span = (static_cast<double>(after) - static_cast<double>(before)) / 10000;
+    spans.clear();
+    delete provider;
+  }
+  state.counters["bytes_per_span"] = per_span;
+  state.counters["sizeof_SpanData"] = sizeof(sdk::SpanData);
+}
+BENCHMARK(BM_MemoryPerBufferedSpan)->Iterations(3);
+
+}  // namespace
+}  // namespace ariadne
