@@ -194,6 +194,10 @@ void HttpServer::Impl::Accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (stopping.load()) return;
     if (!ec) {
+      // Answers are small and written at once: without TCP_NODELAY, Nagle's algorithm and the
+      // client's delayed ACK can hold each answer back for tens of milliseconds.
+      beast::error_code nd_ec;
+      socket.set_option(tcp::no_delay(true), nd_ec);
       std::make_shared<Session>(std::move(socket), this)->Start();
     } else if (ec != asio::error::operation_aborted) {
       ARIADNE_LOG(kWarn, "accept failed")

@@ -62,6 +62,7 @@ IngestOptions IngestOptionsFromConfig(const Config& config) {
   IngestOptions o;
   o.max_request_bytes = config.GetBytes("max_request_bytes");
   o.max_inflight_bytes = config.GetBytes("max_inflight_bytes");
+  o.max_spans_per_second = config.GetDouble("max_spans_per_second");
   o.limits.max_attributes = static_cast<uint32_t>(config.GetInt("max_span_attributes"));
   o.limits.max_value_bytes = static_cast<uint32_t>(config.GetBytes("max_attribute_value_bytes"));
   o.limits.max_events = static_cast<uint32_t>(config.GetInt("max_span_events"));

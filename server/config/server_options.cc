@@ -57,6 +57,9 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"max_inflight_bytes", OptionType::kBytes, "256MiB",
        "Memory for requests being received, decoded and stored; beyond it requests are refused "
        "with 429 / RESOURCE_EXHAUSTED and a retry hint"},
+      {"max_spans_per_second", OptionType::kDouble, "0",
+       "Spans per second accepted over all receivers (0: no limit); beyond it requests are "
+       "refused with 429 / RESOURCE_EXHAUSTED and a retry hint"},
       {"max_span_attributes", OptionType::kInt, "128",
        "Attributes kept per span, event, link or resource (the rest are dropped and counted)"},
       {"max_attribute_value_bytes", OptionType::kBytes, "16KiB",

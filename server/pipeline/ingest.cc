@@ -1,5 +1,6 @@
 #include "server/pipeline/ingest.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <utility>
@@ -149,7 +150,28 @@ Status Decompress(std::string_view in, ContentEncoding encoding, uint64_t max_by
 }
 
 IngestPipeline::IngestPipeline(SpanStore* store, IngestOptions options, IngestStats* stats)
-    : store_(store), options_(options), stats_(stats), admission_(options.max_inflight_bytes) {}
+    : store_(store),
+      options_(options),
+      stats_(stats),
+      admission_(options.max_inflight_bytes),
+      tokens_(options.max_spans_per_second) {}
+
+bool IngestPipeline::RateAllows() {
+  if (options_.max_spans_per_second <= 0) return true;
+  std::lock_guard lock(rate_mu_);
+  auto now = std::chrono::steady_clock::now();
+  double elapsed = std::chrono::duration<double>(now - refilled_).count();
+  refilled_ = now;
+  tokens_ =
+      std::min(options_.max_spans_per_second, tokens_ + elapsed * options_.max_spans_per_second);
+  return tokens_ > 0;
+}
+
+void IngestPipeline::RateCharge(uint64_t spans) {
+  if (options_.max_spans_per_second <= 0) return;
+  std::lock_guard lock(rate_mu_);
+  tokens_ -= static_cast<double>(spans);
+}
 
 void IngestPipeline::Ingest(std::string_view receiver, std::string_view protocol, std::string body,
                             ContentEncoding encoding, const IngestDecoder& decode,
@@ -178,6 +200,13 @@ void IngestPipeline::Ingest(std::string_view receiver, std::string_view protocol
                               std::to_string(options_.max_request_bytes) +
                               " bytes (--max-request-bytes)"),
            "too_large");
+    return;
+  }
+  if (!RateAllows()) {
+    refuse(Status::ResourceExhausted("ingest rate limit of " +
+                                     std::to_string(options_.max_spans_per_second) +
+                                     " spans/s reached (--max-spans-per-second); retry later"),
+           "rate_limit");
     return;
   }
   auto ticket = admission_.Admit(body.size());
@@ -221,6 +250,7 @@ void IngestPipeline::Ingest(std::string_view receiver, std::string_view protocol
   reply.rejected = result.rejected_spans;
   reply.error_message = std::move(result.error_message);
   uint64_t spans = result.batch.size();
+  RateCharge(spans);
   if (spans == 0) {
     finish(std::move(reply));
     return;

@@ -18,8 +18,10 @@
 #ifndef ARIADNE_SERVER_PIPELINE_INGEST_H_
 #define ARIADNE_SERVER_PIPELINE_INGEST_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -45,6 +47,10 @@ struct IngestOptions {
   DecodeLimits limits;
   uint64_t max_request_bytes = uint64_t{64} << 20;    // after decompression
   uint64_t max_inflight_bytes = uint64_t{256} << 20;  // all requests together
+  // Spans per second accepted over all receivers (token bucket, one second of burst); 0 = no
+  // limit. While the bucket is empty requests are refused before decoding (429 /
+  // RESOURCE_EXHAUSTED, reason rate_limit); a request that empties it is still accepted whole.
+  double max_spans_per_second = 0;
 };
 
 struct IngestReply {
@@ -79,6 +85,12 @@ class IngestPipeline {
   IngestStats* stats_;
   Admission admission_;
   std::atomic<bool> stopping_{false};
+  // Token bucket of max_spans_per_second.
+  bool RateAllows();
+  void RateCharge(uint64_t spans);
+  std::mutex rate_mu_;
+  double tokens_ = 0;
+  std::chrono::steady_clock::time_point refilled_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace ariadne

@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "server/pipeline/span_factory.h"
 #include "server/storage/memory/memory_store.h"
 
 namespace ariadne {
@@ -199,6 +200,37 @@ TEST(IngestTest, StoreRefusalIsUnavailableAndCountsRefusedSpans) {
   EXPECT_NE(text.find("ariadne_receiver_request_duration_seconds_count{receiver=\"test\"} 1"),
             std::string::npos)
       << text;
+}
+
+TEST(IngestTest, RateLimitRefusesOnceTheBucketIsEmpty) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestOptions o;
+  o.max_spans_per_second = 10;
+  IngestPipeline p(&store, o, &stats);
+  EXPECT_TRUE(RunIngest(&p, "8").status.ok());
+  EXPECT_TRUE(RunIngest(&p, "8").status.ok());  // 2 tokens left: accepted whole, bucket in debt
+  IngestReply r = RunIngest(&p, "1");
+  EXPECT_EQ(r.status.code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(r.status.message().find("rate limit"), std::string_view::npos);
+  EXPECT_EQ(stats.Get("requests_refused", "test", "rate_limit"), 1u);
+  EXPECT_EQ(store.Stats().spans, 16u);
+}
+
+TEST(SpanFactoryTest, MakesWholeTracesWithValidParents) {
+  SpanFactory f(3);
+  SpanBatch b = f.MakeBatch(20, 1'000'000'000'000);
+  ASSERT_EQ(b.size(), 24u);  // rounded up to whole traces of 8
+  for (uint32_t i = 0; i < b.size(); ++i) {
+    EXPECT_TRUE(b.spans.trace_id[i].IsValid());
+    EXPECT_FALSE(b.ServiceName(i).empty());
+    EXPECT_GT(b.spans.end_time_unix_nano[i], b.spans.start_time_unix_nano[i]);
+    if (i % SpanFactory::kSpansPerTrace == 0) {
+      EXPECT_FALSE(b.spans.parent_span_id[i].IsValid());
+    } else {
+      EXPECT_TRUE(b.spans.parent_span_id[i].IsValid());
+    }
+  }
 }
 
 TEST(IngestTest, StoppedIntakeRefusesWithUnavailable) {

@@ -119,6 +119,7 @@ void Worker(const Options& o, const std::vector<Payload>& payloads, Shared* s,
         tcp::resolver resolver(*ioc);
         auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
         if (!ec) stream->connect(results, ec);
+        if (!ec) stream->socket().set_option(tcp::no_delay(true), ec);
         if (ec) {
           RecordError(s, "connect: " + ec.message());
           stream.reset();
