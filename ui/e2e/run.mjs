@@ -334,8 +334,22 @@ await check(`the ${BIG}-span trace opens and scrolls`, async () => {
     await page.goto(`${base}/trace/${big.traceId}`);
     await page.waitForFunction((id) => document.documentElement.dataset.traceReady === id, big.traceId, { timeout: 30000 });
     const wall = Date.now() - t0;
-    const inPage = await page.evaluate(() => window.__ariadneTraceReady);
-    (perf.open ??= []).push({ wallMs: wall, readyMsSinceNavigation: Math.round(inPage) });
+    // Where the time went: the API response (server work + transfer), JSON parsing into
+    // objects, building the model, first render.
+    const b = await page.evaluate(() => {
+      const api = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/traces/'));
+      const p = window.__ariadnePerf ?? {};
+      return {
+        readyMsSinceNavigation: Math.round(window.__ariadneTraceReady),
+        apiFirstByteMs: api ? Math.round(api.responseStart - api.startTime) : null,
+        apiDownloadMs: api ? Math.round(api.responseEnd - api.responseStart) : null,
+        apiBytes: api ? api.encodedBodySize : null,
+        fetchAndParseMs: Math.round(p.fetchMs ?? 0),
+        modelMs: Math.round(p.modelMs ?? 0),
+        renderMs: Math.round(window.__ariadneTraceReady - (p.modelDone ?? 0)),
+      };
+    });
+    (perf.open ??= []).push({ wallMs: wall, ...b });
   }
   assert((await page.textContent('.trace-stats')).includes(`Spans${BIG}`), 'all spans counted');
   const rows = await page.locator('.tl-row').count();
@@ -375,6 +389,7 @@ if (proc) {
 }
 if (fixture) fixture.server.close();
 perf.spans = BIG;
+perf.loadAverage = (await import('node:os')).loadavg().map((x) => +x.toFixed(2));
 writeFileSync(join(OUT, 'perf.json'), JSON.stringify(perf, null, 2));
 console.log(`perf: ${JSON.stringify(perf)}`);
 if (failures && serverLog) console.log(`--- server log (tail) ---\n${serverLog.slice(-4000)}`);

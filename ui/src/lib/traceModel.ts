@@ -77,6 +77,8 @@ function scanTags(span: Span): { isError: boolean; kind: string } {
 }
 
 const UNKNOWN_PROCESS: Process = { serviceName: 'unknown-service', tags: [] };
+// Leaves share one frozen empty array (most spans are leaves; 50,000 empty arrays are garbage).
+const NO_CHILDREN = Object.freeze([]) as unknown as SpanNode[];
 
 function parentIdOf(span: Span, traceID: string): string | null {
   const refs = span.references ?? [];
@@ -119,7 +121,7 @@ export function buildTraceModel(trace: Trace): TraceModel {
       operation: span.operationName,
       process,
       parent: null,
-      children: [],
+      children: NO_CHILDREN,
       depth: 0,
       index: nodes.length,
       subtreeSize: 1,
@@ -148,9 +150,10 @@ export function buildTraceModel(trace: Trace): TraceModel {
   // Break reference cycles: walk each chain once, marking visited nodes.
   const state = new Uint8Array(nodes.length); // 0 new, 1 on current walk, 2 done
   let cycles = 0;
+  const walk: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
     if (state[i]) continue;
-    const walk: number[] = [];
+    walk.length = 0;
     let cur: SpanNode | null = nodes[i];
     while (cur) {
       const k = cur.index; // creation order until the depth-first pass below
@@ -170,7 +173,12 @@ export function buildTraceModel(trace: Trace): TraceModel {
   if (cycles) warnings.push(`${cycles} reference cycle(s) were cut`);
 
   const roots: SpanNode[] = [];
-  for (const node of nodes) (node.parent ? node.parent.children : roots).push(node);
+  for (const node of nodes) {
+    const p = node.parent;
+    if (!p) roots.push(node);
+    else if (p.children === NO_CHILDREN) p.children = [node];
+    else p.children.push(node);
+  }
   const byStart = (a: SpanNode, b: SpanNode) => a.start - b.start || a.end - b.end;
   roots.sort(byStart);
   for (const node of nodes) if (node.children.length > 1) node.children.sort(byStart);
