@@ -243,6 +243,19 @@ await check('trace page: header, tree, details, critical path, find, keyboard, d
   await page.keyboard.press('+');
   assert(!(await page.locator('button[title^="Reset zoom"]').isDisabled()), 'zoomed');
   await page.keyboard.press('0');
+  assert(await page.locator('button[title^="Reset zoom"]').isDisabled(), 'zoom reset');
+  // Drag on the ruler zooms to that range; Shift+arrows pan.
+  const ruler = await page.locator('.tl-ruler').boundingBox();
+  await page.mouse.move(ruler.x + ruler.width * 0.2, ruler.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(ruler.x + ruler.width * 0.6, ruler.y + 10, { steps: 5 });
+  await page.mouse.up();
+  assert(!(await page.locator('button[title^="Reset zoom"]').isDisabled()), 'ruler drag zoomed');
+  const before = await page.locator('.tick-label').first().textContent();
+  await page.keyboard.press('Shift+ArrowRight');
+  const after = await page.locator('.tick-label').first().textContent();
+  assert(before !== after, `Shift+ArrowRight pans (${before} → ${after})`);
+  await page.keyboard.press('0');
   // Deep link straight to a span.
   const pg = target.spans.find((s) => s.service === 'postgres');
   await page.goto(`${base}/trace/${target.traceId}?uiFind=${pg.id}`);

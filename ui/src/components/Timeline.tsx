@@ -36,6 +36,7 @@ export const Timeline = memo(
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
+  const [rulerDrag, setRulerDrag] = useState<{ rect: DOMRect; from: number; to: number } | null>(null);
 
   useImperativeHandle(ref, () => ({
     scrollToRow(index: number) {
@@ -172,7 +173,35 @@ export const Timeline = memo(
         <div className="tl-name-head">
           Service &amp; operation <span className="muted">({rows.length} rows)</span>
         </div>
-        <div className="tl-ruler" aria-hidden="true">
+        <div
+          className="tl-ruler"
+          aria-hidden="true"
+          title="Drag to zoom to a time range"
+          onPointerDown={(e) => {
+            (e.target as Element).setPointerCapture?.(e.pointerId);
+            const rect = e.currentTarget.getBoundingClientRect();
+            const fx = (e.clientX - rect.left) / rect.width;
+            setRulerDrag({ rect, from: fx, to: fx });
+          }}
+          onPointerMove={(e) => {
+            if (rulerDrag) setRulerDrag({ ...rulerDrag, to: Math.min(1, Math.max(0, (e.clientX - rulerDrag.rect.left) / rulerDrag.rect.width)) });
+          }}
+          onPointerUp={() => {
+            if (!rulerDrag) return;
+            const a = Math.min(rulerDrag.from, rulerDrag.to);
+            const b = Math.max(rulerDrag.from, rulerDrag.to);
+            setRulerDrag(null);
+            if (b - a < 0.01) return;
+            const w = view[1] - view[0];
+            props.onView([view[0] + a * w, view[0] + b * w]);
+          }}
+        >
+          {rulerDrag && (
+            <span
+              className="ruler-drag"
+              style={{ left: `${Math.min(rulerDrag.from, rulerDrag.to) * 100}%`, width: `${Math.abs(rulerDrag.to - rulerDrag.from) * 100}%` }}
+            />
+          )}
           {ticks.map((t) => (
             <span key={t} className="tick" style={{ left: `${(t / span) * 100}%` }}>
               {t / span < 0.94 && <span className="tick-label">{formatDuration(t0 + t)}</span>}

@@ -132,6 +132,16 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
       const cur = selectedId !== null ? rowIndex.get(selectedId) : undefined;
       const node = selectedId !== null ? model.byId.get(selectedId) : undefined;
       const select = (i: number) => rows.length && setSelectedId(rows[Math.max(0, Math.min(rows.length - 1, i))].id);
+      if (e.shiftKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+        const dir = e.key === 'ArrowLeft' ? -1 : 1;
+        setView(([a, b]) => {
+          const w = b - a;
+          const start = Math.min(1 - w, Math.max(0, a + dir * 0.2 * w));
+          return [start, start + w];
+        });
+        e.preventDefault();
+        return;
+      }
       let handled = true;
       switch (e.key) {
         case 'ArrowDown':
