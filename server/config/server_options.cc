@@ -69,7 +69,7 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       // Memory storage
       {"memory_max_spans", OptionType::kInt, "1000000",
        "Spans the memory store keeps; the oldest traces are evicted first"},
-      {"memory_max_bytes", OptionType::kBytes, "512MiB",
+      {"memory_max_bytes", OptionType::kBytes, "256MiB",
        "Bytes the memory store keeps; the oldest traces are evicted first"},
       // Query
       {"query_lookback", OptionType::kDuration, "48h",
