@@ -10,7 +10,11 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"log_level", OptionType::kString, "info", "Log level", {"debug", "info", "warn", "error"}},
       {"log_format", OptionType::kString, "text", "Log format", {"text", "json"}},
       // Storage
-      {"storage", OptionType::kString, "memory", "Where spans are stored", {"embedded", "memory"}},
+      {"storage",
+       OptionType::kString,
+       "embedded",
+       "Where spans are stored",
+       {"embedded", "memory"}},
       {"data_dir", OptionType::kString, "./ariadne-data",
        "Directory of the embedded store (WAL and blocks)"},
       // Embedded storage

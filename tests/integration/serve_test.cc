@@ -85,7 +85,7 @@ TEST(ServeTest, ConfigPrintShowsValuesAndSources) {
   EXPECT_NE(out.find("data_dir: \"/from/file\"  # file"), std::string::npos) << out;
   EXPECT_NE(out.find("query_port: 4321  # env"), std::string::npos) << out;
   EXPECT_NE(out.find("log_level: \"debug\"  # flag"), std::string::npos) << out;
-  EXPECT_NE(out.find("storage: \"memory\"  # default"), std::string::npos) << out;
+  EXPECT_NE(out.find("storage: \"embedded\"  # default"), std::string::npos) << out;
   out = RunCapture(std::string(ARIADNE_BINARY) + " serve --help", &code);
   EXPECT_EQ(code, 0);
   EXPECT_NE(out.find("--data-dir"), std::string::npos);
@@ -97,9 +97,10 @@ TEST(ServeTest, PortInUseIsReported) {
   ServerProcess first(ARIADNE_BINARY);
   ASSERT_TRUE(first.Start(AnyPortArgs({"--storage=memory"})));
   int code = 0;
-  std::string out = RunCapture(
-      std::string(ARIADNE_BINARY) + " serve --query-port=" + std::to_string(first.query_port()),
-      &code);
+  std::string out =
+      RunCapture(std::string(ARIADNE_BINARY) +
+                     " serve --storage=memory --query-port=" + std::to_string(first.query_port()),
+                 &code);
   EXPECT_EQ(code, 1);
   EXPECT_NE(out.find("cannot listen"), std::string::npos) << out;
 }
