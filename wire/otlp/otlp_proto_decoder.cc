@@ -636,7 +636,7 @@ Status Run(std::string_view bytes, const DecodeLimits& limits, DecodeResult* out
     msg += std::to_string(d.error_at() - bytes.data());
     msg += ")";
   }
-  out->batch = SpanBatch();
+  *out = DecodeResult();  // nothing of a refused request survives, not even its rejections
   if (d.too_many_spans()) {
     return Status::ResourceExhausted("OTLP request holds more than " +
                                      std::to_string(limits.max_spans) + " spans");
