@@ -217,6 +217,20 @@ TEST(OtlpJson, EncoderRepairsInvalidUtf8SoOutputIsValidJson) {
   EXPECT_EQ(r.batch.spans.name[0], "bad\xEF\xBF\xBDname");
 }
 
+TEST(OtlpJson, RefusesARequestWithTooManySpans) {
+  std::string span = std::string("{") + kIds + "}";
+  std::string json =
+      R"({"resourceSpans":[{"scopeSpans":[{"spans":[)" + span + "," + span + "," + span + "]}]}]}";
+  DecodeLimits limits;
+  limits.max_spans = 2;
+  DecodeResult r;
+  EXPECT_EQ(DecodeOtlpJson(json, limits, &r).code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(r.batch.empty());
+  limits.max_spans = 3;
+  EXPECT_TRUE(DecodeOtlpJson(json, limits, &r).ok());
+  EXPECT_EQ(r.batch.size(), 3u);
+}
+
 TEST(OtlpJson, DecodesDocumentsLargerThanTheReusedParserLimit) {
   std::string spans;
   const std::string padding(4000, 'p');
