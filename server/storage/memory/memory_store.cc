@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <tuple>
 
 namespace ariadne {
 
@@ -33,6 +34,7 @@ void MemoryStore::Append(SpanBatch batch, std::function<void(Status)> done) {
       return;
     }
     uint64_t seq = first_seq_ + chunks_.size();
+    std::vector<std::tuple<std::string_view, std::string_view, SpanKind>> seen;
     for (uint32_t row = 0; row < b.size(); ++row) {
       auto [it, inserted] = traces_.try_emplace(b.spans.trace_id[row]);
       TraceEntry& entry = it->second;
@@ -42,11 +44,23 @@ void MemoryStore::Append(SpanBatch batch, std::function<void(Status)> done) {
       }
       entry.spans.push_back(SpanRef{seq, row});
       entry.max_start = std::max(entry.max_start, b.spans.start_time_unix_nano[row]);
-      // Services and operations: a cheap find first, since nearly every span repeats one.
+      // Services and operations: a batch repeats a handful of (service, name, kind) triples,
+      // so the map (and its string allocations) is consulted once per distinct triple.
       std::string_view service = b.ServiceName(row);
+      std::string_view name = b.spans.name[row];
+      SpanKind kind = b.spans.kind[row];
+      bool known = false;
+      for (const auto& [sv, nv, kv] : seen) {
+        if (kv == kind && nv == name && sv == service) {
+          known = true;
+          break;
+        }
+      }
+      if (known) continue;
+      if (seen.size() < 64) seen.emplace_back(service, name, kind);
       auto sit = services_.find(service);
       if (sit == services_.end()) sit = services_.try_emplace(std::string(service)).first;
-      std::pair<std::string, SpanKind> op(std::string(b.spans.name[row]), b.spans.kind[row]);
+      std::pair<std::string, SpanKind> op(std::string(name), kind);
       if (sit->second.find(op) == sit->second.end()) sit->second.insert(std::move(op));
     }
     live_spans_ += b.size();
