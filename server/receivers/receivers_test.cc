@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "server/pipeline/span_factory.h"
 #include "server/receivers/http_reply.h"
@@ -15,6 +16,7 @@
 #include "server/receivers/otlp_http_receiver.h"
 #include "server/storage/memory/memory_store.h"
 #include "tests/testing/http_client.h"
+#include "wire/otlp/otlp_json.h"
 #include "wire/otlp/otlp_proto_decoder.h"
 #include "wire/otlp/otlp_proto_encoder.h"
 
@@ -93,6 +95,33 @@ TEST_F(OtlpHttpTest, GzipBodyIsDecompressed) {
   auto r = Post(Gzip(RequestBytes(8)), "application/x-protobuf", "gzip");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(store_.Stats().spans, 8u);
+}
+
+TEST_F(OtlpHttpTest, ZstdBodyIsDecompressed) {
+  StartServer();
+  std::string plain = RequestBytes(8);
+  std::string z(ZSTD_compressBound(plain.size()), '\0');
+  z.resize(ZSTD_compress(z.data(), z.size(), plain.data(), plain.size(), 3));
+  auto r = Post(z, "application/x-protobuf", "zstd");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(store_.Stats().spans, 8u);
+}
+
+TEST_F(OtlpHttpTest, JsonRequestIsAnsweredInJson) {
+  StartServer();
+  SpanFactory f(5);
+  std::string body;
+  EncodeOtlpJson(f.MakeBatch(8, 1'700'000'000'000'000'000), &body);
+  auto r = Post(body, "application/json; charset=utf-8");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  EXPECT_EQ(r.body, "{}");
+  EXPECT_EQ(store_.Stats().spans, 8u);
+  r = Post("{\"resourceSpans\": [", "application/json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  EXPECT_NE(r.body.find("\"code\":3"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"message\":"), std::string::npos) << r.body;
 }
 
 TEST_F(OtlpHttpTest, BadRequestsGetTheirStatusCodes) {
