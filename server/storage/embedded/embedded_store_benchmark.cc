@@ -232,7 +232,7 @@ void BM_SearchLastHour(benchmark::State& state) {
   Percentiles(state, &us);
   state.counters["peak_rss_mib"] = PeakRssMib();
 }
-BENCHMARK(BM_SearchLastHour)->Arg(0)->Arg(1)->Iterations(20)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SearchLastHour)->Arg(0)->Arg(1)->Iterations(5)->Unit(benchmark::kMillisecond);
 
 // Restart: open a store whose WAL holds $ARIADNE_BENCH_WAL_MIB MiB (default 1024) of records.
 void BM_RestartWithWal(benchmark::State& state) {
