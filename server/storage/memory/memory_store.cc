@@ -177,36 +177,64 @@ StatusOr<std::vector<OperationInfo>> MemoryStore::GetOperations(std::string_view
 StatusOr<std::vector<DependencyLink>> MemoryStore::GetDependencies(uint64_t end_ns,
                                                                    uint64_t lookback_ns) {
   uint64_t begin_ns = end_ns > lookback_ns ? end_ns - lookback_ns : 0;
-  std::map<std::pair<std::string, std::string>, DependencyLink> links;
-  std::shared_lock lock(mu_);
-  std::unordered_map<SpanId, std::string_view, IdHash> service_of;
-  for (const auto& [id, entry] : traces_) {
-    service_of.clear();
-    for (const SpanRef& ref : entry.spans) {
-      const SpanBatch& b = *chunks_[ref.chunk_seq - first_seq_].batch;
-      service_of.emplace(b.spans.span_id[ref.row], b.ServiceName(ref.row));
+  // Like FindTraces: copy the chunk list under the lock, then scan the immutable chunks without
+  // it, so a dependency query over a full store never stalls ingest.
+  std::vector<std::shared_ptr<const SpanBatch>> snapshot;
+  {
+    std::shared_lock lock(mu_);
+    snapshot.reserve(chunks_.size());
+    for (const Chunk& c : chunks_) {
+      if (c.batch != nullptr) snapshot.push_back(c.batch);
     }
-    for (const SpanRef& ref : entry.spans) {
-      const SpanBatch& b = *chunks_[ref.chunk_seq - first_seq_].batch;
-      uint64_t start = b.spans.start_time_unix_nano[ref.row];
-      if (start < begin_ns || start > end_ns) continue;
-      const SpanId& parent = b.spans.parent_span_id[ref.row];
-      if (!parent.IsValid()) continue;
-      auto pit = service_of.find(parent);
-      if (pit == service_of.end()) continue;
-      std::string_view child = b.ServiceName(ref.row);
-      if (pit->second == child) continue;  // calls inside one service are not edges
-      std::pair<std::string, std::string> key(std::string(pit->second), std::string(child));
-      DependencyLink& link = links[key];
-      link.parent = key.first;
-      link.child = key.second;
-      ++link.call_count;
-      if (b.spans.status_code[ref.row] == SpanStatusCode::kError) ++link.error_count;
+  }
+  struct SpanKey {
+    TraceId trace;
+    SpanId span;
+    bool operator==(const SpanKey&) const = default;
+  };
+  struct SpanKeyHash {
+    size_t operator()(const SpanKey& k) const { return IdHash()(k.trace) ^ IdHash()(k.span); }
+  };
+  struct Child {
+    SpanKey parent;
+    std::string_view service;
+    bool error;
+  };
+  // Pass 1: spans that started in the window and have a parent.
+  std::vector<Child> children;
+  std::unordered_map<SpanKey, std::string_view, SpanKeyHash> parents;
+  for (const auto& b : snapshot) {
+    for (uint32_t row = 0; row < b->size(); ++row) {
+      uint64_t start = b->spans.start_time_unix_nano[row];
+      if (start < begin_ns || start > end_ns || !b->spans.parent_span_id[row].IsValid()) continue;
+      SpanKey key{b->spans.trace_id[row], b->spans.parent_span_id[row]};
+      children.push_back(
+          Child{key, b->ServiceName(row), b->spans.status_code[row] == SpanStatusCode::kError});
+      parents.emplace(key, std::string_view());
     }
+  }
+  // Pass 2: the services of those parents, wherever they are.
+  for (const auto& b : snapshot) {
+    for (uint32_t row = 0; row < b->size(); ++row) {
+      auto it = parents.find(SpanKey{b->spans.trace_id[row], b->spans.span_id[row]});
+      if (it != parents.end()) it->second = b->ServiceName(row);
+    }
+  }
+  std::map<std::pair<std::string_view, std::string_view>, DependencyLink> links;
+  for (const Child& c : children) {
+    std::string_view parent = parents[c.parent];
+    if (parent.empty() || parent == c.service) continue;  // unknown parent, or a call inside one
+    DependencyLink& link = links[{parent, c.service}];    // service is not an edge
+    ++link.call_count;
+    if (c.error) ++link.error_count;
   }
   std::vector<DependencyLink> out;
   out.reserve(links.size());
-  for (auto& [key, link] : links) out.push_back(std::move(link));
+  for (auto& [key, link] : links) {
+    link.parent = std::string(key.first);
+    link.child = std::string(key.second);
+    out.push_back(std::move(link));
+  }
   return out;
 }
 

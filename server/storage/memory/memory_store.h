@@ -11,8 +11,9 @@
 // Thread-safety: every method is thread-safe. Append takes the exclusive lock for O(spans in the
 // batch); searches copy the list of chunks under a shared lock and scan the immutable chunks
 // without any lock, so a long search never blocks ingest; they only take the shared lock again
-// to assemble the few traces they return. Append calls `done` before returning: a span is
-// searchable as soon as done runs.
+// to assemble the few traces they return. GetDependencies scans the chunks the same way; it may
+// also count spans of evicted traces whose chunk is still held for a live neighbour. Append calls
+// `done` before returning: a span is searchable as soon as done runs.
 //
 // Search semantics are TraceQuery's (server/query/trace_query.h). Tested by memory_store_test.cc.
 #ifndef ARIADNE_SERVER_STORAGE_MEMORY_MEMORY_STORE_H_
