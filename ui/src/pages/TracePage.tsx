@@ -129,6 +129,9 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
         return;
       }
       if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      // Enter and Space keep their usual meaning on focused buttons and links.
+      const tag = (e.target as HTMLElement | null)?.tagName;
+      if ((e.key === 'Enter' || e.key === ' ') && (tag === 'BUTTON' || tag === 'A')) return;
       const cur = selectedId !== null ? rowIndex.get(selectedId) : undefined;
       const node = selectedId !== null ? model.byId.get(selectedId) : undefined;
       const select = (i: number) => rows.length && setSelectedId(rows[Math.max(0, Math.min(rows.length - 1, i))].id);
