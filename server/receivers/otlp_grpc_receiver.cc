@@ -160,7 +160,9 @@ OtlpGrpcReceiver::~OtlpGrpcReceiver() { Stop(); }
 Status OtlpGrpcReceiver::Start() {
   grpc::ServerBuilder builder;
   int selected = 0;
-  std::string addr = host_ + ":" + std::to_string(port_);
+  // IPv6 literals need brackets in a gRPC address.
+  bool v6 = host_.find(':') != std::string::npos && host_.front() != '[';
+  std::string addr = (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
   builder.AddListeningPort(addr, grpc::InsecureServerCredentials(), &selected);
   uint64_t max = impl_->pipeline->options().max_request_bytes;
   builder.SetMaxReceiveMessageSize(max > INT32_MAX ? INT32_MAX : static_cast<int>(max));
