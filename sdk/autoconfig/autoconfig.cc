@@ -4,6 +4,7 @@
 #include "ariadne/exporters/otlp_http_exporter.h"
 #include "ariadne/propagation/propagators.h"
 #include "ariadne/sdk/batch_span_processor.h"
+#include "ariadne/sdk/jaeger_remote_sampler.h"
 #include "base/logging.h"
 
 namespace ariadne::sdk {
@@ -33,7 +34,19 @@ std::shared_ptr<SdkTracerProvider> MakeTracerProvider(const SdkConfig& config,
     TracerProviderOptions options;
     options.resource = config.resource;
     options.limits = config.limits;
-    options.sampler = MakeSamplerFromConfig(config, warnings);
+    if (config.sampler == "jaeger_remote" || config.sampler == "parentbased_jaeger_remote") {
+      const OwnedValue* service = config.resource.Find("service.name");
+      std::string name = service && std::holds_alternative<std::string>(*service)
+                             ? std::get<std::string>(*service)
+                             : std::string("unknown_service");
+      auto remote = std::make_unique<JaegerRemoteSampler>(
+          JaegerRemoteSamplerOptions::FromArg(config.sampler_arg, name));
+      options.sampler = config.sampler == "jaeger_remote"
+                            ? std::move(remote)
+                            : MakeParentBasedSampler(std::move(remote));
+    } else {
+      options.sampler = MakeSamplerFromConfig(config, warnings);
+    }
     if (processors.size() == 1) {
       options.processor = std::move(processors[0]);
     } else if (!processors.empty()) {

@@ -31,6 +31,17 @@ TEST(AutoConfig, SamplerAndExporterComeFromTheEnvironment) {
   EXPECT_FALSE(p->GetTracer("x").StartSpan("s").IsRecording());
 }
 
+TEST(AutoConfig, JaegerRemoteSamplerIsBuiltFromTheArg) {
+  std::vector<std::string> w;
+  auto p = MakeTracerProvider(Parse({{"OTEL_TRACES_SAMPLER", "jaeger_remote"},
+                                     {"OTEL_TRACES_SAMPLER_ARG",
+                                      "endpoint=http://127.0.0.1:1/sampling,initialSamplingRate=1"},
+                                     {"OTEL_TRACES_EXPORTER", "none"}}),
+                              &w);
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE(p->state().sampler->Description().find("JaegerRemote"), std::string::npos);
+}
+
 TEST(AutoConfig, InitInstallsProviderAndPropagator) {
   EnvLookup env = [](const std::string& n) -> std::optional<std::string> {
     if (n == "OTEL_TRACES_EXPORTER") return "none";

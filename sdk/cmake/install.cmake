@@ -7,7 +7,7 @@ install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/include/ariadne
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT sdk)
 install(TARGETS ariadne_sdk ariadne_exporter_in_memory ariadne_exporter_console
     ariadne_exporter_none ariadne_exporter_otlp_common ariadne_exporter_otlp_http
-    ariadne_exporter_otlp_grpc ariadne_sdk_autoconfig ariadne_wire_otlp ariadne_wire_common
+    ariadne_exporter_otlp_grpc ariadne_sampler_jaeger_remote ariadne_sdk_autoconfig ariadne_wire_otlp ariadne_wire_common
     ariadne_model ariadne_base
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT sdk)
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/ariadneConfig.cmake.in
