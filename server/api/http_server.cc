@@ -1,5 +1,6 @@
 #include "server/api/http_server.h"
 
+#include <array>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -175,10 +176,26 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // Lingering close: shut down our side, then read and discard what the client still sends
+  // (the rest of a body refused with 413, say) until it closes or kLingerTimeout passes. Closing
+  // with unread data would make the kernel send a reset, and the client could lose the answer.
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    stream_.expires_after(kLingerTimeout);
+    Drain();
   }
+
+  void Drain() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec) self->Drain();
+                            });
+  }
+
+  static constexpr std::chrono::seconds kLingerTimeout{2};
+  std::array<char, 16 * 1024> drain_buffer_;
 
   beast::tcp_stream stream_;
   HttpServer::Impl* server_;
