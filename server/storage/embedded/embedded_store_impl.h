@@ -8,6 +8,7 @@
 #ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_EMBEDDED_STORE_IMPL_H_
 #define ARIADNE_SERVER_STORAGE_EMBEDDED_EMBEDDED_STORE_IMPL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -112,7 +113,7 @@ class EmbeddedStore final : public SpanStore {
   bool closing_ = false;
   bool closed_ = false;
   Status write_error_;  // guarded by queue_mu_
-  int64_t last_retry_mono_ns_ = 0;
+  std::atomic<int64_t> last_retry_mono_ns_{0};
 
   std::shared_mutex mu_;
   Head head_;
