@@ -180,12 +180,15 @@ int RunServe(const Config& config) {
       if (s) s->Stop();
     }
   };
-  Status s = query.Start();
+  // Receivers first, the query port last: once /health answers, every receiver is listening
+  // (tests and orchestrators rely on that).
+  Status s;
   for (HttpServer* l : {otlp_http.get(), jaeger_http.get(), zipkin.get()}) {
     if (s.ok() && l) s = l->Start();
   }
   if (s.ok() && otlp_grpc) s = otlp_grpc->Start();
   if (s.ok() && jaeger_udp) s = jaeger_udp->Start();
+  if (s.ok()) s = query.Start();
   if (!s.ok()) {
     ARIADNE_LOG(kError, "cannot start").Field("error", s.ToString());
     stop_all();
