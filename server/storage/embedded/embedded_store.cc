@@ -703,20 +703,38 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
   }
   std::vector<SpanBatch> result;
   if (matched.empty() || query.limit == 0) return result;
-  std::vector<std::pair<uint64_t, SpanBatch>> traces;
-  traces.reserve(matched.size());
-  for (const TraceId& id : matched) {
-    uint64_t max_start;
-    SpanBatch t = CollectTrace(id, &max_start);
-    if (!t.empty()) traces.emplace_back(max_start, std::move(t));
+  // Order by each trace's latest start from the indexes alone; assemble only the winners.
+  std::vector<std::pair<uint64_t, TraceId>> order;
+  order.reserve(matched.size());
+  {
+    std::shared_lock lock(mu_);
+    for (const TraceId& id : matched) {
+      uint64_t latest = 0;
+      for (const auto& [bid, meta] : blocks_) {
+        if (const BlockTrace* t = meta->FindTrace(id)) latest = std::max(latest, t->max_start);
+      }
+      auto add_head = [&](const Head& h) {
+        auto it = h.index.find(id);
+        if (it == h.index.end()) return;
+        for (auto [b, row] : it->second) {
+          latest = std::max(latest, h.batches[b]->spans.start_time_unix_nano[row]);
+        }
+      };
+      for (const Frozen& f : frozen_) add_head(*f.head);
+      add_head(head_);
+      order.emplace_back(latest, id);
+    }
   }
-  std::sort(traces.begin(), traces.end(), [](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first > b.first;
-    return a.second.spans.trace_id[0] < b.second.spans.trace_id[0];
-  });
-  for (auto& [start, t] : traces) {
-    if (result.size() >= query.limit) break;
-    result.push_back(std::move(t));
+  const size_t n = std::min(order.size(), query.limit);
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
+                    [](const auto& a, const auto& b) {
+                      if (a.first != b.first) return a.first > b.first;
+                      return a.second < b.second;
+                    });
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t max_start;
+    SpanBatch t = CollectTrace(order[i].second, &max_start);
+    if (!t.empty()) result.push_back(std::move(t));
   }
   return result;
 }
