@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -151,6 +152,21 @@ TEST(BatchSpanProcessor, ExportGetsTheExportTimeoutAsDeadline) {
   std::lock_guard<std::mutex> lock(h.shared->mu);
   EXPECT_LE(h.shared->last_budget, std::chrono::milliseconds(1500));
   EXPECT_GT(h.shared->last_budget, std::chrono::milliseconds(0));
+}
+
+TEST(BatchSpanProcessor, ConcurrentProducersLoseNothingUncounted) {
+  Harness h(Options(1024, 128, std::chrono::milliseconds(1)));
+  constexpr int kThreads = 4, kPerThread = 20000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) threads.emplace_back([&] { h.Spans(kPerThread); });
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(h.bsp->ForceFlush(kWait));
+  BatchSpanProcessorStats st = h.bsp->stats();
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  // Every span is either exported exactly once or counted as dropped.
+  EXPECT_EQ(h.shared->spans + st.dropped_queue_full, static_cast<uint64_t>(kThreads * kPerThread));
+  EXPECT_EQ(st.enqueued, h.shared->spans);
+  for (size_t b : h.shared->batch_sizes) EXPECT_LE(b, 128u);
 }
 
 }  // namespace
