@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
 
   std::error_code ec;
   std::filesystem::create_directories(o.data_dir + "/logs", ec);
-  std::string logs = std::filesystem::absolute(o.data_dir + "/logs").string();
+  std::string logs = std::filesystem::absolute(o.data_dir + "/logs").lexically_normal().string();
   std::string q = std::to_string(o.query_port);
   std::string base = "http://127.0.0.1:";
 
