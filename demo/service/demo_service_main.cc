@@ -142,8 +142,9 @@ int RunService(const DemoOptions& o, const sigset_t& signals) {
   server.Route("GET", "/health", [](HttpRequest&&, HttpResponder respond) {
     respond(HttpResponse::Text(200, "ok\n"));
   });
-  for (const auto& [path, handler] : routes) {
-    server.Route("POST", path, [runtime, handler](HttpRequest&& req, HttpResponder respond) {
+  for (const auto& route : routes) {
+    Handler handler = route.second;  // a copy: clang 14 cannot capture structured bindings
+    server.Route("POST", route.first, [runtime, handler](HttpRequest&& req, HttpResponder respond) {
       Call call;
       call.request = &req;
       propagation::HeaderVectorCarrier carrier(&req.headers);
