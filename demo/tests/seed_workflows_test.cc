@@ -187,12 +187,14 @@ class SeedWorkflows : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << query << "\n" << r.body;
     return ParseTraces(r.body);
   }
-  // Polls a search until it finds at least one trace (export is batched every 500 ms).
-  std::vector<JTrace> SearchUntilFound(const std::string& query, int timeout_s = 20) {
+  // Polls a search until it finds at least one trace whose first trace has min_spans spans
+  // (each service exports in its own batches every 500 ms, so a trace may arrive in parts).
+  std::vector<JTrace> SearchUntilFound(const std::string& query, size_t min_spans = 1,
+                                       int timeout_s = 20) {
     std::vector<JTrace> found;
     for (int i = 0; i < timeout_s * 2; ++i) {
       found = Search(query);
-      if (!found.empty()) break;
+      if (!found.empty() && found[0].size() >= min_spans) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     return found;
@@ -248,8 +250,9 @@ TEST_F(SeedWorkflows, EverySeedWorkflowIsAnsweredByTheQueryApiOfTheLiveDemo) {
 
   {
     SCOPED_TRACE("004: slow-request investigation by jeeves.request.id");
-    auto traces = SearchUntilFound("service=jeeves-gateway&tags=" +
-                                   UrlEncode("{\"jeeves.request.id\":\"" + slow_id + "\"}"));
+    auto traces = SearchUntilFound(
+        "service=jeeves-gateway&tags=" + UrlEncode("{\"jeeves.request.id\":\"" + slow_id + "\"}"),
+        11);  // 2 gateway + RPC, pipeline, 3 agents, 4 provider calls
     ASSERT_EQ(traces.size(), 1u);
     std::map<std::string, int> ops;
     const JSpan* timeout = nullptr;
@@ -269,7 +272,8 @@ TEST_F(SeedWorkflows, EverySeedWorkflowIsAnsweredByTheQueryApiOfTheLiveDemo) {
     SCOPED_TRACE("004: error attribution to the failing span and its parent chain");
     auto traces = SearchUntilFound(
         "service=jeeves-orchestrator&operation=llm.provider.call&tags=" +
-        UrlEncode("{\"error\":\"true\",\"jeeves.request.id\":\"" + error_id + "\"}"));
+            UrlEncode("{\"error\":\"true\",\"jeeves.request.id\":\"" + error_id + "\"}"),
+        6);  // 2 gateway + RPC, pipeline, planner, its provider call
     ASSERT_EQ(traces.size(), 1u);
     const JSpan* failing = nullptr;
     for (const JSpan& s : traces[0]) {
