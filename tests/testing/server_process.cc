@@ -13,9 +13,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gtest/gtest.h"
 #include "tests/testing/http_client.h"
 
 namespace ariadne::testing {
+namespace {
+
+// First lines of the reports of ASan, LSan, UBSan and TSan.
+constexpr const char* kSanitizerMarkers[] = {
+    "ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "WARNING: ThreadSanitizer",
+    "ERROR: ThreadSanitizer",  "runtime error: ",      "ERROR: UndefinedBehaviorSanitizer",
+};
+
+}  // namespace
 
 uint16_t PickFreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -39,6 +49,23 @@ ServerProcess::ServerProcess(std::string binary) : binary_(std::move(binary)) {
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) Kill(SIGKILL);
+  CheckForSanitizerReport();
+}
+
+void ServerProcess::CheckForSanitizerReport() {
+  std::string text = log();
+  if (text.size() <= log_checked_) return;
+  std::string fresh = text.substr(log_checked_);
+  log_checked_ = text.size();
+  for (const char* marker : kSanitizerMarkers) {
+    size_t at = fresh.find(marker);
+    if (at == std::string::npos) continue;
+    size_t from = fresh.rfind('\n', at);
+    from = from == std::string::npos ? 0 : from + 1;
+    ADD_FAILURE() << "sanitizer report in the output of " << binary_ << ":\n"
+                  << fresh.substr(from, 6000);
+    return;
+  }
 }
 
 bool ServerProcess::Start(const std::vector<std::string>& args, int timeout_ms) {
@@ -62,6 +89,7 @@ bool ServerProcess::Start(const std::vector<std::string>& args, int timeout_ms) 
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      CheckForSanitizerReport();
       return false;
     }
     if (HttpGet(query_port_, "/health").status == 200) return true;
@@ -78,6 +106,7 @@ int ServerProcess::Stop(int timeout_ms) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      CheckForSanitizerReport();
       return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -92,6 +121,7 @@ void ServerProcess::Kill(int sig) {
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
+  CheckForSanitizerReport();
 }
 
 std::string ServerProcess::log() const {

@@ -3,9 +3,16 @@
 // Start() forks and execs the binary with the given arguments (stdout and stderr go to a log
 // file under the test's temp dir), then waits until GET /health on the query port answers.
 // Kill(SIGKILL) simulates a crash; Stop() sends SIGTERM and waits for a clean exit.
+//
+// Sanitizer builds: the child inherits ASAN_/UBSAN_/TSAN_OPTIONS from the test preset, so a
+// report makes the server exit, and Stop(), Kill() and the destructor also scan the new part of
+// the log for a sanitizer report and fail the current gtest test (ADD_FAILURE) with it, so a
+// finding in the server is never hidden behind a test that only checks its HTTP answers.
+// Not thread-safe: one test thread drives one ServerProcess. Used by every integration test.
 #ifndef ARIADNE_TESTS_TESTING_SERVER_PROCESS_H_
 #define ARIADNE_TESTS_TESTING_SERVER_PROCESS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,10 +42,14 @@ class ServerProcess {
   std::string log() const;  // what the process printed so far
 
  private:
+  // Fails the current test if the log, from log_checked_ on, holds a sanitizer report.
+  void CheckForSanitizerReport();
+
   std::string binary_;
   std::string log_path_;
   pid_t pid_ = -1;
   uint16_t query_port_ = 0;
+  size_t log_checked_ = 0;  // bytes of the log already scanned for sanitizer reports
 };
 
 }  // namespace ariadne::testing
