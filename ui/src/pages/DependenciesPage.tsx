@@ -1,6 +1,7 @@
 // Service map from /api/dependencies: services as nodes in a layered layout (callers left,
-// callees right), edges labelled with call counts and coloured by error share when the server
-// reports errorCount; a table of the same edges below.
+// callees right), edges labelled with call counts; when the server reports errorCount, edges
+// and services with failed calls are red and labelled with their error share
+// (lib/serviceMap.ts); a table of the same edges below.
 import { useMemo, useState } from 'react';
 import { fetchDependencies } from '../api/client';
 import { Empty, ErrorBox, Loading } from '../components/States';
@@ -8,6 +9,7 @@ import { useAsync } from '../hooks';
 import { serviceColor } from '../lib/colors';
 import { parseDuration } from '../lib/duration';
 import { layeredLayout } from '../lib/graphLayout';
+import { formatErrorShare, serviceMapStats } from '../lib/serviceMap';
 import { LOOKBACKS } from '../lib/searchParams';
 import { navigate, type Loc } from '../router';
 
@@ -33,8 +35,8 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
       nodeWidth: NODE_W,
       nodeHeight: NODE_H,
     });
-    const maxCalls = Math.max(1, ...list.map((d) => d.callCount));
-    return { list, layout, maxCalls };
+    const stats = serviceMapStats(list);
+    return { list, layout, stats, maxCalls: stats.maxCalls };
   }, [deps.data]);
 
   let body;
@@ -43,7 +45,7 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
   else if (!graph.list.length)
     body = <Empty title="No dependencies yet">Calls between services appear here once traces with client and server spans arrive.</Empty>;
   else {
-    const { layout, list, maxCalls } = graph;
+    const { layout, list, maxCalls, stats } = graph;
     body = (
       <>
         <div className="map panel">
@@ -56,7 +58,7 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
             {list.map((d, i) => {
               const p = layout.nodes.get(d.parent)!;
               const c = layout.nodes.get(d.child)!;
-              const errShare = d.errorCount !== undefined && d.callCount ? d.errorCount / d.callCount : null;
+              const errShare = stats.edges[i].errorShare;
               const dim = hover && hover !== d.parent && hover !== d.child;
               let path: string;
               let lx: number;
@@ -83,16 +85,19 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
                   <path d={path} markerEnd="url(#arrow)" strokeWidth={1.5 + 3 * Math.sqrt(d.callCount / maxCalls)} />
                   <text x={lx} y={ly} textAnchor="middle" className="edge-label">
                     {d.callCount.toLocaleString()}
-                    {errShare ? ` · ${(errShare * 100).toFixed(errShare < 0.1 ? 1 : 0)}% err` : ''}
+                    {errShare ? ` · ${formatErrorShare(errShare)} err` : ''}
                   </text>
                   <title>{`${d.parent} → ${d.child}: ${d.callCount} calls${d.errorCount !== undefined ? `, ${d.errorCount} errors` : ''}`}</title>
                 </g>
               );
             })}
-            {[...layout.nodes.values()].map((n) => (
+            {[...layout.nodes.values()].map((n) => {
+              const st = stats.nodes.get(n.id);
+              const errLabel = formatErrorShare(st?.errorShare ?? null);
+              return (
               <g
                 key={n.id}
-                className={`node${hover && hover !== n.id ? ' dim' : ''}`}
+                className={`node${hover && hover !== n.id ? ' dim' : ''}${errLabel ? ' has-errors' : ''}`}
                 transform={`translate(${n.x},${n.y})`}
                 onMouseEnter={() => setHover(n.id)}
                 onMouseLeave={() => setHover(null)}
@@ -100,12 +105,22 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
               >
                 <rect width={NODE_W} height={NODE_H} rx={8} />
                 <rect width={6} height={NODE_H} rx={3} style={{ fill: serviceColor(n.id) }} />
-                <text x={14} y={NODE_H / 2 + 5}>
+                <text x={14} y={errLabel ? NODE_H / 2 - 1 : NODE_H / 2 + 5}>
                   {n.id.length > 20 ? `${n.id.slice(0, 19)}…` : n.id}
                 </text>
-                <title>{n.id}</title>
+                {errLabel && (
+                  <text x={14} y={NODE_H / 2 + 13} className="node-errors">
+                    {`${errLabel} of ${st!.callsIn.toLocaleString()} failed`}
+                  </text>
+                )}
+                <title>
+                  {st?.errors != null
+                    ? `${n.id}: received ${st.callsIn} calls, ${st.errors} failed; made ${st.callsOut}`
+                    : n.id}
+                </title>
               </g>
-            ))}
+              );
+            })}
           </svg>
         </div>
         <table className="diff panel" aria-label="Dependencies">
@@ -126,7 +141,9 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
                   <td>{d.child}</td>
                   <td className="num">{d.callCount.toLocaleString()}</td>
                   <td className="num">
-                    {d.errorCount === undefined ? '–' : `${d.errorCount} (${((100 * d.errorCount) / Math.max(1, d.callCount)).toFixed(1)}%)`}
+                    {d.errorCount === undefined || d.errorCount === null
+                      ? '–'
+                      : `${d.errorCount} (${((100 * d.errorCount) / Math.max(1, d.callCount)).toFixed(1)}%)`}
                   </td>
                 </tr>
               ))}
