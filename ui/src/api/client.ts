@@ -64,10 +64,31 @@ export async function searchTraces(
   return { data: r.data ?? [], errors: r.errors };
 }
 
-export async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
+async function loadTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
   const { data } = await getData<Trace[] | null>(`/api/traces/${encodeURIComponent(traceId)}`, signal);
   if (!data || data.length === 0) throw new ApiFailure(`Trace ${traceId} not found`, 404);
   return data[0];
+}
+
+// A trace request started while the app boots (main.tsx, when the page opened is
+// /trace/{id}), so the server assembles the trace while the bundle runs and React mounts.
+// The first fetchTrace of that ID takes it; later ones fetch again (a reload wants fresh data).
+let early: { traceId: string; promise: Promise<Trace> } | null = null;
+
+export function prefetchTrace(traceId: string): void {
+  const promise = loadTrace(traceId);
+  promise.catch(() => {}); // reported to whoever takes it
+  early = { traceId, promise };
+}
+
+export async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
+  if (early && early.traceId === traceId) {
+    const { promise } = early;
+    early = null;
+    return promise;
+  }
+  early = null;
+  return loadTrace(traceId, signal);
 }
 
 export async function fetchDependencies(

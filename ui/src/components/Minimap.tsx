@@ -10,6 +10,7 @@ const HEIGHT = 56;
 export const Minimap = memo(function Minimap(props: {
   model: TraceModel;
   rows: SpanNode[];
+  draw: boolean; // false until the timeline's first frame: the canvas stays empty until then
   view: [number, number];
   firstRow: number;
   rowCount: number;
@@ -19,11 +20,11 @@ export const Minimap = memo(function Minimap(props: {
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<[number, number] | null>(null);
-  const { model, rows } = props;
+  const { model, rows, draw } = props;
 
   useEffect(() => {
     const c = canvas.current;
-    if (!c) return;
+    if (!c || !draw) return;
     const width = Math.max(200, Math.floor(c.clientWidth * (window.devicePixelRatio || 1)));
     const height = Math.floor(HEIGHT * (window.devicePixelRatio || 1));
     c.width = width;
@@ -54,7 +55,7 @@ export const Minimap = memo(function Minimap(props: {
       for (let y = y0; y < y1; y++) px.fill(color, y * width + x0, y * width + x1);
     }
     ctx.putImageData(image, 0, 0);
-  }, [model, rows]);
+  }, [model, rows, draw]);
 
   const frac = (e: PointerEvent) => {
     const rect = box.current!.getBoundingClientRect();

@@ -49,7 +49,9 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
     rows.forEach((r, i) => m.set(r.id, i));
     return m;
   }, [rows, model]);
-  const segments = useMemo(() => criticalPath(model), [model]);
+  // The critical path and the minimap wait for the first frame: the rows come first.
+  const [painted, setPainted] = useState(false);
+  const segments = useMemo(() => (painted ? criticalPath(model) : []), [painted, model]);
   const critical = useMemo(() => criticalBySpan(segments), [segments]);
   const deferredFind = useDeferredValue(findText);
   const matchList = useMemo(() => findSpans(model, deferredFind), [model, deferredFind]);
@@ -86,11 +88,17 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
   }, [selectedId, rowIndex]);
 
   useEffect(() => {
+    let later = 0;
     const id = requestAnimationFrame(() => {
       window.__ariadneTraceReady = performance.now();
       document.documentElement.dataset.traceReady = model.traceID;
+      // After this frame is painted: the critical path and the minimap.
+      later = window.setTimeout(() => startTransition(() => setPainted(true)), 0);
     });
-    return () => cancelAnimationFrame(id);
+    return () => {
+      cancelAnimationFrame(id);
+      clearTimeout(later);
+    };
   }, [model]);
 
   const toggle = useCallback((id: string) => {
@@ -344,6 +352,7 @@ function TraceView({ model, loc }: { model: TraceModel; loc: Loc }) {
       {downloadError && <ErrorBox error={downloadError} />}
       <Minimap
         model={model}
+        draw={painted}
         rows={rows}
         view={view}
         firstRow={rowWindow[0]}
