@@ -1,14 +1,13 @@
 // End-to-end suite: headless Chromium (playwright-core, /usr/bin/chromium) against a real
-// `ariadne serve --storage memory` on free ports, filled over OTLP/HTTP JSON (POST /v1/traces,
-// what the OpenTelemetry JS exporter sends). Checks every page, deep links, keyboard use,
-// downloads, the XSS payload trace, and measures the 50,000-span trace. Saves one screenshot
-// per page under --out/screenshots and the figures in --out/perf.json.
+// `ariadne serve --storage memory` with every listener on port 0, filled over OTLP/HTTP JSON
+// (POST /v1/traces, what the OpenTelemetry JS exporter sends). Checks every page, deep links,
+// keyboard use, downloads, the XSS payload trace, and measures the 50,000-span trace. Saves one
+// screenshot per page under --out/screenshots and the figures in --out/perf.json.
 //
 //   node e2e/run.mjs --binary build/u/bin/ariadne [--out dir] [--big 50000]
 //   node e2e/run.mjs --fixture --dist build/u/ui/dist      (stand-in server, UI development)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -24,16 +23,6 @@ const BIG = Number(arg('--big', '50000'));
 const SHOTS = join(OUT, 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function waitHealthy(base, proc, timeoutMs = 20000) {
@@ -64,26 +53,24 @@ if (args.includes('--fixture')) {
 } else {
   const binary = arg('--binary');
   if (!binary) throw new Error('--binary <path to ariadne> or --fixture');
-  const [qp, hp, gp, zp, jp, ju, jc] = await Promise.all(Array.from({ length: 7 }, freePort));
-  const flags = ['serve', '--storage', 'memory', '--listen-host', '127.0.0.1', '--query-port', String(qp)];
-  // The receivers' ports (names from server/config/server_options.cc), when the binary has them.
-  const help = await new Promise((res) => {
-    const h = spawn(binary, ['config', '--help']);
-    let out = '';
-    h.stdout.on('data', (d) => (out += d));
-    h.stderr.on('data', (d) => (out += d));
-    h.on('close', () => res(out));
-    h.on('error', () => res(''));
-  });
-  const optional = { 'otlp-http-port': hp, 'otlp-grpc-port': gp, 'zipkin-port': zp, 'jaeger-http-port': jp, 'jaeger-compact-port': ju, 'jaeger-binary-port': jc };
-  for (const [name, port] of Object.entries(optional)) {
-    if (help.includes(name) || help.includes(name.replace(/-/g, '_'))) flags.push(`--${name}`, String(port));
+  // Every listener on port 0 (docs/configuration.md: the kernel picks a free port and the
+  // start-up log names it), so parallel runs never collide on 16686/4317/4318/6831/9411/...
+  const flags = ['serve', '--storage', 'memory', '--listen-host', '127.0.0.1', '--query-port', '0'];
+  for (const name of ['otlp-grpc-port', 'otlp-http-port', 'zipkin-port', 'jaeger-http-port', 'jaeger-compact-port', 'jaeger-binary-port']) {
+    flags.push(`--${name}`, '0');
   }
   proc = spawn(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout.on('data', (d) => (serverLog += d));
   proc.stderr.on('data', (d) => (serverLog += d));
-  base = `http://127.0.0.1:${qp}`;
-  otlpUrl = `http://127.0.0.1:${flags.includes('--otlp-http-port') ? hp : qp}/v1/traces`;
+  // `listening endpoint=query_api url=http://127.0.0.1:PORT/api/`, `... endpoint=otlp_http url=...`
+  const endpoint = (name) => new RegExp(`endpoint=${name} url=(\\S+)`).exec(serverLog)?.[1];
+  for (let waited = 0; !(endpoint('query_api') && endpoint('otlp_http')); waited += 50) {
+    if (proc.exitCode !== null) throw new Error(`ariadne exited with ${proc.exitCode}:\n${serverLog}`);
+    if (waited > 20000) throw new Error(`no listening endpoints in the server log:\n${serverLog}`);
+    await sleep(50);
+  }
+  base = endpoint('query_api').replace(/\/api\/?$/, '');
+  otlpUrl = endpoint('otlp_http');
   await waitHealthy(base, proc);
 }
 
@@ -206,6 +193,7 @@ await check('trace page: header, tree, details, critical path, find, keyboard, d
   assert(stats.includes(`Spans${target.spans.length}`), `span count in header: ${stats}`);
   assert((await page.textContent('.trace-title')).includes('frontend: GET /checkout'), 'root in header');
   assert((await page.locator('.tl-row.error').count()) >= 1, 'error rows marked');
+  await page.waitForSelector('.tl-row.on-critical'); // drawn just after the first frame
   assert((await page.locator('.tl-row.on-critical').count()) >= 3, 'critical path drawn');
   await page.click('.toggle-critical input');
   assert((await page.locator('.bar .crit').count()) === 0, 'critical path toggles off');
@@ -300,6 +288,14 @@ await check('service map', async () => {
   assert(nodes >= 5, `service map nodes: ${nodes}`);
   for (const svc of ['frontend', 'cart', 'payment', 'postgres']) {
     assert((await page.locator('.map svg .node text', { hasText: svc }).count()) >= 1, `node ${svc}`);
+  }
+  // Error shares, when the server reports errorCount (the failing checkouts fail in payment).
+  const deps = (await api(`/api/dependencies?endTs=${Date.now()}&lookback=86400000`)).body.data ?? [];
+  if (deps.some((d) => d.errorCount > 0)) {
+    assert((await page.locator('.map svg .edge.has-errors').count()) >= 1, 'failing edges are red');
+    const bad = page.locator('.map svg .node.has-errors');
+    assert((await bad.count()) >= 1, 'services with failed calls are marked');
+    assert(/% of [\d,]+ failed/.test(await bad.first().textContent()), 'node error share label');
   }
   await shot('dependencies');
 });
