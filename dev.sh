@@ -28,11 +28,21 @@ case "$cmd" in
     ctest --preset release
     ;;
   test-sanitizers)
+    # Both presets run even if the first fails; the exit status says whether both passed.
+    # Reports halt the test (ASAN_/UBSAN_/TSAN_OPTIONS in CMakePresets.json, tools/sanitizers/).
     tools/install-deps.sh
-    build debug
-    ctest --preset debug
-    build tsan
-    ctest --preset tsan
+    failed=""
+    for preset in debug tsan; do
+      echo "== $preset: build"
+      build "$preset"
+      echo "== $preset: test"
+      ctest --preset "$preset" || failed="$failed $preset"
+    done
+    if [ -n "$failed" ]; then
+      echo "sanitizer tests failed in:$failed"
+      exit 1
+    fi
+    echo "sanitizer tests passed in: debug (ASan+UBSan) tsan (TSan)"
     ;;
   build)
     build "${1:-release}"
