@@ -93,8 +93,20 @@ function assert(cond, msg) {
 }
 
 async function post(body) {
-  const r = await fetch(otlpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (!r.ok) throw new Error(`POST /v1/traces: ${r.status} ${await r.text()}`);
+  const text = JSON.stringify(body);
+  for (let attempt = 1; ; attempt++) {
+    let r;
+    try {
+      r = await fetch(otlpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: text });
+    } catch (e) {
+      // A pooled keep-alive connection the server closed while we were busy generating data
+      // (seconds on a loaded machine) resets on reuse: send again on a fresh one.
+      if (attempt < 3 && e?.cause?.code === 'ECONNRESET') continue;
+      throw e;
+    }
+    if (!r.ok) throw new Error(`POST /v1/traces: ${r.status} ${await r.text()}`);
+    return;
+  }
 }
 
 // ---- data -----------------------------------------------------------------------------------
