@@ -16,7 +16,8 @@ using embedded::PutVarint;
 using embedded::Reader;
 using embedded::ZigZag;
 
-constexpr uint8_t kCodecVersion = 1;
+constexpr uint8_t kCodecVersion = 1;            // trace runs carry their trace ids
+constexpr uint8_t kCodecVersionNoTraceIds = 2;  // run lengths only; the container has the ids
 
 // One stream per column; the order is part of the format (docs/formats/block.md#body).
 enum Stream : uint8_t {
@@ -53,7 +54,7 @@ enum Stream : uint8_t {
 
 class Encoder {
  public:
-  explicit Encoder(const SpanBatch& b) : b_(b) {}
+  Encoder(const SpanBatch& b, bool trace_ids) : b_(b), trace_ids_(trace_ids) {}
 
   void Encode(std::string* out) {
     EncodeSpans();
@@ -86,7 +87,7 @@ class Encoder {
       Value(kv.value);
     }
 
-    out->push_back(static_cast<char>(kCodecVersion));
+    out->push_back(static_cast<char>(trace_ids_ ? kCodecVersion : kCodecVersionNoTraceIds));
     const SpanColumns& c = b_.spans;
     PutVarint(out, c.size());
     PutVarint(out, b_.events.size());
@@ -158,7 +159,7 @@ class Encoder {
       if (i == run_begin) {
         size_t j = i + 1;
         while (j < n && c.trace_id[j] == c.trace_id[i]) ++j;
-        streams_[kTraceRuns].append(c.trace_id[i].AsBytes());
+        if (trace_ids_) streams_[kTraceRuns].append(c.trace_id[i].AsBytes());
         PutVarint(&streams_[kTraceRuns], j - i);
         run_begin_ = i;
         run_end_ = j;
@@ -226,6 +227,7 @@ class Encoder {
   }
 
   const SpanBatch& b_;
+  const bool trace_ids_;
   std::array<std::string, kStreamCount> streams_;
   std::vector<std::string_view> dict_;
   std::unordered_map<std::string_view, uint32_t> ids_;
@@ -254,10 +256,18 @@ Status Corrupt(std::string_view what) {
 
 class Decoder {
  public:
+  explicit Decoder(const std::vector<TraceId>* run_ids) : run_ids_(run_ids) {}
+
   StatusOr<SpanBatch> Decode(std::string_view data) {
     Reader r(data);
     uint8_t version;
-    if (!r.Byte(&version) || version != kCodecVersion) return Corrupt("unknown version");
+    if (!r.Byte(&version) || (version != kCodecVersion && version != kCodecVersionNoTraceIds)) {
+      return Corrupt("unknown version");
+    }
+    if (version == kCodecVersionNoTraceIds && run_ids_ == nullptr) {
+      return Corrupt("trace ids are not stored and none were given");
+    }
+    with_ids_ = version == kCodecVersion;
     uint64_t counts[9];
     for (uint64_t& c : counts) {
       if (!r.Varint(&c) || c > r.remaining() * 8 + 16) return Corrupt("bad count");
@@ -476,16 +486,22 @@ class Decoder {
     for (size_t i = 0; i < n;) {
       std::string_view tid;
       uint64_t len;
-      if (!streams_[kTraceRuns].Raw(16, &tid) || !streams_[kTraceRuns].Varint(&len) || len == 0 ||
-          len > n - i) {
+      if ((with_ids_ && !streams_[kTraceRuns].Raw(16, &tid)) ||
+          !streams_[kTraceRuns].Varint(&len) || len == 0 || len > n - i ||
+          (!with_ids_ && runs.size() >= run_ids_->size())) {
         return Corrupt("trace runs");
       }
       TraceId id;
-      TraceId::FromBytes(tid, &id);
+      if (with_ids_) {
+        TraceId::FromBytes(tid, &id);
+      } else {
+        id = (*run_ids_)[runs.size()];
+      }
       for (size_t k = i; k < i + len; ++k) c.trace_id[k] = id;
       runs.emplace_back(i, i + len);
       i += len;
     }
+    if (!with_ids_ && runs.size() != run_ids_->size()) return Corrupt("trace run count");
     for (size_t i = 0; i < n; ++i) {
       std::string_view sid;
       if (!streams_[kSpanIds].Raw(8, &sid)) return Corrupt("span ids");
@@ -537,6 +553,8 @@ class Decoder {
     return Status::Ok();
   }
 
+  const std::vector<TraceId>* run_ids_;
+  bool with_ids_ = true;
   SpanBatch batch_;
   std::vector<std::string_view> dict_;
   std::array<Reader, kStreamCount> streams_{};
@@ -545,8 +563,16 @@ class Decoder {
 
 }  // namespace
 
-void EncodeBatch(const SpanBatch& batch, std::string* out) { Encoder(batch).Encode(out); }
+void EncodeBatch(const SpanBatch& batch, std::string* out) { Encoder(batch, true).Encode(out); }
 
-StatusOr<SpanBatch> DecodeBatch(std::string_view data) { return Decoder().Decode(data); }
+void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out) {
+  Encoder(batch, false).Encode(out);
+}
+
+StatusOr<SpanBatch> DecodeBatch(std::string_view data) { return Decoder(nullptr).Decode(data); }
+
+StatusOr<SpanBatch> DecodeBatch(std::string_view data, const std::vector<TraceId>& run_ids) {
+  return Decoder(&run_ids).Decode(data);
+}
 
 }  // namespace ariadne

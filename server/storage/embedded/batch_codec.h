@@ -15,15 +15,22 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "model/span_batch.h"
 
 namespace ariadne {
 
-// Appends the encoding of batch to *out.
+// Appends the encoding of batch to *out (codec version 1: self-contained, used by the WAL).
 void EncodeBatch(const SpanBatch& batch, std::string* out);
+// Codec version 2: the trace runs keep only their lengths; the container stores the ids (a block
+// page: its traces in the block's trace index). Decode it with the run ids.
+void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out);
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data);
+// run_ids: the trace id of each run, in order (needed by version 2; version 1 ignores it).
+[[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data,
+                                              const std::vector<TraceId>& run_ids);
 
 }  // namespace ariadne
 

@@ -24,6 +24,26 @@ TEST(BatchCodec, RoundTripKeepsEverySpanField) {
   }
 }
 
+TEST(BatchCodec, WithoutTraceIdsRoundTripsGivenTheRunIdsAndIsSmaller) {
+  std::mt19937_64 rng(11);
+  SpanBatch batch = RandomBatch(&rng, {.traces = 12});
+  std::vector<TraceId> runs;
+  for (const TraceId& id : batch.spans.trace_id) {
+    if (runs.empty() || runs.back() != id) runs.push_back(id);
+  }
+  std::string with, without;
+  EncodeBatch(batch, &with);
+  EncodeBatchWithoutTraceIds(batch, &without);
+  EXPECT_LE(without.size() + 16 * runs.size(), with.size());
+  auto decoded = DecodeBatch(without, runs);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(DebugString(*decoded), DebugString(batch));
+  // Without the ids, or with the wrong number of runs, it is refused.
+  EXPECT_EQ(DecodeBatch(without).status().code(), StatusCode::kDataLoss);
+  runs.pop_back();
+  EXPECT_EQ(DecodeBatch(without, runs).status().code(), StatusCode::kDataLoss);
+}
+
 TEST(BatchCodec, EmptyBatchRoundTrips) {
   SpanBatch empty;
   std::string bytes;

@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <numeric>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <xxhash.h>
 #include <zstd.h>
 
+#include "server/query/trace_query.h"
 #include "server/storage/embedded/batch_codec.h"
 #include "server/storage/embedded/varint.h"
 
@@ -15,7 +18,10 @@ namespace ariadne::embedded {
 namespace {
 
 constexpr char kMagic[8] = {'A', 'R', 'I', 'A', 'D', 'B', 'L', 'K'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kMinReadVersion = 1;
+constexpr int kPageBloomHashes = 3;
+constexpr size_t kPageBloomBitsPerToken = 10;
+constexpr size_t kPageBloomMaxTokensPerRow = 2;  // beyond this a page gets no bloom filter
 constexpr size_t kHeaderSize = 48;
 constexpr uint64_t kMaxBodyBytes = 8ull << 30;
 constexpr int kBloomHashes = 4;
@@ -32,7 +38,14 @@ void BloomPositions(const TraceId& id, size_t bits, uint64_t* out) {
 
 void PutString(std::string* out, std::string_view s) { PutBytes(out, s); }
 
-std::string EncodeMeta(const BlockMeta& m) {
+void PagePositions(uint64_t token, size_t bits, uint64_t* out) {
+  const uint64_t h2 = ((token >> 32) | (token << 32)) | 1;
+  for (int i = 0; i < kPageBloomHashes; ++i) {
+    out[i] = (token + static_cast<uint64_t>(i) * h2) % bits;
+  }
+}
+
+std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
   std::string out;
   PutVarint(&out, m.id);
   PutVarint(&out, m.wal_seq_end);
@@ -65,11 +78,46 @@ std::string EncodeMeta(const BlockMeta& m) {
     PutVarint(&out, p.len);
     PutVarint(&out, p.row_count);
     PutFixed64(&out, p.checksum);
+    if (version >= 2) {
+      PutVarint(&out, p.min_start - m.min_start);
+      PutVarint(&out, p.max_start - p.min_start);
+      PutVarint(&out, p.min_duration);
+      PutVarint(&out, p.max_duration - p.min_duration);
+      PutVarint(&out, p.bloom.size());
+      for (uint64_t w : p.bloom) PutFixed64(&out, w);
+    }
   }
   return out;
 }
 
-bool DecodeMeta(std::string_view data, BlockMeta* m) {
+// Derives the in-memory fields: by_id, and each page's traces and latest trace start. False if
+// the traces are not unique or a trace crosses a page boundary.
+bool FinishMeta(BlockMeta* m) {
+  m->by_id.resize(m->traces.size());
+  std::iota(m->by_id.begin(), m->by_id.end(), 0u);
+  std::sort(m->by_id.begin(), m->by_id.end(),
+            [&](uint32_t a, uint32_t b) { return m->traces[a].id < m->traces[b].id; });
+  for (size_t i = 1; i < m->by_id.size(); ++i) {
+    if (m->traces[m->by_id[i - 1]].id == m->traces[m->by_id[i]].id) return false;
+  }
+  size_t t = 0;
+  for (BlockPage& p : m->pages) {
+    p.trace_begin = static_cast<uint32_t>(t);
+    p.max_trace_start = 0;
+    while (t < m->traces.size() && m->traces[t].row_begin < p.first_row + p.row_count) {
+      const BlockTrace& tr = m->traces[t];
+      if (tr.row_begin < p.first_row || tr.row_begin + tr.row_count > p.first_row + p.row_count) {
+        return false;
+      }
+      p.max_trace_start = std::max(p.max_trace_start, tr.max_start);
+      ++t;
+    }
+    p.trace_end = static_cast<uint32_t>(t);
+  }
+  return t == m->traces.size();
+}
+
+bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
   Reader r(data);
   uint64_t created, level, archive, n;
   if (!r.Varint(&m->id) || !r.Varint(&m->wal_seq_end) || !r.Varint(&created) || !r.Varint(&level) ||
@@ -119,7 +167,7 @@ bool DecodeMeta(std::string_view data, BlockMeta* m) {
       return false;
     }
     TraceId::FromBytes(id, &t.id);
-    if (i > 0 && !(m->traces[i - 1].id < t.id)) return false;
+    if (version == 1 && i > 0 && !(m->traces[i - 1].id < t.id)) return false;
     t.max_start = m->min_start + delta;
     t.row_begin = static_cast<uint32_t>(rows);
     t.row_count = static_cast<uint32_t>(count);
@@ -141,6 +189,22 @@ bool DecodeMeta(std::string_view data, BlockMeta* m) {
         !r.Fixed64(&p.checksum)) {
       return false;
     }
+    if (version >= 2) {
+      uint64_t lo, span, dlo, dspan, words;
+      if (!r.Varint(&lo) || lo > m->max_start - m->min_start || !r.Varint(&span) ||
+          span > m->max_start - m->min_start - lo || !r.Varint(&dlo) || !r.Varint(&dspan) ||
+          dspan > UINT64_MAX - dlo || !r.Varint(&words) || words > r.remaining() / 8) {
+        return false;
+      }
+      p.min_start = m->min_start + lo;
+      p.max_start = p.min_start + span;
+      p.min_duration = dlo;
+      p.max_duration = dlo + dspan;
+      p.bloom.resize(words);
+      for (uint64_t& w : p.bloom) {
+        if (!r.Fixed64(&w)) return false;
+      }
+    }
     p.offset = offset;
     p.first_row = static_cast<uint32_t>(first_row);
     p.row_count = static_cast<uint32_t>(count);
@@ -149,11 +213,8 @@ bool DecodeMeta(std::string_view data, BlockMeta* m) {
   }
   if (first_row != m->span_count) return false;
   m->body_len = offset;
-  // Every trace lies within one page.
-  for (const BlockTrace& t : m->traces) {
-    const BlockPage& p = m->pages[m->PageOf(t.row_begin)];
-    if (t.row_begin + t.row_count > p.first_row + p.row_count) return false;
-  }
+  // Unique traces, each within one page.
+  if (!FinishMeta(m)) return false;
   return r.done();
 }
 
@@ -171,10 +232,29 @@ bool BlockMeta::MayContain(const TraceId& trace_id) const {
 
 const BlockTrace* BlockMeta::FindTrace(const TraceId& trace_id) const {
   if (!MayContain(trace_id)) return nullptr;
-  auto it = std::lower_bound(traces.begin(), traces.end(), trace_id,
-                             [](const BlockTrace& t, const TraceId& x) { return t.id < x; });
-  if (it == traces.end() || it->id != trace_id) return nullptr;
-  return &*it;
+  auto it = std::lower_bound(by_id.begin(), by_id.end(), trace_id,
+                             [&](uint32_t t, const TraceId& x) { return traces[t].id < x; });
+  if (it == by_id.end() || traces[*it].id != trace_id) return nullptr;
+  return &traces[*it];
+}
+
+uint64_t SummaryToken(char kind, std::string_view a, std::string_view b) {
+  std::string buf;
+  buf.reserve(a.size() + b.size() + 1);
+  buf.append(a);
+  buf.push_back('\0');
+  buf.append(b);
+  return XXH3_64bits_withSeed(buf.data(), buf.size(), static_cast<uint64_t>(kind));
+}
+
+bool PageMayHave(const BlockPage& page, uint64_t token) {
+  if (page.bloom.empty()) return true;
+  uint64_t pos[kPageBloomHashes];
+  PagePositions(token, page.bloom.size() * 64, pos);
+  for (uint64_t p : pos) {
+    if ((page.bloom[p / 64] & (1ull << (p % 64))) == 0) return false;
+  }
+  return true;
 }
 
 size_t BlockMeta::PageOf(uint32_t row) const {
@@ -202,7 +282,40 @@ bool ParseBlockFileName(const std::string& name, uint64_t* id) {
   return true;
 }
 
-SpanBatch SortByTrace(const std::vector<const SpanBatch*>& batches) {
+SpanBatch SortForBlock(const std::vector<const SpanBatch*>& batches) {
+  struct Row {
+    uint64_t trace_start;  // the trace's earliest start
+    const TraceId* trace;
+    uint64_t start;
+    const SpanBatch* batch;
+    uint32_t row;
+  };
+  std::unordered_map<TraceId, uint64_t, IdHash> first;
+  for (const SpanBatch* b : batches) {
+    for (uint32_t i = 0; i < b->size(); ++i) {
+      auto [it, inserted] =
+          first.try_emplace(b->spans.trace_id[i], b->spans.start_time_unix_nano[i]);
+      if (!inserted) it->second = std::min(it->second, b->spans.start_time_unix_nano[i]);
+    }
+  }
+  std::vector<Row> rows;
+  for (const SpanBatch* b : batches) {
+    for (uint32_t i = 0; i < b->size(); ++i) {
+      const TraceId& id = b->spans.trace_id[i];
+      rows.push_back({first[id], &id, b->spans.start_time_unix_nano[i], b, i});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    if (a.trace_start != b.trace_start) return a.trace_start < b.trace_start;
+    if (*a.trace != *b.trace) return *a.trace < *b.trace;
+    return a.start < b.start;
+  });
+  SpanBatch out;
+  for (const Row& r : rows) out.AppendSpan(*r.batch, r.row);
+  return out;
+}
+
+SpanBatch SortByTraceId(const std::vector<const SpanBatch*>& batches) {
   struct Row {
     const SpanBatch* batch;
     uint32_t row;
@@ -222,7 +335,53 @@ SpanBatch SortByTrace(const std::vector<const SpanBatch*>& batches) {
   return out;
 }
 
-std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta) {
+namespace {
+
+// Fills the summary of a page from its spans.
+void SummarizePage(const SpanBatch& part, BlockPage* page) {
+  const SpanColumns& c = part.spans;
+  page->min_start = UINT64_MAX;
+  page->max_start = 0;
+  page->min_duration = UINT64_MAX;
+  page->max_duration = 0;
+  std::unordered_set<uint64_t> tokens;
+  auto add_range = [&](Range r) {
+    for (uint32_t i = r.begin; i < r.end(); ++i) {
+      const KeyValue& kv = part.attributes[i];
+      tokens.insert(SummaryToken('t', kv.key, ValueAsText(part, kv.value)));
+    }
+  };
+  for (uint32_t i = 0; i < c.size(); ++i) {
+    const uint64_t start = c.start_time_unix_nano[i];
+    const uint64_t end = c.end_time_unix_nano[i];
+    const uint64_t duration = end > start ? end - start : 0;
+    page->min_start = std::min(page->min_start, start);
+    page->max_start = std::max(page->max_start, start);
+    page->min_duration = std::min(page->min_duration, duration);
+    page->max_duration = std::max(page->max_duration, duration);
+    tokens.insert(SummaryToken('s', part.ServiceName(i)));
+    tokens.insert(SummaryToken('o', c.name[i]));
+    add_range(c.attributes[i]);
+    for (uint32_t e = c.events[i].begin; e < c.events[i].end(); ++e) {
+      add_range(part.events.attributes[e]);
+    }
+  }
+  for (const Resource& r : part.resources) add_range(r.attributes);
+  page->bloom.clear();
+  if (tokens.size() > kPageBloomMaxTokensPerRow * c.size()) return;
+  const size_t words = std::max<size_t>(1, (tokens.size() * kPageBloomBitsPerToken + 63) / 64);
+  page->bloom.assign(words, 0);
+  for (uint64_t token : tokens) {
+    uint64_t pos[kPageBloomHashes];
+    PagePositions(token, words * 64, pos);
+    for (uint64_t p : pos) page->bloom[p / 64] |= 1ull << (p % 64);
+  }
+}
+
+}  // namespace
+
+std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
+                       uint32_t page_spans, uint32_t version) {
   const SpanColumns& c = sorted.spans;
   meta->span_count = c.size();
   meta->min_start = c.size() ? UINT64_MAX : 0;
@@ -261,15 +420,20 @@ std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta)
     BlockPage page;
     page.first_row = meta->traces[t].row_begin;
     SpanBatch part;
-    while (t < meta->traces.size() && (page.row_count == 0 || page.row_count < kPageSpans)) {
+    while (t < meta->traces.size() && (page.row_count == 0 || page.row_count < page_spans)) {
       for (uint32_t r = 0; r < meta->traces[t].row_count; ++r) {
         part.AppendSpan(sorted, meta->traces[t].row_begin + r);
       }
       page.row_count += meta->traces[t].row_count;
       ++t;
     }
+    if (version >= 2) SummarizePage(part, &page);
     std::string raw;
-    EncodeBatch(part, &raw);
+    if (version >= 2) {
+      EncodeBatchWithoutTraceIds(part, &raw);  // the trace index holds the ids
+    } else {
+      EncodeBatch(part, &raw);
+    }
     std::string compressed(ZSTD_compressBound(raw.size()), '\0');
     size_t n =
         ZSTD_compress(compressed.data(), compressed.size(), raw.data(), raw.size(), zstd_level);
@@ -281,10 +445,11 @@ std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta)
     body += compressed;
     meta->pages.push_back(page);
   }
-  std::string meta_bytes = EncodeMeta(*meta);
+  ARIADNE_CHECK(FinishMeta(meta));  // the caller grouped the rows by trace
+  std::string meta_bytes = EncodeMeta(*meta, version);
 
   std::string out(kMagic, sizeof(kMagic));
-  PutFixed32(&out, kVersion);
+  PutFixed32(&out, version);
   PutFixed32(&out, static_cast<uint32_t>(meta_bytes.size()));
   PutFixed64(&out, body.size());
   PutFixed64(&out, XXH3_64bits(meta_bytes.data(), meta_bytes.size()));
@@ -326,7 +491,13 @@ StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path) {
   if (XXH3_64bits(header.data(), 40) != GetFixed64(header.data() + 40)) {
     return Corrupt(path, "header checksum");
   }
-  if (GetFixed32(header.data() + 8) != kVersion) return Corrupt(path, "unknown version");
+  const uint32_t version = GetFixed32(header.data() + 8);
+  if (version < kMinReadVersion || version > kBlockVersion) {
+    return Corrupt(path, "block format version " + std::to_string(version) +
+                             " is not supported (this build reads versions " +
+                             std::to_string(kMinReadVersion) + " to " +
+                             std::to_string(kBlockVersion) + ")");
+  }
   const uint64_t meta_len = GetFixed32(header.data() + 12);
   const uint64_t body_len = GetFixed64(header.data() + 16);
   if (body_len > kMaxBodyBytes || kHeaderSize + meta_len + body_len != size) {
@@ -339,7 +510,7 @@ StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path) {
     return Corrupt(path, "metadata checksum");
   }
   BlockMeta meta;
-  if (!DecodeMeta(meta_bytes, &meta) || meta.body_len != body_len) {
+  if (!DecodeMeta(meta_bytes, version, &meta) || meta.body_len != body_len) {
     return Corrupt(path, "metadata");
   }
   meta.body_offset = kHeaderSize + meta_len;
@@ -365,7 +536,10 @@ StatusOr<SpanBatch> DecodePage(const std::string& path, const BlockMeta& meta, s
   std::string raw(raw_size, '\0');
   size_t n = ZSTD_decompress(raw.data(), raw.size(), compressed.data(), compressed.size());
   if (ZSTD_isError(n) || n != raw_size) return Corrupt(path, "decompression");
-  auto batch = DecodeBatch(raw);
+  std::vector<TraceId> run_ids;
+  run_ids.reserve(p.trace_end - p.trace_begin);
+  for (uint32_t t = p.trace_begin; t < p.trace_end; ++t) run_ids.push_back(meta.traces[t].id);
+  auto batch = DecodeBatch(raw, run_ids);
   if (!batch.ok()) return batch.status().WithContext(path);
   if (batch->size() != p.row_count) return Corrupt(path, "page span count differs from metadata");
   auto it = std::lower_bound(meta.traces.begin(), meta.traces.end(), p.first_row,

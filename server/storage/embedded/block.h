@@ -3,10 +3,13 @@
 //
 // A block file (docs/formats/block.md) is a 48-byte checksummed header, a metadata section
 // (time range, span count, the WAL sequence it covers, the blocks it replaces, service and
-// operation sets, a sorted trace-id index with each trace's rows and latest start, a bloom filter
-// of trace ids, a page table) and a body: the spans sorted by trace id, cut at trace boundaries
-// into pages of about kPageSpans spans, each batch_codec-encoded and zstd-compressed alone, so
-// a trace lookup decompresses one page, not the block.
+// operation sets, a trace index with each trace's rows and latest start, a bloom filter of trace
+// ids, a page table with a summary per page) and a body: the spans grouped by trace, traces in
+// order of their first start (version 2; version 1: by trace id), cut at trace boundaries into
+// pages of about kPageSpans spans, each batch_codec-encoded and zstd-compressed alone, so a trace
+// lookup decompresses one small page. A page summary (span start and duration ranges, a bloom
+// filter of service, operation and attribute key=value tokens) lets a search skip pages that
+// cannot match without reading them. Version 1 blocks are still read (no page summaries).
 // Files are written to a temp name, synced, renamed and the directory synced (WriteBlockFile).
 // Readers validate everything: checksums, sizes, the metadata's internal consistency, and the
 // body against the metadata; any mismatch is DataLoss (the store then quarantines the file).
@@ -17,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/env.h"
@@ -24,6 +28,9 @@
 #include "model/span_batch.h"
 
 namespace ariadne::embedded {
+
+// Block format versions: 1 (rows by trace id, no page summaries; read only) and 2 (written).
+constexpr uint32_t kBlockVersion = 2;
 
 struct BlockTrace {
   TraceId id;
@@ -39,7 +46,7 @@ struct BlockOperation {
   friend auto operator<=>(const BlockOperation&, const BlockOperation&) = default;
 };
 
-constexpr uint32_t kPageSpans = 4096;
+constexpr uint32_t kPageSpans = 1024;
 
 struct BlockPage {
   uint64_t offset = 0;  // within the body
@@ -47,7 +54,23 @@ struct BlockPage {
   uint32_t first_row = 0;
   uint32_t row_count = 0;
   uint64_t checksum = 0;  // XXH3-64 of the compressed page
+  // Summary (stored from version 2; version 1 pages get a summary that excludes nothing).
+  uint64_t min_start = 0;  // span start times in the page
+  uint64_t max_start = UINT64_MAX;
+  uint64_t min_duration = 0;  // span durations (end > start ? end - start : 0)
+  uint64_t max_duration = UINT64_MAX;
+  std::vector<uint64_t> bloom;  // SummaryToken bits; empty: no filter (may contain anything)
+  // In memory only, derived at build/read time.
+  uint32_t trace_begin = 0;  // traces[trace_begin, trace_end) are the page's traces
+  uint32_t trace_end = 0;
+  uint64_t max_trace_start = 0;  // the latest BlockTrace::max_start among them
 };
+
+// Tokens of the page bloom filters: kind 's' service, 'o' operation (span name), 't' attribute
+// (a = key, b = value as ValueAsText) of the span, its resource or its events.
+uint64_t SummaryToken(char kind, std::string_view a, std::string_view b = {});
+// False only if the page certainly has no span with this token.
+bool PageMayHave(const BlockPage& page, uint64_t token);
 
 struct BlockMeta {
   // Set by the caller before building.
@@ -63,7 +86,8 @@ struct BlockMeta {
   uint64_t span_count = 0;
   std::vector<std::string> services;       // sorted, unique
   std::vector<BlockOperation> operations;  // sorted, unique
-  std::vector<BlockTrace> traces;          // sorted by id
+  std::vector<BlockTrace> traces;          // in row order (version 1: also by id)
+  std::vector<uint32_t> by_id;             // indices of traces, sorted by trace id
   std::vector<uint64_t> bloom;             // bits over trace ids
   std::vector<BlockPage> pages;            // contiguous, cover every row; whole traces each
   uint64_t file_bytes = 0;
@@ -81,11 +105,17 @@ std::string BlockFileName(uint64_t id);
 // Parses "<16 hex>.blk"; false for any other name.
 bool ParseBlockFileName(const std::string& name, uint64_t* id);
 
-// Returns a copy of the spans of the given batches, sorted by trace id (then start time).
-SpanBatch SortByTrace(const std::vector<const SpanBatch*>& batches);
+// Returns a copy of the spans of the given batches in block order: grouped by trace, traces by
+// their earliest start (then id), spans of a trace by start time. Rows close in time end up in
+// the same pages, so start deltas are small and a search for recent traces reads few pages.
+SpanBatch SortForBlock(const std::vector<const SpanBatch*>& batches);
+// The version 1 order (by trace id, then start); only for tests of version 1 compatibility.
+SpanBatch SortByTraceId(const std::vector<const SpanBatch*>& batches);
 
-// Builds the bytes of a block from spans sorted by trace id; fills meta's computed fields.
-std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta);
+// Builds the bytes of a block from spans grouped by trace (SortForBlock); fills meta's computed
+// fields. version 1 (tests only) needs SortByTraceId order and writes no page summaries.
+std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
+                       uint32_t page_spans = kPageSpans, uint32_t version = kBlockVersion);
 // Writes a block durably: <dir>/<name>.tmp, sync, rename to <dir>/<name>, sync dir.
 [[nodiscard]] Status WriteBlockFile(Env* env, const std::string& dir, const std::string& name,
                                     const std::string& bytes);

@@ -1,11 +1,16 @@
 #include "server/storage/embedded/block.h"
 
+#include <cstring>
+#include <map>
 #include <random>
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include "base/mem_env.h"
+#include "server/query/trace_query.h"
 #include "server/storage/embedded/test_util.h"
+#include "server/storage/embedded/varint.h"
 
 namespace ariadne::embedded {
 namespace {
@@ -24,7 +29,7 @@ Built Build(uint64_t seed, int traces = 20) {
   std::mt19937_64 rng(seed);
   Built b;
   b.input = RandomBatch(&rng, {.traces = traces});
-  SpanBatch sorted = SortByTrace({&b.input});
+  SpanBatch sorted = SortForBlock({&b.input});
   b.meta.id = 5;
   b.meta.wal_seq_end = 9;
   b.bytes = BuildBlock(sorted, 3, &b.meta);
@@ -132,6 +137,115 @@ TEST(Block, LargeBlockIsPagedAtTraceBoundariesAndEveryPageReadsAlone) {
   auto body = ReadBlockBody(&env, path, *meta);
   ASSERT_TRUE(body.ok());
   EXPECT_EQ(body->size(), b.input.size());
+}
+
+TEST(Block, RowsAreGroupedByTraceInOrderOfFirstStartAndPagesCoverTimeSlices) {
+  Built b = Build(7, 3000);
+  ASSERT_GE(b.meta.pages.size(), 3u);
+  std::map<TraceId, uint64_t> first;
+  for (uint32_t i = 0; i < b.input.size(); ++i) {
+    auto [it, inserted] =
+        first.try_emplace(b.input.spans.trace_id[i], b.input.spans.start_time_unix_nano[i]);
+    it->second = std::min(it->second, b.input.spans.start_time_unix_nano[i]);
+  }
+  uint64_t previous_first = 0;
+  for (const BlockTrace& t : b.meta.traces) {
+    EXPECT_GE(first.at(t.id), previous_first);
+    previous_first = first.at(t.id);
+  }
+  // Pages are time slices: each page's earliest span starts no earlier than the previous page's.
+  for (size_t p = 1; p < b.meta.pages.size(); ++p) {
+    EXPECT_GE(b.meta.pages[p].min_start, b.meta.pages[p - 1].min_start);
+  }
+}
+
+TEST(Block, PageSummaryHoldsEveryTokenAndRangeOfItsSpans) {
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDirs("/blocks").ok());
+  Built b = Build(8, 1500);
+  ASSERT_TRUE(WriteBlockFile(&env, "/blocks", BlockFileName(5), b.bytes).ok());
+  std::string path = JoinPath("/blocks", BlockFileName(5));
+  auto meta = ReadBlockMeta(&env, path);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  size_t rejected = 0;
+  for (size_t p = 0; p < meta->pages.size(); ++p) {
+    const BlockPage& info = meta->pages[p];
+    EXPECT_EQ(info.min_start, b.meta.pages[p].min_start);
+    EXPECT_EQ(info.bloom, b.meta.pages[p].bloom);
+    auto page = ReadBlockPage(&env, path, *meta, p);
+    ASSERT_TRUE(page.ok());
+    for (uint32_t i = 0; i < page->size(); ++i) {
+      const SpanColumns& c = page->spans;
+      EXPECT_GE(c.start_time_unix_nano[i], info.min_start);
+      EXPECT_LE(c.start_time_unix_nano[i], info.max_start);
+      uint64_t d = c.end_time_unix_nano[i] > c.start_time_unix_nano[i]
+                       ? c.end_time_unix_nano[i] - c.start_time_unix_nano[i]
+                       : 0;
+      EXPECT_GE(d, info.min_duration);
+      EXPECT_LE(d, info.max_duration);
+      EXPECT_TRUE(PageMayHave(info, SummaryToken('s', page->ServiceName(i))));
+      EXPECT_TRUE(PageMayHave(info, SummaryToken('o', c.name[i])));
+      for (uint32_t a = c.attributes[i].begin; a < c.attributes[i].end(); ++a) {
+        const KeyValue& kv = page->attributes[a];
+        EXPECT_TRUE(PageMayHave(info, SummaryToken('t', kv.key, ValueAsText(*page, kv.value))));
+      }
+    }
+    rejected += !PageMayHave(info, SummaryToken('t', "user.id", "no-such-user")) ? 1 : 0;
+    rejected += !PageMayHave(info, SummaryToken('s', "no-such-service")) ? 1 : 0;
+  }
+  // The filters are small but useful: absent tokens are almost always rejected.
+  EXPECT_GE(rejected, meta->pages.size());
+}
+
+TEST(Block, Version1BlocksAreStillReadAndFound) {
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDirs("/blocks").ok());
+  std::mt19937_64 rng(9);
+  SpanBatch input = RandomBatch(&rng, {.traces = 1200});
+  SpanBatch sorted = SortByTraceId({&input});
+  BlockMeta built;
+  built.id = 3;
+  std::string bytes = BuildBlock(sorted, 3, &built, kPageSpans, 1);
+  ASSERT_EQ(GetFixed32(bytes.data() + 8), 1u);
+  ASSERT_TRUE(WriteBlockFile(&env, "/blocks", BlockFileName(3), bytes).ok());
+  std::string path = JoinPath("/blocks", BlockFileName(3));
+  auto meta = ReadBlockMeta(&env, path);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  ASSERT_GE(meta->pages.size(), 2u);
+  for (const BlockPage& p : meta->pages) {
+    EXPECT_TRUE(p.bloom.empty());  // no summary: a search reads every page
+    EXPECT_TRUE(PageMayHave(p, SummaryToken('s', "anything")));
+  }
+  std::vector<TraceId> ids = TraceIds(input);
+  for (size_t i = 0; i < ids.size(); i += 37) {
+    const TraceId& id = ids[i];
+    const BlockTrace* t = meta->FindTrace(id);
+    ASSERT_NE(t, nullptr);
+    auto page = ReadBlockPage(&env, path, *meta, meta->PageOf(t->row_begin));
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_EQ(
+        page->spans.trace_id[t->row_begin - meta->pages[meta->PageOf(t->row_begin)].first_row], id);
+  }
+  auto body = ReadBlockBody(&env, path, *meta);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(CanonicalSpans(*body), CanonicalSpans(input));
+}
+
+TEST(Block, UnknownVersionIsRefusedWithAClearError) {
+  Built b = Build(10, 3);
+  std::string bytes = b.bytes;
+  bytes[8] = 9;  // version 9, header checksum fixed up
+  std::string header = bytes.substr(0, 40);
+  uint64_t sum = XXH3_64bits(header.data(), header.size());
+  std::memcpy(bytes.data() + 40, &sum, 8);
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDirs("/b").ok());
+  ASSERT_TRUE(env.WriteFileAtomically("/b/x.blk", bytes).ok());
+  auto meta = ReadBlockMeta(&env, "/b/x.blk");
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(meta.status().ToString().find("version 9 is not supported"), std::string::npos)
+      << meta.status().ToString();
 }
 
 TEST(Block, FileNamesRoundTrip) {

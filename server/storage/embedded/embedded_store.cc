@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <queue>
 #include <set>
 #include <unordered_set>
 
@@ -17,7 +18,13 @@ using embedded::BlockTrace;
 
 namespace {
 
-constexpr size_t kCachePages = 64;
+constexpr size_t kCacheBytes = 64ull << 20;  // decoded pages kept for trace lookups and searches
+
+// Query tag keys that TraceQuery also answers from the status or kind (never in a page bloom).
+bool IsSyntheticTagKey(std::string_view key) {
+  return key == "error" || key == "span.kind" || key == "otel.status_code" ||
+         key == "otel.status_description";
+}
 
 std::string ArchiveDirOf(const EmbeddedStoreOptions& o) {
   return o.archive_dir.empty() ? JoinPath(o.data_dir, "archive") : o.archive_dir;
@@ -72,6 +79,10 @@ Status EmbeddedStore::Open() {
   }
   if (Status s = LoadBlocks(blocks_dir_, false, &blocks_); !s.ok()) return s;
   if (Status s = LoadBlocks(archive_dir_, true, &archive_blocks_); !s.ok()) return s;
+  {
+    std::unique_lock lock(mu_);
+    ComputeBlockSplitLocked();
+  }
   uint64_t wal_end = 0;
   for (const auto& [id, meta] : blocks_) wal_end = std::max(wal_end, meta->wal_seq_end);
   if (Status s = ReplayWal(wal_end); !s.ok()) return s;
@@ -135,18 +146,42 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
       env_->RemoveFile(path).IgnoreError();
       continue;
     }
+    std::vector<std::string> payloads;
     Status s = embedded::ReplayWalSegment(
-        env_, path, true,
-        [&](std::string_view payload) {
-          auto batch = DecodeBatch(payload);
-          if (!batch.ok()) {
-            ++bad_records;
-            return;
-          }
-          InsertIntoHeadLocked(std::make_shared<const SpanBatch>(std::move(batch).value()));
-        },
+        env_, path, true, [&](std::string_view payload) { payloads.emplace_back(payload); },
         &stats);
     if (!s.ok()) return s.WithContext("embedded store: replaying " + path);
+    // Decode on worker threads while this one inserts, in record order, what is ready.
+    std::vector<std::shared_ptr<const SpanBatch>> decoded(payloads.size());
+    std::vector<std::atomic<uint8_t>> ready(payloads.size());  // 0 pending, 1 ok, 2 bad
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < payloads.size();) {
+        auto batch = DecodeBatch(payloads[i]);
+        uint8_t state = 2;
+        if (batch.ok()) {
+          decoded[i] = std::make_shared<const SpanBatch>(std::move(batch).value());
+          state = 1;
+        }
+        std::string().swap(payloads[i]);
+        ready[i].store(state, std::memory_order_release);
+        ready[i].notify_one();
+      }
+    };
+    const size_t workers =
+        std::min<size_t>(payloads.size() / 64, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> threads;
+    for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
+    if (workers == 0) work();
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      ready[i].wait(0, std::memory_order_acquire);
+      if (ready[i].load(std::memory_order_acquire) == 2) {
+        ++bad_records;
+        continue;
+      }
+      InsertIntoHeadLocked(std::move(decoded[i]));
+    }
+    for (std::thread& t : threads) t.join();
   }
   lock.unlock();
   ARIADNE_LOG(kInfo, "embedded store opened")
@@ -171,7 +206,17 @@ void EmbeddedStore::InsertIntoHeadLocked(std::shared_ptr<const SpanBatch> batch)
   if (head_.batches.empty()) head_.first_mono_ns = clock_->MonotonicNanos();
   uint32_t b = static_cast<uint32_t>(head_.batches.size());
   for (uint32_t row = 0; row < batch->size(); ++row) {
-    head_.index[batch->spans.trace_id[row]].emplace_back(b, row);
+    const TraceId& id = batch->spans.trace_id[row];
+    auto [it, inserted] = head_.index.try_emplace(id);
+    it->second.emplace_back(b, row);
+    if (!inserted) continue;
+    // A trace that already has spans elsewhere: searches must judge it as a whole.
+    bool elsewhere = false;
+    for (const Frozen& f : frozen_) elsewhere = elsewhere || f.head->index.count(id) != 0;
+    for (auto m = blocks_.begin(); !elsewhere && m != blocks_.end(); ++m) {
+      elsewhere = m->second->FindTrace(id) != nullptr;
+    }
+    if (elsewhere) head_.split.insert(id);
   }
   head_.spans += batch->size();
   head_.bytes += batch->MemoryBytes();
@@ -382,12 +427,13 @@ Status EmbeddedStore::FlushFrozen() {
     }
     std::vector<const SpanBatch*> parts;
     for (const auto& b : f.head->batches) parts.push_back(b.get());
-    SpanBatch sorted = embedded::SortByTrace(parts);
+    SpanBatch sorted = embedded::SortForBlock(parts);
     auto meta = std::make_shared<BlockMeta>();
     meta->id = id;
     meta->wal_seq_end = f.wal_seq_end;
     meta->created_ns = clock_->NowUnixNanos();
-    std::string bytes = embedded::BuildBlock(sorted, options_.zstd_level, meta.get());
+    std::string bytes = embedded::BuildBlock(sorted, options_.zstd_level, meta.get(),
+                                             std::max<uint32_t>(1, options_.block_page_spans));
     if (Status s = embedded::WriteBlockFile(env_, blocks_dir_, embedded::BlockFileName(id), bytes);
         !s.ok()) {
       return s.WithContext("writing block " + embedded::BlockFileName(id));
@@ -396,6 +442,8 @@ Status EmbeddedStore::FlushFrozen() {
       std::unique_lock lock(mu_);
       next_block_id_ = id + 1;
       blocks_[id] = meta;
+      // Traces that were elsewhere when they reached this head are now in two places.
+      block_split_.insert(f.head->split.begin(), f.head->split.end());
       frozen_.erase(frozen_.begin());
     }
     if (Status s = DeleteWalBelow(f.wal_seq_end); !s.ok()) return s;
@@ -448,10 +496,11 @@ Status EmbeddedStore::Compact() {
   }
   std::vector<const SpanBatch*> parts;
   for (const auto& b : bodies) parts.push_back(&b);
-  SpanBatch sorted = embedded::SortByTrace(parts);
+  SpanBatch sorted = embedded::SortForBlock(parts);
   merged->id = id;
   merged->created_ns = clock_->NowUnixNanos();
-  std::string bytes = embedded::BuildBlock(sorted, options_.zstd_level, merged.get());
+  std::string bytes = embedded::BuildBlock(sorted, options_.compaction_zstd_level, merged.get(),
+                                           std::max<uint32_t>(1, options_.block_page_spans));
   if (Status s = embedded::WriteBlockFile(env_, blocks_dir_, embedded::BlockFileName(id), bytes);
       !s.ok()) {
     return s.WithContext("compaction");
@@ -521,8 +570,9 @@ Status EmbeddedStore::ArchiveTrace(const TraceId& trace_id) {
   meta->id = id;
   meta->archive = true;
   meta->created_ns = clock_->NowUnixNanos();
-  SpanBatch sorted = embedded::SortByTrace({&*trace});
-  std::string bytes = embedded::BuildBlock(sorted, options_.archive_zstd_level, meta.get());
+  SpanBatch sorted = embedded::SortForBlock({&*trace});
+  std::string bytes = embedded::BuildBlock(sorted, options_.archive_zstd_level, meta.get(),
+                                           std::max<uint32_t>(1, options_.block_page_spans));
   if (Status s = embedded::WriteBlockFile(env_, archive_dir_, embedded::BlockFileName(id), bytes);
       !s.ok()) {
     return Status::Unavailable("archiving trace: " + s.ToString());
@@ -540,13 +590,9 @@ StatusOr<std::shared_ptr<const SpanBatch>> EmbeddedStore::LoadPage(const MetaPtr
   const std::pair<uint64_t, size_t> key(meta->id, page);
   {
     std::lock_guard lock(cache_mu_);
-    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
-      if (it->first == key) {
-        auto body = it->second;
-        cache_.erase(it);
-        cache_.emplace_front(key, body);
-        return body;
-      }
+    if (auto it = cache_index_.find(key); it != cache_index_.end()) {
+      cache_.splice(cache_.begin(), cache_, it->second);
+      return it->second->batch;
     }
   }
   std::string path = JoinPath(BlockDir(*meta), embedded::BlockFileName(meta->id));
@@ -556,9 +602,17 @@ StatusOr<std::shared_ptr<const SpanBatch>> EmbeddedStore::LoadPage(const MetaPtr
     return body.status();
   }
   auto ptr = std::make_shared<const SpanBatch>(std::move(body).value());
+  const size_t bytes = ptr->MemoryBytes();
   std::lock_guard lock(cache_mu_);
-  cache_.emplace_front(key, ptr);
-  if (cache_.size() > kCachePages) cache_.pop_back();
+  if (cache_index_.count(key) != 0 || bytes > kCacheBytes / 4) return ptr;
+  cache_.push_front(CachedPage{key, ptr, bytes});
+  cache_index_[key] = cache_.begin();
+  cache_bytes_ += bytes;
+  while (cache_bytes_ > kCacheBytes) {
+    cache_bytes_ -= cache_.back().bytes;
+    cache_index_.erase(cache_.back().key);
+    cache_.pop_back();
+  }
   return ptr;
 }
 
@@ -648,15 +702,78 @@ StatusOr<SpanBatch> EmbeddedStore::GetTrace(const TraceId& trace_id) {
   return out;
 }
 
+uint64_t EmbeddedStore::LatestStartLocked(const TraceId& id) {
+  uint64_t latest = 0;
+  for (const auto& [bid, meta] : blocks_) {
+    if (const BlockTrace* t = meta->FindTrace(id)) latest = std::max(latest, t->max_start);
+  }
+  auto add_head = [&](const Head& h) {
+    auto it = h.index.find(id);
+    if (it == h.index.end()) return;
+    for (auto [b, row] : it->second) {
+      latest = std::max(latest, h.batches[b]->spans.start_time_unix_nano[row]);
+    }
+  };
+  for (const Frozen& f : frozen_) add_head(*f.head);
+  add_head(head_);
+  return latest;
+}
+
+void EmbeddedStore::ComputeBlockSplitLocked() {
+  // A k-way merge of the blocks' id-sorted indexes: equal neighbours are split traces.
+  block_split_.clear();
+  struct Cursor {
+    const BlockMeta* meta;
+    size_t pos;
+    const TraceId& id() const { return meta->traces[meta->by_id[pos]].id; }
+  };
+  auto greater = [](const Cursor& a, const Cursor& b) { return b.id() < a.id(); };
+  std::priority_queue<Cursor, std::vector<Cursor>, decltype(greater)> heap(greater);
+  for (const auto& [id, meta] : blocks_) {
+    if (!meta->by_id.empty()) heap.push(Cursor{meta.get(), 0});
+  }
+  const TraceId* previous = nullptr;
+  while (!heap.empty()) {
+    Cursor c = heap.top();
+    heap.pop();
+    if (previous != nullptr && *previous == c.id()) block_split_.insert(c.id());
+    previous = &c.id();
+    if (++c.pos < c.meta->by_id.size()) heap.push(c);
+  }
+}
+
+// Search. Pages are candidates unless their summary (span start and duration ranges, bloom of
+// service, operation and attribute tokens) proves that no span matches. Candidates are visited in
+// descending order of an upper bound on the latest start of the traces that can match in them,
+// and the visit stops once `limit` traces are found that are all newer than that bound. A trace
+// with spans in several places (block_split_, Head::split) is judged on its whole content when
+// first met, and its global latest start raises the bound of every page holding a part of it.
 StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& query) {
+  std::vector<SpanBatch> result;
+  if (query.limit == 0) return result;
+  struct Candidate {
+    MetaPtr meta;
+    size_t page;
+    uint64_t bound;
+  };
   std::vector<std::shared_ptr<const SpanBatch>> head_batches;
-  std::vector<MetaPtr> metas;
+  std::vector<TraceId> head_split;
+  std::vector<Candidate> candidates;
+  std::unordered_set<TraceId, IdHash> split;
+  std::vector<uint64_t> tokens;
+  if (!query.service.empty()) tokens.push_back(embedded::SummaryToken('s', query.service));
+  if (!query.operation.empty()) tokens.push_back(embedded::SummaryToken('o', query.operation));
+  for (const auto& [key, value] : query.tags) {
+    if (!IsSyntheticTagKey(key)) tokens.push_back(embedded::SummaryToken('t', key, value));
+  }
   {
     std::shared_lock lock(mu_);
-    for (const Frozen& f : frozen_) {
-      head_batches.insert(head_batches.end(), f.head->batches.begin(), f.head->batches.end());
-    }
-    head_batches.insert(head_batches.end(), head_.batches.begin(), head_.batches.end());
+    auto add_head = [&](const Head& h) {
+      head_batches.insert(head_batches.end(), h.batches.begin(), h.batches.end());
+      head_split.insert(head_split.end(), h.split.begin(), h.split.end());
+    };
+    for (const Frozen& f : frozen_) add_head(*f.head);
+    add_head(head_);
     for (const auto& [bid, meta] : blocks_) {
       if (meta->max_start < query.start_min_ns || meta->min_start > query.start_max_ns) continue;
       if (!query.service.empty() &&
@@ -671,60 +788,103 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
                                                    })) {
         continue;
       }
-      metas.push_back(meta);
+      const size_t first = candidates.size();
+      for (size_t p = 0; p < meta->pages.size(); ++p) {
+        const embedded::BlockPage& page = meta->pages[p];
+        if (page.max_trace_start < query.start_min_ns || page.max_start < query.start_min_ns ||
+            page.min_start > query.start_max_ns || page.max_duration < query.duration_min_ns ||
+            page.min_duration > query.duration_max_ns) {
+          continue;
+        }
+        if (std::any_of(tokens.begin(), tokens.end(),
+                        [&](uint64_t t) { return !embedded::PageMayHave(page, t); })) {
+          continue;
+        }
+        candidates.push_back(Candidate{meta, p, page.max_trace_start});
+      }
+      // A split trace in a candidate page may be newer elsewhere: raise that page's bound.
+      if (candidates.size() == first || block_split_.empty()) continue;
+      for (const TraceId& id : block_split_) {
+        const BlockTrace* t = meta->FindTrace(id);
+        if (t == nullptr) continue;
+        const size_t p = meta->PageOf(t->row_begin);
+        for (size_t c = first; c < candidates.size(); ++c) {
+          if (candidates[c].page == p) {
+            candidates[c].bound = std::max(candidates[c].bound, LatestStartLocked(id));
+          }
+        }
+      }
     }
+    split = block_split_;
   }
-  std::unordered_set<TraceId, IdHash> matched;
+
+  // Found traces with their latest start; `newest` keeps the best `limit` keys (a min-heap).
+  std::unordered_map<TraceId, uint64_t, IdHash> found;
+  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<>> newest;
+  std::unordered_set<TraceId, IdHash> decided;
+  auto add_found = [&](const TraceId& id, uint64_t latest) {
+    if (!found.emplace(id, latest).second) return;
+    newest.push(latest);
+    if (newest.size() > query.limit) newest.pop();
+  };
+  // Whole-trace judgement for traces with spans in several places.
+  auto judge_whole = [&](const TraceId& id) {
+    if (!decided.insert(id).second) return;
+    uint64_t latest;
+    SpanBatch all = CollectTrace(id, &latest);
+    for (uint32_t row = 0; row < all.size(); ++row) {
+      if (SpanMatches(all, row, query)) {
+        add_found(id, latest);
+        return;
+      }
+    }
+  };
+
+  // Heads: scanned in full.
+  std::unordered_set<TraceId, IdHash> head_matched;
   for (const auto& batch : head_batches) {
     for (uint32_t row = 0; row < batch->size(); ++row) {
       const TraceId& id = batch->spans.trace_id[row];
-      if (matched.count(id) == 0 && SpanMatches(*batch, row, query)) matched.insert(id);
+      if (head_matched.count(id) == 0 && SpanMatches(*batch, row, query)) head_matched.insert(id);
     }
   }
-  for (const MetaPtr& meta : metas) {
-    std::shared_ptr<const SpanBatch> page;
-    size_t page_index = SIZE_MAX;
-    for (const BlockTrace& t : meta->traces) {
-      if (t.max_start < query.start_min_ns || matched.count(t.id) != 0) continue;
-      if (size_t p = meta->PageOf(t.row_begin); p != page_index) {
-        auto loaded = LoadPage(meta, p);
-        if (!loaded.ok()) break;  // quarantined: serve the rest
-        page = std::move(loaded).value();
-        page_index = p;
+  {
+    std::shared_lock lock(mu_);
+    for (const TraceId& id : head_matched) {
+      decided.insert(id);
+      add_found(id, LatestStartLocked(id));
+    }
+  }
+  for (const TraceId& id : head_split) judge_whole(id);
+
+  // Blocks: candidate pages by descending bound, until no remaining page can beat the results.
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
+  for (const Candidate& c : candidates) {
+    if (newest.size() >= query.limit && newest.top() > c.bound) break;
+    auto loaded = LoadPage(c.meta, c.page);
+    if (!loaded.ok()) continue;  // quarantined or unreadable: serve the rest
+    const SpanBatch& page = **loaded;
+    const embedded::BlockPage& info = c.meta->pages[c.page];
+    for (uint32_t i = info.trace_begin; i < info.trace_end; ++i) {
+      const BlockTrace& t = c.meta->traces[i];
+      if (split.count(t.id) != 0) {
+        judge_whole(t.id);
+        continue;
       }
-      const uint32_t first = meta->pages[page_index].first_row;
+      if (t.max_start < query.start_min_ns || decided.count(t.id) != 0) continue;
       for (uint32_t row = t.row_begin; row < t.row_begin + t.row_count; ++row) {
-        if (SpanMatches(*page, row - first, query)) {
-          matched.insert(t.id);
+        if (SpanMatches(page, row - info.first_row, query)) {
+          add_found(t.id, t.max_start);
           break;
         }
       }
     }
   }
-  std::vector<SpanBatch> result;
-  if (matched.empty() || query.limit == 0) return result;
-  // Order by each trace's latest start from the indexes alone; assemble only the winners.
+
   std::vector<std::pair<uint64_t, TraceId>> order;
-  order.reserve(matched.size());
-  {
-    std::shared_lock lock(mu_);
-    for (const TraceId& id : matched) {
-      uint64_t latest = 0;
-      for (const auto& [bid, meta] : blocks_) {
-        if (const BlockTrace* t = meta->FindTrace(id)) latest = std::max(latest, t->max_start);
-      }
-      auto add_head = [&](const Head& h) {
-        auto it = h.index.find(id);
-        if (it == h.index.end()) return;
-        for (auto [b, row] : it->second) {
-          latest = std::max(latest, h.batches[b]->spans.start_time_unix_nano[row]);
-        }
-      };
-      for (const Frozen& f : frozen_) add_head(*f.head);
-      add_head(head_);
-      order.emplace_back(latest, id);
-    }
-  }
+  order.reserve(found.size());
+  for (const auto& [id, latest] : found) order.emplace_back(latest, id);
   const size_t n = std::min(order.size(), query.limit);
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
                     [](const auto& a, const auto& b) {

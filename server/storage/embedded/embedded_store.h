@@ -49,12 +49,14 @@ struct EmbeddedStoreOptions {
   uint64_t block_max_bytes = 256ull << 20;                      // ...or this much head memory
   int64_t block_max_age_ns = 15LL * 60 * 1'000'000'000;         // ...or when this old
   uint64_t compaction_small_block_spans = 200'000;              // blocks below this are merged
-  int zstd_level = 3;                                           // hot blocks
-  int archive_zstd_level = 19;                                  // archive blocks
-  int64_t write_retry_interval_ns = 1'000'000'000;              // retry the WAL after a fault
-  int64_t maintenance_interval_ns = 1'000'000'000;              // cut/compact/retention checks
-  uint64_t min_free_bytes = 16ull << 20;  // writes resume only with this much space free
-  bool background_threads = true;         // false: tests drive maintenance with RunMaintenance()
+  uint32_t block_page_spans = 1024;  // spans per block page (a trace lookup decodes one page)
+  int zstd_level = 3;                // hot blocks cut from the head
+  int compaction_zstd_level = 9;     // blocks written by compaction (background, read-mostly)
+  int archive_zstd_level = 19;       // archive blocks
+  int64_t write_retry_interval_ns = 1'000'000'000;  // retry the WAL after a fault
+  int64_t maintenance_interval_ns = 1'000'000'000;  // cut/compact/retention checks
+  uint64_t min_free_bytes = 16ull << 20;            // writes resume only with this much space free
+  bool background_threads = true;  // false: tests drive maintenance with RunMaintenance()
 };
 
 // Reads the "Embedded storage" options of server/config/server_options.cc.

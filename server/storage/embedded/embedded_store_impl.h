@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -65,6 +67,9 @@ class EmbeddedStore final : public SpanStore {
   struct Head {
     std::vector<std::shared_ptr<const SpanBatch>> batches;
     std::unordered_map<TraceId, std::vector<std::pair<uint32_t, uint32_t>>, IdHash> index;
+    // Traces of this head that, when they first arrived here, already had spans in a block or an
+    // older head: a search decides them on their whole content.
+    std::unordered_set<TraceId, IdHash> split;
     uint64_t spans = 0;
     uint64_t bytes = 0;
     int64_t first_mono_ns = 0;
@@ -96,6 +101,10 @@ class EmbeddedStore final : public SpanStore {
   [[nodiscard]] Status DeleteWalBelow(uint64_t seq);
   // Every span of the trace from the head, frozen heads and hot blocks (archive if none).
   SpanBatch CollectTrace(const TraceId& id, uint64_t* max_start);
+  // The latest span start of the trace over hot blocks and heads (mu_ held, shared).
+  uint64_t LatestStartLocked(const TraceId& id);
+  // Recomputes block_split_ from the blocks' trace indexes (a merge of their sorted ids).
+  void ComputeBlockSplitLocked();
 
   const EmbeddedStoreOptions options_;
   Env* const env_;
@@ -120,12 +129,23 @@ class EmbeddedStore final : public SpanStore {
   std::vector<Frozen> frozen_;
   std::map<uint64_t, MetaPtr> blocks_;
   std::map<uint64_t, MetaPtr> archive_blocks_;
+  // Trace ids with spans in more than one hot block (a superset: entries may be stale). A search
+  // decides these on their whole content; every other block trace lives in one block only.
+  std::unordered_set<TraceId, IdHash> block_split_;
   uint64_t next_block_id_ = 1;
   uint64_t evicted_spans_ = 0;
   size_t quarantined_ = 0;
 
+  // Decoded pages, least recently used last, bounded by kCacheBytes of decoded memory.
+  struct CachedPage {
+    std::pair<uint64_t, size_t> key;  // block id, page
+    std::shared_ptr<const SpanBatch> batch;
+    size_t bytes;
+  };
   std::mutex cache_mu_;
-  std::deque<std::pair<std::pair<uint64_t, size_t>, std::shared_ptr<const SpanBatch>>> cache_;
+  std::list<CachedPage> cache_;
+  std::map<std::pair<uint64_t, size_t>, std::list<CachedPage>::iterator> cache_index_;
+  size_t cache_bytes_ = 0;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
