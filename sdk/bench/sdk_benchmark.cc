@@ -3,7 +3,9 @@
 //   BM_UnsampledSpan4Attrs    the same span with an always_off sampler
 //   BM_ParentAndScopedChild   a scoped parent and a scoped child (the pair)
 //   BM_DisabledTracer         the no-op tracer (no SDK installed / OTEL_SDK_DISABLED)
-//   BM_BatchEncodeOtlpProto   SpanBatch conversion + OTLP protobuf encoding of 512-span batches
+//   BM_BatchEncodeOtlpProto   the OTLP/HTTP exporter's protobuf body for 512-span batches
+//                             (direct SpanData -> protobuf encoding)
+//   BM_BatchEncodeOtlpProtoViaSpanBatch  the previous path (SpanBatch + wire/otlp), for the ratio
 //   BM_MemoryPerBufferedSpan  heap bytes held per finished span waiting for export
 #include <memory>
 
@@ -13,9 +15,11 @@
 #include "ariadne/exporters/in_memory_exporter.h"
 #include "ariadne/exporters/none_exporter.h"
 #include "ariadne/exporters/otlp_http_exporter.h"
+#include "ariadne/exporters/span_batch_convert.h"
 #include "ariadne/sdk/batch_span_processor.h"
 #include "ariadne/sdk/tracer_provider.h"
 #include "ariadne/trace/tracer.h"
+#include "wire/otlp/otlp_proto_encoder.h"
 
 namespace ariadne {
 namespace {
@@ -131,6 +135,26 @@ void BM_BatchEncodeOtlpProto(benchmark::State& state) {
   delete provider;
 }
 BENCHMARK(BM_BatchEncodeOtlpProto);
+
+// The previous encoding path (SpanData -> SpanBatch -> wire/otlp), run beside the direct one so
+// the ratio comes from one run on the same machine state.
+void BM_BatchEncodeOtlpProtoViaSpanBatch(benchmark::State& state) {
+  sdk::SdkTracerProvider* provider;
+  auto spans = MakeSpans(&provider, 512);
+  std::string body;
+  for (auto _ : state) {
+    SpanBatch batch;
+    exporters::AppendToSpanBatch(spans, &batch);
+    body.clear();
+    EncodeOtlpProto(batch, &body);
+    benchmark::DoNotOptimize(body.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 512);
+  state.counters["bytes_per_span"] = static_cast<double>(body.size()) / 512;
+  spans.clear();
+  delete provider;
+}
+BENCHMARK(BM_BatchEncodeOtlpProtoViaSpanBatch);
 
 void BM_MemoryPerBufferedSpan(benchmark::State& state) {
   double per_span = 0;

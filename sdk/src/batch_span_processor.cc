@@ -24,6 +24,12 @@ BatchSpanProcessor::BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter,
       std::min(options_.max_export_batch_size, options_.max_queue_size);
   size_t cap = RoundUpPow2(options_.max_queue_size);
   capacity_mask_ = cap - 1;
+  // With a power-of-two size the ring's own sequence numbers bound the queue; otherwise the
+  // producer also checks the distance to the consumer.
+  exact_capacity_ = cap == options_.max_queue_size;
+  size_t every = 1;
+  while (every * 2 <= options_.max_export_batch_size / 2 && every < 64) every *= 2;
+  wake_check_mask_ = every - 1;
   cells_ = std::make_unique<Cell[]>(cap);
   for (size_t i = 0; i < cap; ++i) {
     cells_[i].sequence.store(i, std::memory_order_relaxed);
@@ -40,10 +46,11 @@ size_t BatchSpanProcessor::ApproxSize() const noexcept {
   return tail >= head ? tail - head : 0;
 }
 
-bool BatchSpanProcessor::TryPush(SpanData* span) noexcept {
+bool BatchSpanProcessor::TryPush(SpanData* span, size_t* pushed_at) noexcept {
   size_t pos = enqueue_pos_.load(std::memory_order_relaxed);
   for (;;) {
-    if (pos - dequeue_pos_.load(std::memory_order_relaxed) >= options_.max_queue_size) {
+    if (!exact_capacity_ &&
+        pos - dequeue_pos_.load(std::memory_order_relaxed) >= options_.max_queue_size) {
       return false;
     }
     Cell& cell = cells_[pos & capacity_mask_];
@@ -53,6 +60,7 @@ bool BatchSpanProcessor::TryPush(SpanData* span) noexcept {
       if (enqueue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
         cell.span = span;
         cell.sequence.store(pos + 1, std::memory_order_release);
+        *pushed_at = pos;
         return true;
       }
     } else if (dif < 0) {
@@ -63,24 +71,15 @@ bool BatchSpanProcessor::TryPush(SpanData* span) noexcept {
   }
 }
 
+// Single consumer (the worker, or Shutdown after joining it): no compare-and-swap needed.
 SpanData* BatchSpanProcessor::TryPop() noexcept {
   size_t pos = dequeue_pos_.load(std::memory_order_relaxed);
-  for (;;) {
-    Cell& cell = cells_[pos & capacity_mask_];
-    size_t seq = cell.sequence.load(std::memory_order_acquire);
-    intptr_t dif = static_cast<intptr_t>(seq) - static_cast<intptr_t>(pos + 1);
-    if (dif == 0) {
-      if (dequeue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
-        SpanData* span = cell.span;
-        cell.sequence.store(pos + capacity_mask_ + 1, std::memory_order_release);
-        return span;
-      }
-    } else if (dif < 0) {
-      return nullptr;  // empty
-    } else {
-      pos = dequeue_pos_.load(std::memory_order_relaxed);
-    }
-  }
+  Cell& cell = cells_[pos & capacity_mask_];
+  if (cell.sequence.load(std::memory_order_acquire) != pos + 1) return nullptr;  // empty
+  SpanData* span = cell.span;
+  cell.sequence.store(pos + capacity_mask_ + 1, std::memory_order_release);
+  dequeue_pos_.store(pos + 1, std::memory_order_release);
+  return span;
 }
 
 void BatchSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
@@ -92,15 +91,24 @@ void BatchSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
     dropped_after_shutdown_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  if (!TryPush(span.get())) {
+  size_t pos = 0;
+  if (!TryPush(span.get(), &pos)) {
     dropped_queue_full_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   span.release();
-  if (ApproxSize() >= options_.max_export_batch_size &&
-      !wake_pending_.load(std::memory_order_relaxed) &&
-      !wake_pending_.exchange(true, std::memory_order_acq_rel)) {
-    wake_cv_.notify_one();
+  // Look at the consumer's position (another core's cache line) only every few pushes.
+  if ((pos & wake_check_mask_) == wake_check_mask_ &&
+      ApproxSize() >= options_.max_export_batch_size &&
+      !wake_pending_.load(std::memory_order_relaxed)) {
+    // try_lock, never lock: holding mu_ for the exchange means the worker is either before its
+    // size check (it will see the full batch) or inside wait (it gets this notify), so the wake-up
+    // cannot be lost. If mu_ is busy, the next check (a few pushes later) tries again.
+    if (mu_.try_lock()) {
+      bool was_pending = wake_pending_.exchange(true, std::memory_order_acq_rel);
+      mu_.unlock();
+      if (!was_pending) wake_cv_.notify_one();
+    }
   }
 }
 
@@ -138,6 +146,7 @@ void BatchSpanProcessor::Run() noexcept {
     {
       std::unique_lock<std::mutex> lock(mu_);
       for (;;) {
+        wake_pending_.store(false, std::memory_order_release);  // before the checks (see OnEnd)
         stopping = stopping_.load(std::memory_order_acquire);
         flush_target = flush_requested_;
         flushing = flush_target > flush_done_;
@@ -148,7 +157,6 @@ void BatchSpanProcessor::Run() noexcept {
         if (stopping || flushing || timer_due || size >= options_.max_export_batch_size) break;
         auto until_due = options_.schedule_delay - (now - last_export);
         auto slice = std::min<Clock::duration>(until_due, kMaxSleepSlice);
-        wake_pending_.store(false, std::memory_order_release);
         wake_cv_.wait_for(lock, slice);
       }
     }

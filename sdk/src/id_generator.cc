@@ -54,24 +54,30 @@ uint64_t FreshSeed() noexcept {
 
 void SeedThreadRandom(uint64_t seed) noexcept { tls_rng.Seed(seed); }
 
-uint64_t RandomU64() noexcept {
+namespace {
+inline uint64_t NextRandom() noexcept {
   if (!tls_rng.seeded) [[unlikely]] {
     tls_rng.Seed(FreshSeed());
   }
   return tls_rng.Next();
 }
+inline void PutBigEndian(uint8_t* out, uint64_t v) noexcept {
+  v = __builtin_bswap64(v);
+  std::memcpy(out, &v, 8);
+}
+}  // namespace
+
+uint64_t RandomU64() noexcept { return NextRandom(); }
 
 trace::TraceId NewTraceId() noexcept {
   trace::TraceId id;
   uint64_t hi, lo;
   do {
-    hi = RandomU64();
-    lo = RandomU64();
+    hi = NextRandom();
+    lo = NextRandom();
   } while (hi == 0 && lo == 0);
-  for (int i = 0; i < 8; ++i) {
-    id.bytes[i] = static_cast<uint8_t>(hi >> (56 - 8 * i));
-    id.bytes[8 + i] = static_cast<uint8_t>(lo >> (56 - 8 * i));
-  }
+  PutBigEndian(id.bytes.data(), hi);
+  PutBigEndian(id.bytes.data() + 8, lo);
   return id;
 }
 
@@ -79,7 +85,7 @@ trace::SpanId NewSpanId() noexcept {
   trace::SpanId id;
   uint64_t v;
   do {
-    v = RandomU64();
+    v = NextRandom();
   } while (v == 0);
   std::memcpy(id.bytes.data(), &v, 8);
   return id;

@@ -1,21 +1,17 @@
 #include "ariadne/sdk/span_data.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "ariadne/sdk/span_processor.h"
 #include "ariadne/sdk/tracer_provider.h"
+#include "sdk/src/span_clock.h"
 #include "sdk/src/span_pool.h"
 
 namespace ariadne::sdk {
 
 using trace::AttributeValue;
 
-uint64_t NowUnixNano() noexcept {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
+uint64_t NowUnixNano() noexcept { return SpanClockNow(); }
 
 namespace {
 std::string Truncate(std::string_view s, uint32_t max_length) {
@@ -60,6 +56,49 @@ OwnedValue ToOwned(const AttributeValue& v, uint32_t max_length) {
     }
   }
   return false;
+}
+
+void AssignOwned(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) {
+  switch (v.type()) {
+    case AttributeValue::Type::kBool:
+      *dst = v.bool_value();
+      return;
+    case AttributeValue::Type::kInt:
+      *dst = v.int_value();
+      return;
+    case AttributeValue::Type::kDouble:
+      *dst = v.double_value();
+      return;
+    case AttributeValue::Type::kString: {
+      std::string_view str = v.string_value();
+      if (max_length != 0 && str.size() > max_length) str = str.substr(0, max_length);
+      if (auto* held = std::get_if<std::string>(dst)) {
+        held->assign(str);  // reuses the capacity a recycled span kept
+      } else {
+        dst->emplace<std::string>(str);
+      }
+      return;
+    }
+    default:
+      *dst = ToOwned(v, max_length);
+      return;
+  }
+}
+
+bool SetOwnedAttribute(AttributeList* attributes, std::string_view key, const AttributeValue& value,
+                       uint32_t count_limit, uint32_t length_limit) {
+  for (OwnedAttribute& a : *attributes) {
+    if (a.key.size() == key.size() && a.key == key) {
+      AssignOwned(&a.value, value, length_limit);
+      return true;
+    }
+  }
+  if (attributes->size() >= count_limit) return false;
+  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 8));
+  OwnedAttribute& slot = attributes->AppendSlot();
+  slot.key.assign(key);
+  AssignOwned(&slot.value, value, length_limit);
+  return true;
 }
 
 bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view key,
@@ -159,6 +198,7 @@ void SpanData::ResetForReuse(const InstrumentationScope* scope) noexcept {
   name.clear();
   kind = trace::SpanKind::kInternal;
   start_time_unix_nano = end_time_unix_nano = 0;
+  start_ticks_ = 0;
   status_code = trace::StatusCode::kUnset;
   status_message.clear();
   attributes.clear();
@@ -167,16 +207,43 @@ void SpanData::ResetForReuse(const InstrumentationScope* scope) noexcept {
   dropped_attributes_count = dropped_events_count = dropped_links_count = 0;
 }
 
+void SpanData::SetStartTime(uint64_t start_time) noexcept {
+  start_time_unix_nano = start_time;
+  start_ticks_ = 0;
+}
+
+void SpanData::StartNow() noexcept {
+  ClockReading r = SpanClockStart();
+  start_time_unix_nano = r.unix_nano;
+  start_ticks_ = r.ticks;
+}
+
 void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept {
   if (!span) return;
   SpanPool* pool = span->state()->pool.get();
-  if (pool != nullptr && span->attributes.capacity() <= 64 && pool->Push(span.get())) {
+  if (pool == nullptr) return;
+  // Recycle only spans whose kept storage is small: the pool must not pin large strings.
+  constexpr size_t kMaxKeptBytes = 4096;
+  const AttributeList& attrs = span->attributes;
+  if (attrs.capacity() > 64) return;
+  size_t kept = span->name.capacity() + span->status_message.capacity();
+  for (size_t i = 0; i < attrs.capacity() && kept <= kMaxKeptBytes; ++i) {
+    kept += attrs[i].key.capacity();
+    if (const auto* str = std::get_if<std::string>(&attrs[i].value)) kept += str->capacity();
+  }
+  if (kept <= kMaxKeptBytes && pool->Push(span.get())) {
     span.release();
   }
 }
 
 void SpanData::End(uint64_t end_time) noexcept {
-  end_time_unix_nano = end_time ? end_time : NowUnixNano();
+  if (end_time != 0) {
+    end_time_unix_nano = end_time;
+  } else if (start_ticks_ != 0) {
+    end_time_unix_nano = SpanClockEnd(ClockReading{start_time_unix_nano, start_ticks_});
+  } else {
+    end_time_unix_nano = SpanClockNow();
+  }
   std::unique_ptr<SpanData> self(this);
   if (state_->processor && !state_->shut_down.load(std::memory_order_relaxed)) {
     state_->processor->OnEnd(std::move(self));

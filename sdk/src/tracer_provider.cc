@@ -57,8 +57,11 @@ class SdkTracer final : public trace::TracerImpl {
       span->parent_remote = parent->remote;
     }
     span->kind = options.kind;
-    span->start_time_unix_nano =
-        options.start_time_unix_nano ? options.start_time_unix_nano : NowUnixNano();
+    if (options.start_time_unix_nano != 0) {
+      span->SetStartTime(options.start_time_unix_nano);
+    } else {
+      span->StartNow();
+    }
     try {
       span->name.assign(name);
     } catch (...) {

@@ -163,5 +163,55 @@ TEST(SdkTracer, RecordOnlySpansAreNotExported) {
   EXPECT_EQ(f.store->size(), 0u);
 }
 
+TEST(SdkTracer, RecycledSpansCarryNoStaleData) {
+  // SimpleSpanProcessor hands each span back to the provider's pool after the in-memory exporter
+  // copied it, so every span below reuses the first one's storage.
+  Fixture f;
+  {
+    Span a = f.tracer.StartSpan("a");
+    a.SetAttribute("a.key.longer.than.fifteen", std::string(100, 'x'))
+        .SetAttribute("n", 1)
+        .SetAttribute("s", "str")
+        .SetStatus(trace::StatusCode::kError, "bad")
+        .AddEvent("e");
+  }
+  {
+    Span b = f.tracer.StartSpan("b");
+    b.SetAttribute("n", "now a string").SetAttribute("s", 2.5).SetAttribute("n", "replaced");
+  }
+  f.tracer.StartSpan("c").End();
+  auto spans = f.store->Take();
+  ASSERT_EQ(spans.size(), 3u);
+  ASSERT_EQ(spans[0]->attributes.size(), 3u);
+  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value), std::string(100, 'x'));
+  const SpanData& b = *spans[1];
+  EXPECT_EQ(b.name, "b");
+  ASSERT_EQ(b.attributes.size(), 2u);
+  EXPECT_EQ(b.attributes[0].key, "n");
+  EXPECT_EQ(std::get<std::string>(b.attributes[0].value), "replaced");
+  EXPECT_EQ(b.attributes[1].key, "s");
+  EXPECT_EQ(std::get<double>(b.attributes[1].value), 2.5);
+  EXPECT_EQ(b.status_code, trace::StatusCode::kUnset);
+  EXPECT_TRUE(b.status_message.empty());
+  EXPECT_TRUE(b.events.empty());
+  const SpanData& c = *spans[2];
+  EXPECT_TRUE(c.attributes.empty());
+  EXPECT_EQ(c.attributes.begin(), c.attributes.end());
+  EXPECT_GE(c.end_time_unix_nano, c.start_time_unix_nano);
+  EXPECT_GT(c.start_time_unix_nano, 1'600'000'000'000'000'000u);  // a Unix time, not ticks
+}
+
+TEST(SdkTracer, ExplicitStartAndEndTimesAreKept) {
+  Fixture f;
+  trace::StartSpanOptions o;
+  o.start_time_unix_nano = 1'700'000'000'000'000'000u;
+  Span s = f.tracer.StartSpan("timed", o);
+  s.End(1'700'000'000'000'000'500u);
+  auto spans = f.store->Take();
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0]->start_time_unix_nano, 1'700'000'000'000'000'000u);
+  EXPECT_EQ(spans[0]->end_time_unix_nano, 1'700'000'000'000'000'500u);
+}
+
 }  // namespace
 }  // namespace ariadne::sdk

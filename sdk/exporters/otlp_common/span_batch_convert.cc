@@ -46,7 +46,8 @@ AnyValue Convert(const sdk::OwnedValue& v, SpanBatch* b) {
   return arr;
 }
 
-Range AddAttributes(const std::vector<sdk::OwnedAttribute>& attrs, SpanBatch* b) {
+template <typename Attrs>
+Range AddAttributes(const Attrs& attrs, SpanBatch* b) {
   Range r;
   r.begin = static_cast<uint32_t>(b->attributes.size());
   for (const sdk::OwnedAttribute& a : attrs) b->AddAttribute(a.key, Convert(a.value, b));

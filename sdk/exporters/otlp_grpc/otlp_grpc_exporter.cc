@@ -8,6 +8,7 @@
 #include <grpcpp/impl/codegen/client_unary_call.h>
 #include <grpcpp/impl/codegen/rpc_method.h>
 
+#include "ariadne/exporters/otlp_proto_direct.h"
 #include "ariadne/exporters/span_batch_convert.h"
 #include "ariadne/sdk/id_generator.h"
 #include "base/logging.h"
@@ -122,9 +123,8 @@ sdk::ExportResult OtlpGrpcExporter::Export(std::span<const std::unique_ptr<sdk::
   }
   std::string body;
   try {
-    SpanBatch batch;
-    AppendToSpanBatch(spans, &batch);
-    EncodeOtlpProto(batch, &body);
+    OtlpProtoSpanEncoder encoder;
+    encoder.Encode(spans, &body);
   } catch (...) {
     return fail("encoding failed", 0);
   }

@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 #include <zlib.h>
 
+#include "ariadne/exporters/otlp_proto_direct.h"
 #include "ariadne/exporters/span_batch_convert.h"
 #include "ariadne/sdk/id_generator.h"
 #include "base/logging.h"
@@ -173,13 +174,15 @@ OtlpHttpExporterStats OtlpHttpExporter::stats() const noexcept {
 
 void OtlpHttpExporter::EncodeBody(std::span<const std::unique_ptr<sdk::SpanData>> spans,
                                   std::string* body) const {
-  SpanBatch batch;
-  AppendToSpanBatch(spans, &batch);
   body->clear();
   if (options_.json) {
+    SpanBatch batch;
+    AppendToSpanBatch(spans, &batch);
     EncodeOtlpJson(batch, body);
   } else {
-    EncodeOtlpProto(batch, body);
+    // Straight from SpanData into protobuf (same bytes as the SpanBatch path, no copy).
+    OtlpProtoSpanEncoder encoder;
+    encoder.Encode(spans, body);
   }
   if (options_.gzip) {
     std::string gz;

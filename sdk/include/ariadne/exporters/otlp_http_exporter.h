@@ -1,6 +1,7 @@
 // OtlpHttpExporter: OTLP/HTTP (protobuf or JSON) over libcurl.
 //
-// Export converts the spans to a SpanBatch, encodes it (wire/otlp), optionally gzips it and
+// Export encodes the spans (protobuf: straight from SpanData, otlp_proto_direct.h; JSON: through
+// a SpanBatch and wire/otlp), optionally gzips the body and
 // POSTs it. It runs on the batch processor's thread, never on the application's. Retries
 // (OTLP spec): 429, 502, 503, 504 and transport failures (connect refused, reset, timeout) are
 // retried with exponential backoff and full jitter, honouring Retry-After (seconds or HTTP

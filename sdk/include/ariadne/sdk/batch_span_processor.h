@@ -1,10 +1,11 @@
 // BatchSpanProcessor: buffers ended spans and exports them in full batches from one background
 // thread.
 //
-// Caller's thread (OnEnd): one push into a bounded lock-free MPMC ring (Vyukov) of
-// max_queue_size slots allocated at construction; when the ring is full the span is dropped and
-// counted — it never blocks, waits, or allocates. When the queue reaches max_export_batch_size
-// the worker is notified (at most once per wake-up, without taking a lock).
+// Caller's thread (OnEnd): one push into a bounded lock-free ring (Vyukov; many producers, one
+// consumer: the worker) of max_queue_size slots allocated at construction; when the ring is full
+// the span is dropped and counted — it never blocks, waits, or allocates. When the queue reaches
+// max_export_batch_size the worker is notified (at most once per wake-up, without taking a lock;
+// producers look at the queue's length every few pushes, the worker also polls every 20 ms).
 // Worker: exports when the queue holds a full batch, when schedule_delay has passed since the
 // last export, on ForceFlush and on Shutdown; batches are at most max_export_batch_size, so under
 // steady load every export is full. Export calls never overlap; each gets a deadline of
@@ -59,7 +60,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     std::atomic<size_t> sequence;
     SpanData* span;
   };
-  bool TryPush(SpanData* span) noexcept;
+  bool TryPush(SpanData* span, size_t* pushed_at) noexcept;
   SpanData* TryPop() noexcept;
   size_t ApproxSize() const noexcept;
   void Run() noexcept;
@@ -68,6 +69,8 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::unique_ptr<SpanExporter> exporter_;
   BatchSpanProcessorOptions options_;
   size_t capacity_mask_ = 0;
+  bool exact_capacity_ = false;  // ring size == max_queue_size
+  size_t wake_check_mask_ = 0;   // producers check the batch threshold every mask+1 pushes
   std::unique_ptr<Cell[]> cells_;
   alignas(64) std::atomic<size_t> enqueue_pos_{0};
   alignas(64) std::atomic<size_t> dequeue_pos_{0};

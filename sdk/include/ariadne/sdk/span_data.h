@@ -5,16 +5,18 @@
 // running (through the raw recorder pointer), then handed as unique_ptr to the span processor
 // by End(). The shared state (resource, scope, limits, processor) belongs to the
 // SdkTracerProvider, which must outlive every span it created.
-// Storage is pre-sized: attributes go into a vector reserved once to min(limit, 8) entries; keys
-// and short strings fit std::string's inline buffer. Limits (count, value length) are applied on
-// entry and drops are counted. Thread-safety: one thread at a time, as for the Span handle.
-// Tested by tracer_test.cc.
+// Storage is recycled: finished spans go back to the provider's pool and their AttributeList
+// keeps its elements, so steady traffic stores attributes without allocating. Timestamps come
+// from span_clock.h (one clock reading at start, a tick delta at end). Limits (count, value
+// length) are applied on entry and drops are counted. Thread-safety: one thread at a time, as for
+// the Span handle. Tested by tracer_test.cc.
 #ifndef ARIADNE_SDK_SPAN_DATA_H_
 #define ARIADNE_SDK_SPAN_DATA_H_
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -31,6 +33,67 @@ using OwnedValue =
 struct OwnedAttribute {
   std::string key;
   OwnedValue value;
+};
+
+// The span's attributes: a vector of OwnedAttribute whose clear() keeps the elements (and so the
+// capacity of their key and value strings), so that a recycled span stores the next span's
+// attributes without allocating (issue 6). Only [begin(), end()) is live. Copies copy the live
+// elements only. Behaves like a std::vector for reading (range-for, size, operator[]).
+class AttributeList {
+ public:
+  using value_type = OwnedAttribute;
+  using iterator = OwnedAttribute*;
+  using const_iterator = const OwnedAttribute*;
+
+  AttributeList() = default;
+  AttributeList(const AttributeList& other) : slots_(other.begin(), other.end()) {
+    size_ = slots_.size();
+  }
+  AttributeList& operator=(const AttributeList& other) {
+    if (this != &other) {
+      slots_.assign(other.begin(), other.end());
+      size_ = slots_.size();
+    }
+    return *this;
+  }
+  AttributeList(AttributeList&& other) noexcept
+      : slots_(std::move(other.slots_)), size_(std::exchange(other.size_, 0)) {}
+  AttributeList& operator=(AttributeList&& other) noexcept {
+    slots_ = std::move(other.slots_);
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
+
+  size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  OwnedAttribute* begin() noexcept { return slots_.data(); }
+  OwnedAttribute* end() noexcept { return slots_.data() + size_; }
+  const OwnedAttribute* begin() const noexcept { return slots_.data(); }
+  const OwnedAttribute* end() const noexcept { return slots_.data() + size_; }
+  OwnedAttribute& operator[](size_t i) noexcept { return slots_[i]; }
+  const OwnedAttribute& operator[](size_t i) const noexcept { return slots_[i]; }
+  const OwnedAttribute& front() const noexcept { return slots_[0]; }
+  const OwnedAttribute& back() const noexcept { return slots_[size_ - 1]; }
+  // Elements kept for reuse (live or cleared).
+  size_t capacity() const noexcept { return slots_.size(); }
+  void reserve(size_t n) { slots_.reserve(n); }
+  void clear() noexcept { size_ = 0; }
+  // Appends an element, reusing a cleared one (its strings keep their capacity) when there is
+  // one; the caller assigns key and value. May throw std::bad_alloc.
+  OwnedAttribute& AppendSlot() {
+    if (size_ == slots_.size()) slots_.emplace_back();
+    return slots_[size_++];
+  }
+  void push_back(OwnedAttribute a) { AppendSlot() = std::move(a); }
+  // Frees the cleared elements too.
+  void ReleaseMemory() noexcept {
+    slots_.resize(size_);
+    slots_.shrink_to_fit();
+  }
+
+ private:
+  std::vector<OwnedAttribute> slots_;
+  size_t size_ = 0;
 };
 
 struct SpanEvent {
@@ -61,6 +124,11 @@ OwnedValue ToOwned(const trace::AttributeValue& value, uint32_t max_length);
 bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view key,
                        const trace::AttributeValue& value, uint32_t count_limit,
                        uint32_t length_limit);
+bool SetOwnedAttribute(AttributeList* attributes, std::string_view key,
+                       const trace::AttributeValue& value, uint32_t count_limit,
+                       uint32_t length_limit);
+// Assigns value into *dst, reusing the string *dst already holds when value is a string.
+void AssignOwned(OwnedValue* dst, const trace::AttributeValue& value, uint32_t max_length);
 
 class SpanData final : public trace::SpanRecorder {
  public:
@@ -80,6 +148,9 @@ class SpanData final : public trace::SpanRecorder {
 
   // Clears every field (keeping allocated capacity) for reuse by the provider's pool.
   void ResetForReuse(const InstrumentationScope* scope) noexcept;
+  // Start time (and the fast clock's tick count, so End only reads a cheap delta).
+  void SetStartTime(uint64_t start_time_unix_nano) noexcept;
+  void StartNow() noexcept;
 
   const InstrumentationScope& scope() const noexcept { return *scope_; }
   const TracerSharedState* state() const noexcept { return state_; }
@@ -93,7 +164,7 @@ class SpanData final : public trace::SpanRecorder {
   uint64_t end_time_unix_nano = 0;
   trace::StatusCode status_code = trace::StatusCode::kUnset;
   std::string status_message;
-  std::vector<OwnedAttribute> attributes;
+  AttributeList attributes;
   std::vector<SpanEvent> events;
   std::vector<SpanLink> links;
   uint32_t dropped_attributes_count = 0;
@@ -103,6 +174,7 @@ class SpanData final : public trace::SpanRecorder {
  private:
   const TracerSharedState* state_;
   const InstrumentationScope* scope_;
+  uint64_t start_ticks_ = 0;  // fast-clock ticks at start; 0 = end time from the wall clock
 };
 
 // Hands a finished span back to its provider for reuse (or deletes it). Processors call this
