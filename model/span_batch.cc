@@ -48,7 +48,9 @@ std::string_view SpanBatch::Intern(std::string_view s) {
   if (s.empty()) return {};
   if (s.size() > arena_left_) {
     size_t block = std::max(kArenaBlock, s.size());
-    arena_blocks_.push_back(std::make_unique<char[]>(block));
+    // Not zero-filled: every byte is written by memcpy before a view can see it, and zeroing
+    // 64 KiB per batch was 5 % of a fuzzing run on small requests (fuzz/README.md).
+    arena_blocks_.push_back(std::make_unique_for_overwrite<char[]>(block));
     arena_ptr_ = arena_blocks_.back().get();
     arena_left_ = block;
     arena_bytes_ += block;
