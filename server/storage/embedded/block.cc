@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <numeric>
 #include <set>
 #include <unordered_map>
@@ -337,6 +338,88 @@ SpanBatch SortByTraceId(const std::vector<const SpanBatch*>& batches) {
 
 namespace {
 
+// Exact content key of a value (type, then payload; children recursively).
+void ValueKey(const SpanBatch& b, const AnyValue& v, int depth, std::string* out) {
+  out->push_back(static_cast<char>(v.type));
+  switch (v.type) {
+    case ValueType::kString:
+    case ValueType::kBytes:
+      PutBytes(out, v.str);
+      break;
+    case ValueType::kBool:
+      out->push_back(v.bool_value ? 1 : 0);
+      break;
+    case ValueType::kInt:
+      PutFixed64(out, static_cast<uint64_t>(v.int_value));
+      break;
+    case ValueType::kDouble: {
+      uint64_t bits;
+      std::memcpy(&bits, &v.double_value, 8);
+      PutFixed64(out, bits);
+      break;
+    }
+    case ValueType::kArray:
+      PutVarint(out, v.children.count);
+      for (uint32_t i = 0; depth < 64 && i < v.children.count; ++i) {
+        ValueKey(b, b.array_values[v.children.begin + i], depth + 1, out);
+      }
+      break;
+    case ValueType::kKvList:
+      PutVarint(out, v.children.count);
+      for (uint32_t i = 0; depth < 64 && i < v.children.count; ++i) {
+        const KeyValue& kv = b.kvlist_values[v.children.begin + i];
+        PutBytes(out, kv.key);
+        ValueKey(b, kv.value, depth + 1, out);
+      }
+      break;
+    case ValueType::kEmpty:
+      break;
+  }
+}
+
+void AttributesKey(const SpanBatch& b, Range r, std::string* out) {
+  PutVarint(out, r.count);
+  for (uint32_t i = r.begin; i < r.end(); ++i) {
+    PutBytes(out, b.attributes[i].key);
+    ValueKey(b, b.attributes[i].value, 0, out);
+  }
+}
+
+// A copy of part in which spans with equal resources (or scopes) share one: copying spans one by
+// one gives every span its own copy, which would cost bytes in every page.
+SpanBatch ShareResources(SpanBatch part) {
+  std::unordered_map<std::string, uint32_t> seen;
+  std::vector<uint32_t> resource_to(part.resources.size()), scope_to(part.scopes.size());
+  for (uint32_t i = 0; i < part.resources.size(); ++i) {
+    const Resource& r = part.resources[i];
+    std::string key(1, 'r');
+    PutBytes(&key, r.schema_url);
+    PutBytes(&key, r.service_name);
+    PutVarint(&key, r.dropped_attributes_count);
+    AttributesKey(part, r.attributes, &key);
+    resource_to[i] = seen.try_emplace(std::move(key), i).first->second;
+  }
+  for (uint32_t i = 0; i < part.scopes.size(); ++i) {
+    const Scope& sc = part.scopes[i];
+    std::string key(1, 's');
+    PutBytes(&key, sc.name);
+    PutBytes(&key, sc.version);
+    PutBytes(&key, sc.schema_url);
+    PutVarint(&key, sc.dropped_attributes_count);
+    AttributesKey(part, sc.attributes, &key);
+    scope_to[i] = seen.try_emplace(std::move(key), i).first->second;
+  }
+  SpanColumns& c = part.spans;
+  for (uint32_t i = 0; i < c.size(); ++i) {
+    if (c.resource_index[i] < resource_to.size())
+      c.resource_index[i] = resource_to[c.resource_index[i]];
+    if (c.scope_index[i] < scope_to.size()) c.scope_index[i] = scope_to[c.scope_index[i]];
+  }
+  SpanBatch out;
+  out.Append(part);  // copies each referenced resource and scope once
+  return out;
+}
+
 // Fills the summary of a page from its spans.
 void SummarizePage(const SpanBatch& part, BlockPage* page) {
   const SpanColumns& c = part.spans;
@@ -427,7 +510,10 @@ std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
       page.row_count += meta->traces[t].row_count;
       ++t;
     }
-    if (version >= 2) SummarizePage(part, &page);
+    if (version >= 2) {
+      part = ShareResources(std::move(part));
+      SummarizePage(part, &page);
+    }
     std::string raw;
     if (version >= 2) {
       EncodeBatchWithoutTraceIds(part, &raw);  // the trace index holds the ids

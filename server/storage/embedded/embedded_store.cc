@@ -702,10 +702,10 @@ StatusOr<SpanBatch> EmbeddedStore::GetTrace(const TraceId& trace_id) {
   return out;
 }
 
-uint64_t EmbeddedStore::LatestStartLocked(const TraceId& id) {
+uint64_t EmbeddedStore::LatestStartLocked(const TraceId& id, bool blocks) {
   uint64_t latest = 0;
-  for (const auto& [bid, meta] : blocks_) {
-    if (const BlockTrace* t = meta->FindTrace(id)) latest = std::max(latest, t->max_start);
+  for (auto it = blocks_.begin(); blocks && it != blocks_.end(); ++it) {
+    if (const BlockTrace* t = it->second->FindTrace(id)) latest = std::max(latest, t->max_start);
   }
   auto add_head = [&](const Head& h) {
     auto it = h.index.find(id);
@@ -849,10 +849,12 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
     }
   }
   {
+    // A head trace with spans in a block is in a head's split set; the others live in heads only.
+    std::unordered_set<TraceId, IdHash> in_blocks(head_split.begin(), head_split.end());
     std::shared_lock lock(mu_);
     for (const TraceId& id : head_matched) {
       decided.insert(id);
-      add_found(id, LatestStartLocked(id));
+      add_found(id, LatestStartLocked(id, in_blocks.count(id) != 0));
     }
   }
   for (const TraceId& id : head_split) judge_whole(id);

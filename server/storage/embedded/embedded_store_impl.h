@@ -101,8 +101,8 @@ class EmbeddedStore final : public SpanStore {
   [[nodiscard]] Status DeleteWalBelow(uint64_t seq);
   // Every span of the trace from the head, frozen heads and hot blocks (archive if none).
   SpanBatch CollectTrace(const TraceId& id, uint64_t* max_start);
-  // The latest span start of the trace over hot blocks and heads (mu_ held, shared).
-  uint64_t LatestStartLocked(const TraceId& id);
+  // The latest span start of the trace over heads and (if blocks) hot blocks (mu_ held, shared).
+  uint64_t LatestStartLocked(const TraceId& id, bool blocks = true);
   // Recomputes block_split_ from the blocks' trace indexes (a merge of their sorted ids).
   void ComputeBlockSplitLocked();
 
