@@ -1,6 +1,7 @@
 #include "ariadne/sdk/span_data.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "ariadne/sdk/span_processor.h"
 #include "ariadne/sdk/tracer_provider.h"
@@ -58,6 +59,79 @@ OwnedValue ToOwned(const AttributeValue& v, uint32_t max_length) {
   return false;
 }
 
+namespace {
+// Equality of short byte strings without a call to memcmp (keys are mostly 10-40 bytes).
+inline bool EqualBytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    uint64_t x, y;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&x, a + i, 8);
+      std::memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    std::memcpy(&x, a + n - 8, 8);  // the tail, overlapping
+    std::memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    uint32_t x, y, z, w;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    std::memcpy(&z, a + n - 4, 4);
+    std::memcpy(&w, b + n - 4, 4);
+    return x == y && z == w;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Copies v into s without calling into std::string when s already holds v (the same key in the
+// same slot of a recycled span: the common case) or has the capacity for it. Returns the bytes
+// of capacity newly allocated.
+size_t AssignString(std::string* s, std::string_view v) {
+  if (s->size() == v.size() && EqualBytes(s->data(), v.data(), v.size())) return 0;
+  size_t before = s->capacity();
+  if (v.size() <= before) {
+    s->resize(v.size());
+    std::memcpy(s->data(), v.data(), v.size());
+    return 0;
+  }
+  s->assign(v);
+  return s->capacity() - before;
+}
+
+size_t AssignOwnedTracked(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) {
+  if (v.type() == AttributeValue::Type::kString) {
+    std::string_view str = v.string_value();
+    if (max_length != 0 && str.size() > max_length) str = str.substr(0, max_length);
+    if (auto* held = std::get_if<std::string>(dst)) return AssignString(held, str);
+    dst->emplace<std::string>(str);
+    return std::get<std::string>(*dst).capacity();
+  }
+  AssignOwned(dst, v, max_length);
+  return 0;
+}
+
+// SetOwnedAttribute for a span's own list; adds newly allocated string bytes to *kept.
+bool SetSpanAttribute(AttributeList* attributes, std::string_view key, const AttributeValue& value,
+                      uint32_t count_limit, uint32_t length_limit, size_t* kept) {
+  for (OwnedAttribute& a : *attributes) {
+    if (a.key.size() == key.size() && EqualBytes(a.key.data(), key.data(), key.size())) {
+      *kept += AssignOwnedTracked(&a.value, value, length_limit);
+      return true;
+    }
+  }
+  if (attributes->size() >= count_limit) return false;
+  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 8));
+  OwnedAttribute& slot = attributes->AppendSlot();
+  *kept += AssignString(&slot.key, key);
+  *kept += AssignOwnedTracked(&slot.value, value, length_limit);
+  return true;
+}
+}  // namespace
+
 void AssignOwned(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) {
   switch (v.type()) {
     case AttributeValue::Type::kBool:
@@ -87,18 +161,8 @@ void AssignOwned(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) 
 
 bool SetOwnedAttribute(AttributeList* attributes, std::string_view key, const AttributeValue& value,
                        uint32_t count_limit, uint32_t length_limit) {
-  for (OwnedAttribute& a : *attributes) {
-    if (a.key.size() == key.size() && a.key == key) {
-      AssignOwned(&a.value, value, length_limit);
-      return true;
-    }
-  }
-  if (attributes->size() >= count_limit) return false;
-  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 8));
-  OwnedAttribute& slot = attributes->AppendSlot();
-  slot.key.assign(key);
-  AssignOwned(&slot.value, value, length_limit);
-  return true;
+  size_t kept = 0;
+  return SetSpanAttribute(attributes, key, value, count_limit, length_limit, &kept);
 }
 
 bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view key,
@@ -118,7 +182,8 @@ bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view
 void SpanData::SetAttribute(std::string_view key, const AttributeValue& value) noexcept {
   try {
     const SpanLimits& l = state_->limits;
-    if (!SetOwnedAttribute(&attributes, key, value, l.attribute_count, l.attribute_value_length)) {
+    if (!SetSpanAttribute(&attributes, key, value, l.attribute_count, l.attribute_value_length,
+                          &kept_bytes_)) {
       ++dropped_attributes_count;
     }
   } catch (...) {
@@ -224,14 +289,9 @@ void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept {
   if (pool == nullptr) return;
   // Recycle only spans whose kept storage is small: the pool must not pin large strings.
   constexpr size_t kMaxKeptBytes = 4096;
-  const AttributeList& attrs = span->attributes;
-  if (attrs.capacity() > 64) return;
-  size_t kept = span->name.capacity() + span->status_message.capacity();
-  for (size_t i = 0; i < attrs.capacity() && kept <= kMaxKeptBytes; ++i) {
-    kept += attrs[i].key.capacity();
-    if (const auto* str = std::get_if<std::string>(&attrs[i].value)) kept += str->capacity();
-  }
-  if (kept <= kMaxKeptBytes && pool->Push(span.get())) {
+  // (kept_bytes_ counts what attribute strings ever allocated, so no walk over them here.)
+  size_t kept = span->kept_bytes_ + span->name.capacity() + span->status_message.capacity();
+  if (span->attributes.capacity() <= 64 && kept <= kMaxKeptBytes && pool->Push(span.get())) {
     span.release();
   }
 }

@@ -175,6 +175,9 @@ class SpanData final : public trace::SpanRecorder {
   const TracerSharedState* state_;
   const InstrumentationScope* scope_;
   uint64_t start_ticks_ = 0;  // fast-clock ticks at start; 0 = end time from the wall clock
+  size_t kept_bytes_ = 0;     // string capacity the attributes allocated (kept across reuse)
+
+  friend void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept;
 };
 
 // Hands a finished span back to its provider for reuse (or deletes it). Processors call this
