@@ -124,7 +124,7 @@ bool SetSpanAttribute(AttributeList* attributes, std::string_view key, const Att
     }
   }
   if (attributes->size() >= count_limit) return false;
-  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 8));
+  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 4));
   OwnedAttribute& slot = attributes->AppendSlot();
   *kept += AssignString(&slot.key, key);
   *kept += AssignOwnedTracked(&slot.value, value, length_limit);
@@ -174,7 +174,7 @@ bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view
     }
   }
   if (attributes->size() >= count_limit) return false;
-  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 8));
+  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 4));
   attributes->push_back(OwnedAttribute{std::string(key), ToOwned(value, length_limit)});
   return true;
 }
