@@ -1,5 +1,6 @@
 #include "wire/jaeger/jaeger_ui_json.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -70,22 +71,57 @@ void AppendUint(uint64_t v, std::string* out) {
   out->append(buf, res.ptr);
 }
 
-// Jaeger's id rendering: 16 hex digits for a 64-bit trace id (high half zero), else 32.
-void AppendTraceIdHex(const TraceId& id, std::string* out) {
-  out->push_back('"');
-  if (id.High() == 0) {
-    SpanId::FromHighLow(0, id.Low()).AppendHex(out);
-  } else {
-    id.AppendHex(out);
+// Two lower-case hex digits per byte value, so an id is one table lookup per byte and one append.
+struct HexPairs {
+  char pairs[256][2];
+  constexpr HexPairs() : pairs() {
+    for (int b = 0; b < 256; ++b) {
+      pairs[b][0] = kHex[b >> 4];
+      pairs[b][1] = kHex[b & 15];
+    }
   }
-  out->push_back('"');
+};
+constexpr HexPairs kHexPairs;
+
+// Appends the bytes [first, last) of an id as a quoted hex string.
+template <size_t N>
+void AppendQuotedHex(const std::array<uint8_t, N>& bytes, size_t first, std::string* out) {
+  char buf[2 * N + 2];
+  char* p = buf;
+  *p++ = '"';
+  for (size_t i = first; i < N; ++i) {
+    *p++ = kHexPairs.pairs[bytes[i]][0];
+    *p++ = kHexPairs.pairs[bytes[i]][1];
+  }
+  *p++ = '"';
+  out->append(buf, static_cast<size_t>(p - buf));
 }
 
-void AppendSpanIdHex(const SpanId& id, std::string* out) {
-  out->push_back('"');
-  id.AppendHex(out);
-  out->push_back('"');
+// Jaeger's id rendering: 16 hex digits for a 64-bit trace id (high half zero), else 32.
+void AppendTraceIdHex(const TraceId& id, std::string* out) {
+  AppendQuotedHex(id.bytes, id.High() == 0 ? 8 : 0, out);
 }
+
+void AppendSpanIdHex(const SpanId& id, std::string* out) { AppendQuotedHex(id.bytes, 0, out); }
+
+// The quoted hex of the trace's own id, rendered once: every span and most references repeat it.
+class TraceIdCache {
+ public:
+  void Append(const TraceId& id, std::string* out) {
+    if (!valid_ || !(id == id_)) {
+      id_ = id;
+      text_.clear();
+      AppendTraceIdHex(id, &text_);
+      valid_ = true;
+    }
+    out->append(text_);
+  }
+
+ private:
+  TraceId id_;
+  std::string text_;
+  bool valid_ = false;
+};
 
 // A double as JSON: non-finite values have no JSON number form, so they become strings.
 void AppendDoubleJson(double d, std::string* out) {
@@ -247,11 +283,11 @@ std::string_view LinkRefType(const SpanBatch& b, uint32_t link) {
 }
 
 void AppendReference(std::string_view type, const TraceId& trace, const SpanId& span, bool first,
-                     std::string* out) {
+                     TraceIdCache* ids, std::string* out) {
   out->append(first ? "{\"refType\":\"" : ",{\"refType\":\"");
   out->append(type);
   out->append("\",\"traceID\":");
-  AppendTraceIdHex(trace, out);
+  ids->Append(trace, out);
   out->append(",\"spanID\":");
   AppendSpanIdHex(span, out);
   out->push_back('}');
@@ -366,11 +402,16 @@ void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out) {
     return it->second;
   };
 
+  // Room for the whole trace up front (about 300 bytes a span plus its attributes and events),
+  // so a 50,000-span trace is not copied on every doubling of the string.
+  out->reserve(out->size() + 320 * size_t{b.size()} + 64 * b.attributes.size() +
+               64 * b.events.size());
+  TraceIdCache ids;
   out->append(",\"spans\":[");
   for (uint32_t i = 0; i < b.size(); ++i) {
     if (i > 0) out->push_back(',');
     out->append("{\"traceID\":");
-    AppendTraceIdHex(s.trace_id[i], out);
+    ids.Append(s.trace_id[i], out);
     out->append(",\"spanID\":");
     AppendSpanIdHex(s.span_id[i], out);
     out->append(",\"flags\":");
@@ -381,12 +422,12 @@ void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out) {
     out->append(",\"references\":[");
     bool first = true;
     if (s.parent_span_id[i].IsValid()) {
-      AppendReference("CHILD_OF", s.trace_id[i], s.parent_span_id[i], true, out);
+      AppendReference("CHILD_OF", s.trace_id[i], s.parent_span_id[i], true, &ids, out);
       first = false;
     }
     Range links = s.links[i];
     for (uint32_t l = links.begin; l < links.end() && l < b.links.size(); ++l) {
-      AppendReference(LinkRefType(b, l), b.links.trace_id[l], b.links.span_id[l], first, out);
+      AppendReference(LinkRefType(b, l), b.links.trace_id[l], b.links.span_id[l], first, &ids, out);
       first = false;
     }
     out->append("],\"startTime\":");

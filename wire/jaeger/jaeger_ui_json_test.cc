@@ -228,6 +228,27 @@ TEST(JaegerUiJson, IdenticalProcessesAreSharedDifferentOnesAreNot) {
   EXPECT_EQ(Str(p.root["processes"]["p2"]["serviceName"]), "db");
 }
 
+TEST(JaegerUiJson, SpansAfterAForeignLinkKeepTheirOwnTraceId) {
+  // The encoder renders the trace's id once and reuses it; a link into another trace must not
+  // leak that trace's id into the spans and references after it.
+  SpanBatch b = MakeTrace(0x1234);
+  uint32_t third = b.AppendSpan(b.Clone(), 1);
+  b.spans.span_id[third] = SpanId::FromHighLow(0, 3);
+  b.spans.links[third] = Range{};
+  std::string json;
+  AppendJaegerUiTrace(b, &json);
+  Parsed p;
+  Parse(json, &p);
+  element after = p.root["spans"].at(2).value();
+  EXPECT_EQ(Str(after["traceID"]), "00000000000012340000000000000abc");
+  array refs = after["references"].get_array().value();
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(Str(refs.at(0).value()["traceID"]), "00000000000012340000000000000abc");
+  EXPECT_EQ(Str(refs.at(0).value()["spanID"]), "0000000000000001");
+  EXPECT_EQ(Str(p.root["spans"].at(1)["references"].at(1)["traceID"]),
+            "00000000000000070000000000000008");
+}
+
 TEST(JaegerUiJson, EmptyTraceIsValidJson) {
   SpanBatch b;
   std::string json;
