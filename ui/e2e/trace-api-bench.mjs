@@ -2,7 +2,9 @@
 // against one or more `ariadne serve --storage memory` binaries filled with the same spans.
 // Prints per binary the median time to first byte and to the last byte, the server's CPU time
 // per request (utime+stime of the process from /proc, so other load on the machine does not
-// count), the body size, and whether every binary's body is byte-identical to the first one's.
+// count), the body size, and whether every binary's bodies are byte-identical to the first
+// one's: for the big trace and for a failing shop trace and the hostile-strings trace (events,
+// links, errors, doubles, booleans, escaping).
 //
 //   node ui/e2e/trace-api-bench.mjs --binary build/a/bin/ariadne [--binary build/b/bin/ariadne]
 //        [--spans 50000] [--runs 7]
@@ -10,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { loadavg } from 'node:os';
-import { bigTrace } from './otlp.mjs';
+import { bigTrace, shopTrace, xssTrace } from './otlp.mjs';
 
 const args = process.argv.slice(2);
 const binaries = args.flatMap((a, i) => (a === '--binary' ? [args[i + 1]] : []));
@@ -60,12 +62,14 @@ function get(url) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const big = bigTrace(Date.now() * 1000 - 60e6, SPANS);
+const small = [shopTrace(Date.now() * 1000 - 90e6, { slow: 2, fail: true, extraCartCalls: 2 }), xssTrace(Date.now() * 1000 - 30e6)];
 const results = [];
 let reference = null;
+let smallReference = null;
 for (const binary of binaries) {
   const s = await start(binary);
   try {
-    for (const b of big.bodies) {
+    for (const b of [...small.map((t) => t.body), ...big.bodies]) {
       const r = await fetch(s.otlp, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) });
       if (!r.ok) throw new Error(`POST: ${r.status}`);
     }
@@ -89,6 +93,8 @@ for (const binary of binaries) {
       body = r.body;
     }
     reference ??= body;
+    const smallBodies = Buffer.concat(await Promise.all(small.map(async (t) => (await get(`${s.base}/api/traces/${t.traceId}`)).body)));
+    smallReference ??= smallBodies;
     results.push({
       binary,
       spans: SPANS,
@@ -96,7 +102,7 @@ for (const binary of binaries) {
       ttfbMs: Math.round(median(ttfb)),
       totalMs: Math.round(median(total)),
       serverCpuMsPerRequest: Math.round(median(cpu)),
-      identicalToFirst: body.equals(reference),
+      identicalToFirst: body.equals(reference) && smallBodies.equals(smallReference),
     });
   } finally {
     s.proc.kill('SIGTERM');
