@@ -7,6 +7,8 @@
 //                             (direct SpanData -> protobuf encoding)
 //   BM_BatchEncodeOtlpProtoViaSpanBatch  the previous path (SpanBatch + wire/otlp), for the ratio
 //   BM_MemoryPerBufferedSpan  heap bytes held per finished span waiting for export
+#include <algorithm>
+#include <chrono>
 #include <memory>
 
 #include <benchmark/benchmark.h>
@@ -43,11 +45,36 @@ struct BatchSetup {
   trace::Tracer tracer;
 };
 
+// The machine is shared (load averages of 8-20 while these run), so besides the usual mean the
+// timing benchmarks report "best_ns": the fastest 256-iteration window seen, per iteration. A
+// window that nobody preempted is what the code costs on a quiet core; the lead's quiet-machine
+// re-run checks it against the plain Time/CPU columns.
+class BestWindow {
+ public:
+  static constexpr int kWindow = 256;
+  void Tick() {
+    if (++count_ < kWindow) return;
+    auto now = std::chrono::steady_clock::now();
+    best_ = std::min(best_, std::chrono::duration<double, std::nano>(now - start_).count());
+    start_ = now;
+    count_ = 0;
+  }
+  void Report(benchmark::State& state, const char* name = "best_ns") const {
+    state.counters[name] = best_ / kWindow;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  double best_ = 1e300;
+  int count_ = 0;
+};
+
 BatchSetup* g_sampled = nullptr;
 
 void BM_SampledSpan4Attrs(benchmark::State& state) {
   if (state.thread_index() == 0) g_sampled = new BatchSetup(sdk::MakeAlwaysOnSampler());
   // Threads start together after thread 0's setup (benchmark synchronises before the loop).
+  BestWindow best;
   for (auto _ : state) {
     trace::Span s = g_sampled->tracer.StartSpan("GET /api/orders");
     s.SetAttribute("http.request.method", "GET")
@@ -55,7 +82,9 @@ void BM_SampledSpan4Attrs(benchmark::State& state) {
         .SetAttribute("server.duration", 1.5)
         .SetAttribute("cache.hit", true);
     s.End();
+    best.Tick();
   }
+  if (state.thread_index() == 0) best.Report(state);
   state.SetItemsProcessed(state.iterations());
   if (state.thread_index() == 0) {
     g_sampled->provider->ForceFlush();
@@ -69,6 +98,7 @@ BENCHMARK(BM_SampledSpan4Attrs)->Threads(1)->Threads(2)->UseRealTime();
 
 void BM_UnsampledSpan4Attrs(benchmark::State& state) {
   BatchSetup setup(sdk::MakeAlwaysOffSampler());
+  BestWindow best;
   for (auto _ : state) {
     trace::Span s = setup.tracer.StartSpan("GET /api/orders");
     s.SetAttribute("http.request.method", "GET")
@@ -76,17 +106,24 @@ void BM_UnsampledSpan4Attrs(benchmark::State& state) {
         .SetAttribute("server.duration", 1.5)
         .SetAttribute("cache.hit", true);
     s.End();
+    best.Tick();
   }
+  best.Report(state);
 }
 BENCHMARK(BM_UnsampledSpan4Attrs);
 
 void BM_ParentAndScopedChild(benchmark::State& state) {
   BatchSetup setup(sdk::MakeAlwaysOnSampler());
+  BestWindow best;
   for (auto _ : state) {
-    trace::ScopedSpan parent(setup.tracer, "parent");
-    trace::ScopedSpan child(setup.tracer, "child");
-    benchmark::DoNotOptimize(child.GetContext());
+    {
+      trace::ScopedSpan parent(setup.tracer, "parent");
+      trace::ScopedSpan child(setup.tracer, "child");
+      benchmark::DoNotOptimize(child.GetContext());
+    }
+    best.Tick();
   }
+  best.Report(state);
   setup.provider->ForceFlush();
   state.counters["dropped"] = static_cast<double>(setup.bsp->stats().dropped_queue_full);
 }
@@ -95,11 +132,14 @@ BENCHMARK(BM_ParentAndScopedChild);
 void BM_DisabledTracer(benchmark::State& state) {
   trace::Tracer tracer;  // what GetTracer returns with no SDK or OTEL_SDK_DISABLED=true
   benchmark::DoNotOptimize(&tracer);
+  BestWindow best;
   for (auto _ : state) {
     trace::Span s = tracer.StartSpan("GET /api/orders");
     s.SetAttribute("http.request.method", "GET");
     s.End();
+    best.Tick();
   }
+  best.Report(state);
 }
 BENCHMARK(BM_DisabledTracer);
 
@@ -125,10 +165,16 @@ void BM_BatchEncodeOtlpProto(benchmark::State& state) {
   auto spans = MakeSpans(&provider, 512);
   exporters::OtlpHttpExporter exporter;
   std::string body;
+  double best = 1e300;
   for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
     exporter.EncodeBody(spans, &body);
     benchmark::DoNotOptimize(body.data());
+    best = std::min(
+        best,
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count());
   }
+  state.counters["best_spans_per_s"] = 512 / best * 1e9;
   state.SetItemsProcessed(state.iterations() * 512);
   state.counters["bytes_per_span"] = static_cast<double>(body.size()) / 512;
   spans.clear();
@@ -142,13 +188,19 @@ void BM_BatchEncodeOtlpProtoViaSpanBatch(benchmark::State& state) {
   sdk::SdkTracerProvider* provider;
   auto spans = MakeSpans(&provider, 512);
   std::string body;
+  double best = 1e300;
   for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
     SpanBatch batch;
     exporters::AppendToSpanBatch(spans, &batch);
     body.clear();
     EncodeOtlpProto(batch, &body);
     benchmark::DoNotOptimize(body.data());
+    best = std::min(
+        best,
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count());
   }
+  state.counters["best_spans_per_s"] = 512 / best * 1e9;
   state.SetItemsProcessed(state.iterations() * 512);
   state.counters["bytes_per_span"] = static_cast<double>(body.size()) / 512;
   spans.clear();
