@@ -116,6 +116,40 @@ TEST(BatchSpanProcessor, CountsDropsWhenTheExporterStallsAndNeverBlocksTheCaller
   EXPECT_EQ(h.bsp->stats().exported_spans, 6u);
 }
 
+TEST(BatchSpanProcessor, AQueueSizeThatIsNotAPowerOfTwoIsStillTheBound) {
+  // The ring is rounded up to 8 slots; the queue must still hold at most 5 spans.
+  Harness h(Options(5, 2, std::chrono::hours(1)));
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    h.shared->blocked = true;
+  }
+  h.Spans(2);
+  {
+    std::unique_lock<std::mutex> lock(h.shared->mu);
+    ASSERT_TRUE(h.shared->cv.wait_for(lock, kWait, [&] { return h.shared->in_export; }));
+  }
+  h.Spans(9);  // 5 fit, 4 are dropped
+  BatchSpanProcessorStats st = h.bsp->stats();
+  EXPECT_EQ(st.dropped_queue_full, 4u);
+  EXPECT_EQ(st.enqueued, 7u);
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    h.shared->blocked = false;
+    h.shared->cv.notify_all();
+  }
+  EXPECT_TRUE(h.bsp->ForceFlush(kWait));
+  EXPECT_EQ(h.bsp->stats().exported_spans, 7u);
+}
+
+TEST(BatchSpanProcessor, AFullBatchIsExportedWithoutWaitingForTheScheduleDelay) {
+  // Batches of 64 from many pushes: producers wake the worker (the delay is an hour).
+  Harness h(Options(4096, 64, std::chrono::hours(1)));
+  h.Spans(64 * 20);
+  ASSERT_TRUE(h.WaitForSpans(64 * 20));
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  for (size_t b : h.shared->batch_sizes) EXPECT_EQ(b, 64u);
+}
+
 TEST(BatchSpanProcessor, ForceFlushExportsAPartialBatch) {
   Harness h(Options(64, 32, std::chrono::hours(1)));
   h.Spans(3);
