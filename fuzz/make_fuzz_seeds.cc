@@ -1,0 +1,73 @@
+// Writes the seed inputs of the storage fuzzers (wal_fuzzer, block_fuzzer), which are binary
+// files produced by the store's own encoders: a WAL segment of batch_codec records and a block
+// file, from SpanFactory traces plus the rich OTLP/JSON fixture (nested values, events, links).
+// Each seed starts with the harness's mode byte (1: the harness fixes checksums; 0: raw).
+//
+// Usage (from the repository root, any build directory):
+//   cmake --build build/<dir> --target make_fuzz_seeds
+//   build/<dir>/fuzz/make_fuzz_seeds wire/otlp/corpus/otlp_json/rich_span.json fuzz/corpus
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "server/pipeline/span_factory.h"
+#include "server/storage/embedded/batch_codec.h"
+#include "server/storage/embedded/block.h"
+#include "server/storage/embedded/wal.h"
+#include "wire/otlp/otlp_json.h"
+
+namespace {
+
+using namespace ariadne;  // NOLINT
+
+bool Write(const std::string& path, char mode, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.put(mode);
+  out << bytes;
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s <rich_span.json> <corpus dir>\n", argv[0]);
+    return 2;
+  }
+  std::ifstream in(argv[1], std::ios::binary);
+  std::stringstream json;
+  json << in.rdbuf();
+  DecodeResult rich;
+  if (!DecodeOtlpJson(json.str(), DecodeLimits(), &rich).ok()) {
+    std::fprintf(stderr, "cannot decode %s\n", argv[1]);
+    return 1;
+  }
+  SpanFactory factory(11);
+  SpanBatch traces = factory.MakeBatch(16, 1'700'000'000'000'000'000ull);
+
+  const std::string dir = argv[2];
+  bool ok = true;
+  // WAL: two records; the same segment with its last record torn.
+  std::string rich_payload, traces_payload, segment;
+  EncodeBatch(rich.batch, &rich_payload);
+  EncodeBatch(traces, &traces_payload);
+  embedded::AppendWalRecord(rich_payload, &segment);
+  embedded::AppendWalRecord(traces_payload, &segment);
+  ok &= Write(dir + "/wal/two_records.bin", 1, segment);
+  ok &= Write(dir + "/wal/torn_tail.bin", 0, segment.substr(0, segment.size() - 7));
+
+  // Blocks: the two batches in block order, compressed at level 1; one with a page per 8 spans.
+  SpanBatch sorted = embedded::SortForBlock({&rich.batch, &traces});
+  embedded::BlockMeta meta;
+  meta.id = 1;
+  meta.wal_seq_end = 2;
+  ok &= Write(dir + "/block/block.bin", 1, embedded::BuildBlock(sorted, 1, &meta));
+  embedded::BlockMeta paged_meta;
+  paged_meta.id = 2;
+  ok &= Write(dir + "/block/small_pages.bin", 1,
+              embedded::BuildBlock(sorted, 1, &paged_meta, /*page_spans=*/8));
+  std::printf("%s\n", ok ? "seeds written" : "write failed");
+  return ok ? 0 : 1;
+}
