@@ -283,36 +283,45 @@ bool ParseBlockFileName(const std::string& name, uint64_t* id) {
   return true;
 }
 
-SpanBatch SortForBlock(const std::vector<const SpanBatch*>& batches) {
-  struct Row {
-    uint64_t trace_start;  // the trace's earliest start
-    const TraceId* trace;
-    uint64_t start;
-    const SpanBatch* batch;
-    uint32_t row;
-  };
+std::vector<RowRef> OrderForBlock(const std::vector<const SpanBatch*>& batches) {
   std::unordered_map<TraceId, uint64_t, IdHash> first;
+  size_t n = 0;
   for (const SpanBatch* b : batches) {
+    n += b->size();
     for (uint32_t i = 0; i < b->size(); ++i) {
       auto [it, inserted] =
           first.try_emplace(b->spans.trace_id[i], b->spans.start_time_unix_nano[i]);
       if (!inserted) it->second = std::min(it->second, b->spans.start_time_unix_nano[i]);
     }
   }
-  std::vector<Row> rows;
+  struct Keyed {
+    uint64_t trace_start;  // the trace's earliest start
+    const TraceId* trace;
+    uint64_t start;
+    RowRef ref;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(n);
   for (const SpanBatch* b : batches) {
     for (uint32_t i = 0; i < b->size(); ++i) {
       const TraceId& id = b->spans.trace_id[i];
-      rows.push_back({first[id], &id, b->spans.start_time_unix_nano[i], b, i});
+      keyed.push_back({first[id], &id, b->spans.start_time_unix_nano[i], RowRef{b, i}});
     }
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
     if (a.trace_start != b.trace_start) return a.trace_start < b.trace_start;
     if (*a.trace != *b.trace) return *a.trace < *b.trace;
     return a.start < b.start;
   });
+  std::vector<RowRef> out;
+  out.reserve(n);
+  for (const Keyed& k : keyed) out.push_back(k.ref);
+  return out;
+}
+
+SpanBatch SortForBlock(const std::vector<const SpanBatch*>& batches) {
   SpanBatch out;
-  for (const Row& r : rows) out.AppendSpan(*r.batch, r.row);
+  for (const RowRef& r : OrderForBlock(batches)) out.AppendSpan(*r.batch, r.row);
   return out;
 }
 
@@ -465,22 +474,33 @@ void SummarizePage(const SpanBatch& part, BlockPage* page) {
 
 std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
                        uint32_t page_spans, uint32_t version) {
-  const SpanColumns& c = sorted.spans;
-  meta->span_count = c.size();
-  meta->min_start = c.size() ? UINT64_MAX : 0;
+  std::vector<RowRef> rows;
+  rows.reserve(sorted.size());
+  for (uint32_t i = 0; i < sorted.size(); ++i) rows.push_back({&sorted, i});
+  return BuildBlock(rows, zstd_level, meta, page_spans, version);
+}
+
+std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMeta* meta,
+                       uint32_t page_spans, uint32_t version) {
+  meta->span_count = rows.size();
+  meta->min_start = rows.empty() ? 0 : UINT64_MAX;
   meta->max_start = 0;
-  std::set<std::string> services;
+  std::set<std::string, std::less<>> services;
   std::set<BlockOperation> ops;
   meta->traces.clear();
-  for (uint32_t i = 0; i < c.size(); ++i) {
-    uint64_t start = c.start_time_unix_nano[i];
+  for (uint32_t i = 0; i < rows.size(); ++i) {
+    const SpanBatch& b = *rows[i].batch;
+    const uint32_t row = rows[i].row;
+    const uint64_t start = b.spans.start_time_unix_nano[row];
+    const TraceId& id = b.spans.trace_id[row];
     meta->min_start = std::min(meta->min_start, start);
     meta->max_start = std::max(meta->max_start, start);
-    std::string_view service = sorted.ServiceName(i);
-    services.emplace(service);
-    ops.insert(BlockOperation{std::string(service), std::string(c.name[i]), c.kind[i]});
-    if (meta->traces.empty() || meta->traces.back().id != c.trace_id[i]) {
-      meta->traces.push_back(BlockTrace{c.trace_id[i], start, i, 0});
+    std::string_view service = b.ServiceName(row);
+    if (services.find(service) == services.end()) services.emplace(service);
+    BlockOperation op{std::string(service), std::string(b.spans.name[row]), b.spans.kind[row]};
+    if (ops.find(op) == ops.end()) ops.insert(std::move(op));
+    if (meta->traces.empty() || meta->traces.back().id != id) {
+      meta->traces.push_back(BlockTrace{id, start, i, 0});
     }
     BlockTrace& t = meta->traces.back();
     t.row_count++;
@@ -505,7 +525,8 @@ std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
     SpanBatch part;
     while (t < meta->traces.size() && (page.row_count == 0 || page.row_count < page_spans)) {
       for (uint32_t r = 0; r < meta->traces[t].row_count; ++r) {
-        part.AppendSpan(sorted, meta->traces[t].row_begin + r);
+        const RowRef& ref = rows[meta->traces[t].row_begin + r];
+        part.AppendSpan(*ref.batch, ref.row);
       }
       page.row_count += meta->traces[t].row_count;
       ++t;

@@ -109,12 +109,20 @@ bool ParseBlockFileName(const std::string& name, uint64_t* id);
 // their earliest start (then id), spans of a trace by start time. Rows close in time end up in
 // the same pages, so start deltas are small and a search for recent traces reads few pages.
 SpanBatch SortForBlock(const std::vector<const SpanBatch*>& batches);
+// The same order as references to the rows (no copy: how the store builds blocks).
+struct RowRef {
+  const SpanBatch* batch;
+  uint32_t row;
+};
+std::vector<RowRef> OrderForBlock(const std::vector<const SpanBatch*>& batches);
 // The version 1 order (by trace id, then start); only for tests of version 1 compatibility.
 SpanBatch SortByTraceId(const std::vector<const SpanBatch*>& batches);
 
 // Builds the bytes of a block from spans grouped by trace (SortForBlock); fills meta's computed
 // fields. version 1 (tests only) needs SortByTraceId order and writes no page summaries.
 std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
+                       uint32_t page_spans = kPageSpans, uint32_t version = kBlockVersion);
+std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMeta* meta,
                        uint32_t page_spans = kPageSpans, uint32_t version = kBlockVersion);
 // Writes a block durably: <dir>/<name>.tmp, sync, rename to <dir>/<name>, sync dir.
 [[nodiscard]] Status WriteBlockFile(Env* env, const std::string& dir, const std::string& name,

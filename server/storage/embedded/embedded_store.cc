@@ -18,7 +18,9 @@ using embedded::BlockTrace;
 
 namespace {
 
-constexpr size_t kCacheBytes = 64ull << 20;  // decoded pages kept for trace lookups and searches
+constexpr size_t kCacheBytes = 64ull << 20;
+constexpr size_t kTightenSlackBytes = 16
+                                      << 10;  // decoded pages kept for trace lookups and searches
 
 // Query tag keys that TraceQuery also answers from the status or kind (never in a page bloom).
 bool IsSyntheticTagKey(std::string_view key) {
@@ -228,6 +230,12 @@ void EmbeddedStore::InsertIntoHeadLocked(std::shared_ptr<const SpanBatch> batch)
 void EmbeddedStore::Append(SpanBatch batch, std::function<void(Status)> done) {
   Pending p;
   EncodeBatch(batch, &p.record);  // on the caller's thread: encoding runs in parallel
+  // The head keeps batches until the next cut. A small request usually holds far more memory
+  // than its spans need (a whole arena block, the request buffer); its decoded WAL record is the
+  // same content in tight buffers, so keep that instead.
+  if (batch.MemoryBytes() > 2 * p.record.size() + kTightenSlackBytes) {
+    if (auto tight = DecodeBatch(p.record); tight.ok()) batch = std::move(tight).value();
+  }
   std::string framed;
   framed.reserve(p.record.size() + embedded::kWalHeaderSize);
   embedded::AppendWalRecord(p.record, &framed);
@@ -427,7 +435,7 @@ Status EmbeddedStore::FlushFrozen() {
     }
     std::vector<const SpanBatch*> parts;
     for (const auto& b : f.head->batches) parts.push_back(b.get());
-    SpanBatch sorted = embedded::SortForBlock(parts);
+    std::vector<embedded::RowRef> sorted = embedded::OrderForBlock(parts);
     auto meta = std::make_shared<BlockMeta>();
     meta->id = id;
     meta->wal_seq_end = f.wal_seq_end;
@@ -496,7 +504,7 @@ Status EmbeddedStore::Compact() {
   }
   std::vector<const SpanBatch*> parts;
   for (const auto& b : bodies) parts.push_back(&b);
-  SpanBatch sorted = embedded::SortForBlock(parts);
+  std::vector<embedded::RowRef> sorted = embedded::OrderForBlock(parts);
   merged->id = id;
   merged->created_ns = clock_->NowUnixNanos();
   std::string bytes = embedded::BuildBlock(sorted, options_.compaction_zstd_level, merged.get(),
@@ -570,7 +578,7 @@ Status EmbeddedStore::ArchiveTrace(const TraceId& trace_id) {
   meta->id = id;
   meta->archive = true;
   meta->created_ns = clock_->NowUnixNanos();
-  SpanBatch sorted = embedded::SortForBlock({&*trace});
+  std::vector<embedded::RowRef> sorted = embedded::OrderForBlock({&*trace});
   std::string bytes = embedded::BuildBlock(sorted, options_.archive_zstd_level, meta.get(),
                                            std::max<uint32_t>(1, options_.block_page_spans));
   if (Status s = embedded::WriteBlockFile(env_, archive_dir_, embedded::BlockFileName(id), bytes);
