@@ -35,6 +35,16 @@ std::string RenderMetrics(const OpsState& s) {
         a.max_inflight_bytes());
   Gauge(&out, "ariadne_admission_refusals_total", "counter",
         "Reservations refused by the in-flight limit", a.refusals());
+  const IngestGate& g = s.pipeline->gate();
+  Gauge(&out, "ariadne_ingest_active_requests", "gauge",
+        "Requests being decoded and stored (admission gate slots in use)", g.active());
+  Gauge(&out, "ariadne_ingest_max_active_requests", "gauge",
+        "Admission gate slots (--max-concurrent-ingests)",
+        static_cast<uint64_t>(g.max_concurrent()));
+  Gauge(&out, "ariadne_ingest_queued_requests", "gauge", "Requests waiting for a gate slot",
+        g.queued());
+  Gauge(&out, "ariadne_ingest_queued_requests_total", "counter",
+        "Requests that had to wait for a gate slot", g.queued_total());
   StoreStats st = s.store->Stats();
   Gauge(&out, "ariadne_store_spans", "gauge", "Spans held by the store", st.spans);
   Gauge(&out, "ariadne_store_traces", "gauge", "Traces held by the store", st.traces);

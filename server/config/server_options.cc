@@ -61,6 +61,15 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"max_inflight_bytes", OptionType::kBytes, "256MiB",
        "Memory for requests being received, decoded and stored; beyond it requests are refused "
        "with 429 / RESOURCE_EXHAUSTED and a retry hint"},
+      {"max_concurrent_ingests", OptionType::kInt, "0",
+       "Requests decoded and stored at once over all receivers (0: max(4, CPU threads)); more "
+       "wait in a queue"},
+      {"max_queue_wait", OptionType::kDuration, "500ms",
+       "How long a request may wait for an ingest slot; beyond it is refused with 429 / "
+       "RESOURCE_EXHAUSTED and a retry hint (0: refuse at once when every slot is busy)"},
+      {"max_queued_requests", OptionType::kInt, "4096",
+       "Requests waiting for an ingest slot; beyond it requests are refused at once with 429 / "
+       "RESOURCE_EXHAUSTED"},
       {"max_spans_per_second", OptionType::kDouble, "0",
        "Spans per second accepted over all receivers (0: no limit); beyond it requests are "
        "refused with 429 / RESOURCE_EXHAUSTED and a retry hint"},

@@ -154,7 +154,8 @@ IngestPipeline::IngestPipeline(SpanStore* store, IngestOptions options, IngestSt
       options_(options),
       stats_(stats),
       admission_(options.max_inflight_bytes),
-      tokens_(options.max_spans_per_second) {}
+      tokens_(options.max_spans_per_second),
+      gate_(options.gate) {}
 
 bool IngestPipeline::RateAllows() {
   if (options_.max_spans_per_second <= 0) return true;
@@ -176,34 +177,27 @@ void IngestPipeline::RateCharge(uint64_t spans) {
 void IngestPipeline::Ingest(std::string_view receiver, std::string_view protocol, std::string body,
                             ContentEncoding encoding, const IngestDecoder& decode,
                             std::function<void(IngestReply)> done) {
-  auto started = std::chrono::steady_clock::now();
-  std::string recv(receiver);
-  std::string proto(protocol);
-  auto finish = [this, started, recv, proto, done = std::move(done)](IngestReply reply) {
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    stats_->ObserveLatency(recv, seconds);
-    done(std::move(reply));
-  };
-  auto refuse = [&](Status status, std::string_view reason) {
-    stats_->CountRequestRefused(recv, proto, reason);
-    IngestReply reply;
-    reply.status = std::move(status);
-    finish(std::move(reply));
-  };
+  auto req = std::make_shared<Request>();
+  req->started = std::chrono::steady_clock::now();
+  req->receiver = std::string(receiver);
+  req->protocol = std::string(protocol);
+  req->encoding = encoding;
+  req->done = std::move(done);
   if (stopping_.load()) {
-    refuse(Status::Unavailable("shutting down"), "shutting_down");
+    Refuse(req.get(), Status::Unavailable("shutting down"), "shutting_down");
     return;
   }
   if (body.size() > options_.max_request_bytes) {
-    refuse(Status::OutOfRange("request body larger than " +
+    Refuse(req.get(),
+           Status::OutOfRange("request body larger than " +
                               std::to_string(options_.max_request_bytes) +
                               " bytes (--max-request-bytes)"),
            "too_large");
     return;
   }
   if (!RateAllows()) {
-    refuse(Status::ResourceExhausted("ingest rate limit of " +
+    Refuse(req.get(),
+           Status::ResourceExhausted("ingest rate limit of " +
                                      std::to_string(options_.max_spans_per_second) +
                                      " spans/s reached (--max-spans-per-second); retry later"),
            "rate_limit");
@@ -211,38 +205,89 @@ void IngestPipeline::Ingest(std::string_view receiver, std::string_view protocol
   }
   auto ticket = admission_.Admit(body.size());
   if (!ticket.ok()) {
-    refuse(ticket.status(), "inflight_limit");
+    Refuse(req.get(), ticket.status(), "inflight_limit");
     return;
   }
-  if (encoding != ContentEncoding::kIdentity) {
+  req->ticket = std::move(*ticket);
+  req->body = std::move(body);
+  req->decode = decode;
+  gate_.Enter([this, req](IngestGate::Outcome outcome) {
+    switch (outcome) {
+      case IngestGate::Outcome::kRun:
+        Process(req.get());
+        gate_.Leave();
+        return;
+      case IngestGate::Outcome::kQueueFull:
+        Refuse(req.get(),
+               Status::ResourceExhausted(
+                   "server overloaded: " + std::to_string(gate_.max_concurrent()) +
+                   " requests being ingested and the queue is full (--max-queued-requests); "
+                   "retry later"),
+               "queue_full");
+        return;
+      case IngestGate::Outcome::kQueueTimeout:
+        Refuse(req.get(),
+               Status::ResourceExhausted("server overloaded: waited " +
+                                         std::to_string(gate_.options().max_queue_wait.count()) +
+                                         " ms for an ingest slot (--max-queue-wait); retry later"),
+               "queue_timeout");
+        return;
+    }
+  });
+}
+
+void IngestPipeline::Finish(Request* req, IngestReply reply) {
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - req->started).count();
+  stats_->ObserveLatency(req->receiver, seconds);
+  auto done = std::move(req->done);
+  done(std::move(reply));
+}
+
+void IngestPipeline::Refuse(Request* req, Status status, std::string_view reason) {
+  req->ticket.Release();
+  req->body.clear();
+  req->body.shrink_to_fit();
+  stats_->CountRequestRefused(req->receiver, req->protocol, reason);
+  IngestReply reply;
+  reply.status = std::move(status);
+  Finish(req, std::move(reply));
+}
+
+void IngestPipeline::Process(Request* req) {
+  std::string body = std::move(req->body);
+  AdmissionTicket* ticket = &req->ticket;
+  if (req->encoding != ContentEncoding::kIdentity) {
     std::string plain;
-    Status s = Decompress(body, encoding, options_.max_request_bytes, &plain);
+    Status s = Decompress(body, req->encoding, options_.max_request_bytes, &plain);
     if (!s.ok()) {
-      refuse(s, s.code() == StatusCode::kOutOfRange ? "too_large" : "malformed");
+      Refuse(req, s, s.code() == StatusCode::kOutOfRange ? "too_large" : "malformed");
       return;
     }
     body.clear();
     body.shrink_to_fit();
     Status grow = ticket->GrowTo(plain.size() * 2);
     if (!grow.ok()) {
-      refuse(grow, "inflight_limit");
+      Refuse(req, grow, "inflight_limit");
       return;
     }
     body = std::move(plain);
   } else {
     Status grow = ticket->GrowTo(body.size() * 2);
     if (!grow.ok()) {
-      refuse(grow, "inflight_limit");
+      Refuse(req, grow, "inflight_limit");
       return;
     }
   }
   DecodeResult result;
-  Status s = decode(std::move(body), options_.limits, &result);
+  Status s = req->decode(std::move(body), options_.limits, &result);
   if (!s.ok()) {
-    refuse(s.code() == StatusCode::kInvalidArgument ? s : Status::InvalidArgument(s.message()),
+    Refuse(req, s.code() == StatusCode::kInvalidArgument ? s : Status::InvalidArgument(s.message()),
            "malformed");
     return;
   }
+  const std::string& recv = req->receiver;
+  const std::string& proto = req->protocol;
   if (result.rejected_spans > 0) {
     stats_->CountDropped(recv, proto, "malformed", result.rejected_spans);
   }
@@ -252,26 +297,34 @@ void IngestPipeline::Ingest(std::string_view receiver, std::string_view protocol
   uint64_t spans = result.batch.size();
   RateCharge(spans);
   if (spans == 0) {
-    finish(std::move(reply));
+    ticket->Release();
+    Finish(req, std::move(reply));
     return;
   }
   ticket->SetTo(result.batch.MemoryBytes());
+  // The store may answer on another thread after this returns: it gets its own handle on the
+  // request (the caller's may be gone by then).
   auto held = std::make_shared<AdmissionTicket>(std::move(*ticket));
   auto shared_reply = std::make_shared<IngestReply>(std::move(reply));
-  store_->Append(std::move(result.batch), [this, held, shared_reply, spans, recv, proto,
-                                           finish = std::move(finish)](Status st) mutable {
-    held->Release();
-    if (st.ok()) {
-      stats_->CountAccepted(recv, proto, spans);
-      shared_reply->accepted = spans;
-    } else {
-      stats_->CountRefused(recv, proto, "store_unavailable", spans);
-      stats_->CountRequestRefused(recv, proto, "store_unavailable");
-      shared_reply->status =
-          st.code() == StatusCode::kUnavailable ? st : Status::Unavailable(st.ToString());
-    }
-    finish(std::move(*shared_reply));
-  });
+  auto owned = std::make_shared<Request>();
+  owned->started = req->started;
+  owned->receiver = recv;
+  owned->protocol = proto;
+  owned->done = std::move(req->done);
+  store_->Append(
+      std::move(result.batch), [this, held, shared_reply, spans, owned](Status st) mutable {
+        held->Release();
+        if (st.ok()) {
+          stats_->CountAccepted(owned->receiver, owned->protocol, spans);
+          shared_reply->accepted = spans;
+        } else {
+          stats_->CountRefused(owned->receiver, owned->protocol, "store_unavailable", spans);
+          stats_->CountRequestRefused(owned->receiver, owned->protocol, "store_unavailable");
+          shared_reply->status =
+              st.code() == StatusCode::kUnavailable ? st : Status::Unavailable(st.ToString());
+        }
+        Finish(owned.get(), std::move(*shared_reply));
+      });
 }
 
 }  // namespace ariadne

@@ -7,7 +7,8 @@
 //   ariadne_receiver_spans_dropped_total{receiver,protocol,reason}  spans lost for good (reason:
 //       malformed: rejected by the decoder alone or with its request)
 //   ariadne_receiver_requests_refused_total{receiver,protocol,reason} requests refused (reason:
-//       inflight_limit, too_large, malformed, unsupported_media_type, store_unavailable)
+//       inflight_limit, queue_timeout, queue_full, rate_limit, too_large, malformed,
+//       unsupported_media_type, store_unavailable, shutting_down)
 //   ariadne_receiver_request_duration_seconds{receiver} histogram of request handling time
 //
 // Counting happens once per request (not per span), under one mutex, so the cost is small next
