@@ -63,6 +63,10 @@ IngestOptions IngestOptionsFromConfig(const Config& config) {
   o.max_request_bytes = config.GetBytes("max_request_bytes");
   o.max_inflight_bytes = config.GetBytes("max_inflight_bytes");
   o.max_spans_per_second = config.GetDouble("max_spans_per_second");
+  o.gate.max_concurrent = static_cast<int>(config.GetInt("max_concurrent_ingests"));
+  o.gate.max_queue_wait =
+      std::chrono::milliseconds(config.GetDurationNanos("max_queue_wait") / 1'000'000);
+  o.gate.max_queued = static_cast<size_t>(config.GetInt("max_queued_requests"));
   o.limits.max_attributes = static_cast<uint32_t>(config.GetInt("max_span_attributes"));
   o.limits.max_value_bytes = static_cast<uint32_t>(config.GetBytes("max_attribute_value_bytes"));
   o.limits.max_events = static_cast<uint32_t>(config.GetInt("max_span_events"));
