@@ -90,6 +90,7 @@ void BM_SampledSpan4Attrs(benchmark::State& state) {
     g_sampled->provider->ForceFlush();
     sdk::BatchSpanProcessorStats st = g_sampled->bsp->stats();
     state.counters["dropped"] = static_cast<double>(st.dropped_queue_full);
+    state.counters["enqueued"] = static_cast<double>(st.enqueued);
     state.counters["avg_batch"] =
         st.export_calls ? static_cast<double>(st.exported_spans) / st.export_calls : 0;
   }

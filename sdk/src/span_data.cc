@@ -287,11 +287,7 @@ void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept {
   if (!span) return;
   SpanPool* pool = span->state()->pool.get();
   if (pool == nullptr) return;
-  // Recycle only spans whose kept storage is small: the pool must not pin large strings.
-  constexpr size_t kMaxKeptBytes = 4096;
-  // (kept_bytes_ counts what attribute strings ever allocated, so no walk over them here.)
-  size_t kept = span->kept_bytes_ + span->name.capacity() + span->status_message.capacity();
-  if (span->attributes.capacity() <= 64 && kept <= kMaxKeptBytes && pool->Push(span.get())) {
+  if (span->recyclable_ && pool->Push(span.get())) {  // recyclable_: see End()
     span.release();
   }
 }
@@ -304,6 +300,12 @@ void SpanData::End(uint64_t end_time) noexcept {
   } else {
     end_time_unix_nano = SpanClockNow();
   }
+  // Whether the pool may keep this span: decided here, where the span is hot in this core's
+  // cache, so the export thread's ReleaseSpan reads one flag. kept_bytes_ counts what attribute
+  // strings ever allocated (kept across reuse); the pool must not pin large strings.
+  constexpr size_t kMaxKeptBytes = 4096;
+  recyclable_ = attributes.capacity() <= 64 &&
+                kept_bytes_ + name.capacity() + status_message.capacity() <= kMaxKeptBytes;
   std::unique_ptr<SpanData> self(this);
   if (state_->processor && !state_->shut_down.load(std::memory_order_relaxed)) {
     state_->processor->OnEnd(std::move(self));

@@ -174,6 +174,9 @@ class SpanData final : public trace::SpanRecorder {
  private:
   const TracerSharedState* state_;
   const InstrumentationScope* scope_;
+  // Decided by End() on the ending thread (where the span is in cache), read by ReleaseSpan on
+  // the export thread next to state_: the pool may keep this span's storage.
+  bool recyclable_ = false;
   uint64_t start_ticks_ = 0;  // fast-clock ticks at start; 0 = end time from the wall clock
   size_t kept_bytes_ = 0;     // string capacity the attributes allocated (kept across reuse)
 
