@@ -1,15 +1,23 @@
-// ariadne-demo: the whole demo in one command.
+// ariadne-demo: the whole demo in one command (also `ariadne demo`, which execs this binary).
 //
-// Starts `ariadne serve` (embedded storage under --data-dir), waits for /health, starts every
-// demo service role and the traffic generator as child processes (logs in <data-dir>/logs/),
-// prints the UI address and links to an error trace and a slow trace found through the query
-// API, and on SIGINT/SIGTERM stops the traffic, then the services, then the server.
-// Flags it does not know are forwarded to `ariadne serve`. Single-threaded; children get the
-// default signal mask back before exec. Tested by demo/tests/seed_workflows_test.cc.
+// Starts `ariadne serve` (embedded storage under --data-dir), waits for /health, prints the UI
+// address, every receiver endpoint (read back from the server's log, so port 0 shows the port
+// really bound) and the data directory; starts every demo service role and the traffic
+// generator as child processes (logs in <data-dir>/logs/), then prints links to interesting
+// traces found through the query API (an error, a slow request, a failed ryot inference, and a
+// Jeeves request searched by its jeeves.request.id). On SIGINT/SIGTERM (or after --duration) it
+// stops the traffic, then the services, then the server.
+// Flags it does not know are forwarded to `ariadne serve`. Single-threaded. Children run in
+// their own process group (a terminal's Ctrl-C reaches only the launcher, which stops them in
+// order), get the default signal mask back before exec, and get SIGTERM if the launcher dies
+// (PR_SET_PDEATHSIG), so no process outlives the demo. Tested by demo/tests/seed_workflows_test.cc
+// and demo/tests/demo_command_test.cc.
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,6 +26,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -47,8 +56,16 @@ struct Child {
   pid_t pid = -1;
 };
 
+// The directory of this executable (where `ariadne` and `ariadne-demo-service` are built).
+std::filesystem::path SelfDir(const char* argv0) {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) exe = std::filesystem::absolute(argv0, ec);
+  return exe.parent_path();
+}
+
 bool ParseArgs(int argc, char** argv, LauncherOptions* o) {
-  std::filesystem::path self = std::filesystem::absolute(argv[0]).parent_path();
+  std::filesystem::path self = SelfDir(argv[0]);
   o->ariadne = (self / "ariadne").string();
   o->service_binary = (self / "ariadne-demo-service").string();
   const std::map<std::string, std::string*> strings = {
@@ -103,8 +120,14 @@ uint16_t FreePort() {
 
 pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path,
             const std::vector<std::pair<std::string, std::string>>& env) {
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid != 0) return pid;
+  // Own process group: a terminal's Ctrl-C goes to the launcher only, which stops the children
+  // in order (traffic, services, server). If the launcher dies without doing so, SIGTERM.
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) _exit(1);  // the launcher died before prctl
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -174,9 +197,84 @@ std::string FirstTraceId(int query_port, const std::string& query) {
   return e == std::string::npos ? "" : body.substr(p, e - p);
 }
 
+// The value of `key` in one log line, text (key=value or key="v") or JSON ("key":"v").
+std::string LogField(const std::string& line, const std::string& key) {
+  size_t p = line.find(" " + key + "=");
+  if (p != std::string::npos) {
+    p += key.size() + 2;
+  } else if ((p = line.find("\"" + key + "\":")) != std::string::npos) {
+    p += key.size() + 3;
+  } else {
+    return "";
+  }
+  if (p < line.size() && line[p] == '"') {
+    size_t e = line.find('"', p + 1);
+    return e == std::string::npos ? "" : line.substr(p + 1, e - p - 1);
+  }
+  size_t e = line.find_first_of(" ,}", p);
+  return line.substr(p, e == std::string::npos ? std::string::npos : e - p);
+}
+
+// endpoint name -> address, from the server's "listening" log lines written after `offset`.
+std::map<std::string, std::string> ServerEndpoints(const std::string& log_path,
+                                                   std::streamoff offset) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(log_path);
+  in.seekg(offset);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("listening") == std::string::npos) continue;
+    std::string endpoint = LogField(line, "endpoint");
+    std::string url = LogField(line, "url");
+    if (!endpoint.empty() && !url.empty()) out[endpoint] = url;
+  }
+  return out;
+}
+
+void PrintBanner(const std::map<std::string, std::string>& endpoints, const std::string& data_dir,
+                 const std::string& storage, const std::string& logs) {
+  auto at = [&](const char* name) {
+    auto it = endpoints.find(name);
+    return it == endpoints.end() ? std::string("off") : it->second;
+  };
+  std::printf(
+      "\nAriadne demo: the five seed systems of docs/seeds.md, as live services sending traces "
+      "to ariadne serve.\n\n"
+      "  UI and query API   %s   <- open this\n"
+      "  OTLP gRPC          %s\n"
+      "  OTLP HTTP          %s\n"
+      "  Jaeger UDP         %s (compact), %s (binary)\n"
+      "  Jaeger HTTP        %s\n"
+      "  Zipkin             %s\n"
+      "  Data directory     %s\n"
+      "  Logs               %s\n\n",
+      at("ui").c_str(), at("otlp_grpc").c_str(), at("otlp_http").c_str(),
+      at("jaeger_compact").c_str(), at("jaeger_binary").c_str(), at("jaeger_http").c_str(),
+      at("zipkin").c_str(),
+      storage == "embedded" ? data_dir.c_str() : "none (--storage memory: spans stay in memory)",
+      logs.c_str());
+  std::fflush(stdout);
+}
+
+std::string UrlEncode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 struct Link {
-  const char* label;
-  const char* query;  // URL-encoded /api/traces query
+  std::string label;
+  std::string query;    // URL-encoded /api/traces query
+  std::string ui_path;  // printed instead of /trace/<id> when set (a search page)
   std::string found;
 };
 
@@ -187,11 +285,19 @@ int main(int argc, char** argv) {
   using namespace ariadne::demo;
   LauncherOptions o;
   if (!ParseArgs(argc, argv, &o)) {
-    std::fprintf(stderr,
-                 "usage: ariadne-demo [--query-port N] [--otlp-http-port N] [--data-dir DIR] "
-                 "[--storage embedded|memory] [--rate R] [--error-rate P] [--slow-rate P] "
-                 "[--duration S] [--ariadne PATH] [--service-binary PATH] [serve flags...]\n");
-    return 2;
+    bool help = false;
+    for (int i = 1; i < argc; ++i) {
+      help = help || std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h";
+    }
+    std::fprintf(
+        help ? stdout : stderr,
+        "Usage: ariadne demo [--query-port N] [--otlp-http-port N] [--data-dir DIR]\n"
+        "         [--storage embedded|memory] [--rate R] [--error-rate P] [--slow-rate P]\n"
+        "         [--duration S] [--ariadne PATH] [--service-binary PATH] [serve flags]\n"
+        "\nRuns ariadne serve and the five demo systems of docs/seeds.md with live traffic;\n"
+        "Ctrl-C stops everything. Other flags (e.g. --zipkin-port=0) go to ariadne serve.\n"
+        "Same as running ariadne-demo.\n");
+    return help ? 0 : 2;
   }
   sigset_t signals;
   sigemptyset(&signals);
@@ -202,9 +308,11 @@ int main(int argc, char** argv) {
 
   std::error_code ec;
   std::filesystem::create_directories(o.data_dir + "/logs", ec);
+  std::string data_dir = std::filesystem::absolute(o.data_dir).lexically_normal().string();
   std::string logs = std::filesystem::absolute(o.data_dir + "/logs").lexically_normal().string();
   std::string q = std::to_string(o.query_port);
   std::string base = "http://127.0.0.1:";
+  std::string ui = base + q;
 
   std::vector<std::string> serve = {o.ariadne,
                                     "serve",
@@ -213,23 +321,31 @@ int main(int argc, char** argv) {
                                     "--query-port=" + q,
                                     "--otlp-http-port=" + std::to_string(o.otlp_http_port)};
   serve.insert(serve.end(), o.serve_args.begin(), o.serve_args.end());
-  std::vector<Child> server = {{"ariadne serve", Spawn(serve, logs + "/ariadne-serve.log", {})}};
-  std::printf("ariadne-demo: starting ariadne serve (data in %s, logs in %s)\n", o.data_dir.c_str(),
-              logs.c_str());
-  std::fflush(stdout);
-  if (!WaitHealthy(base + q + "/health", server[0].pid, 30'000)) {
-    std::fprintf(stderr, "ariadne-demo: the server did not become healthy; see %s\n",
-                 (logs + "/ariadne-serve.log").c_str());
+  std::string serve_log = logs + "/ariadne-serve.log";
+  std::streamoff serve_log_start = 0;
+  if (auto size = std::filesystem::file_size(serve_log, ec); !ec) {
+    serve_log_start = static_cast<std::streamoff>(size);
+  }
+  std::vector<Child> server = {{"ariadne serve", Spawn(serve, serve_log, {})}};
+  if (!WaitHealthy(ui + "/health", server[0].pid, 30'000)) {
+    std::fprintf(stderr, "ariadne-demo: ariadne serve did not become healthy; see %s\n",
+                 serve_log.c_str());
     StopAll(server, 5000);
     return 1;
   }
+  PrintBanner(ServerEndpoints(serve_log, serve_log_start), data_dir, o.storage, logs);
 
   std::map<std::string, std::string> urls;
+  std::map<std::string, uint16_t> grpc_ports;
   for (const std::string& role : AllServiceRoles()) {
     urls[role] = base + std::to_string(FreePort());
+    if (RoleServesGrpc(role)) grpc_ports[role] = FreePort();
   }
   std::vector<std::string> peers;
   for (const auto& [role, url] : urls) peers.push_back("--peer=" + role + "=" + url);
+  for (const auto& [role, port] : grpc_ports) {
+    peers.push_back("--peer=" + GrpcPeerKey(role) + "=127.0.0.1:" + std::to_string(port));
+  }
   const char* delay = std::getenv("OTEL_BSP_SCHEDULE_DELAY");
   std::vector<std::pair<std::string, std::string>> env = {
       {"OTEL_EXPORTER_OTLP_ENDPOINT", base + std::to_string(o.otlp_http_port)},
@@ -242,6 +358,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> args = {
         o.service_binary, "--role",     role,          "--port",   urls[role].substr(base.size()),
         "--error-rate",   o.error_rate, "--slow-rate", o.slow_rate};
+    if (RoleServesGrpc(role)) {
+      args.insert(args.end(), {"--grpc-port", std::to_string(grpc_ports[role])});
+    }
     args.insert(args.end(), peers.begin(), peers.end());
     auto child_env = env;
     child_env.emplace_back("OTEL_SERVICE_NAME", role);
@@ -254,31 +373,46 @@ int main(int argc, char** argv) {
       ok = false;
     }
   }
+  // A Jeeves request of our own, so its jeeves.request.id is known (seed 004's workflow 1).
+  std::string request_id = "req_demo_" + Runtime::RandomHex(8);
   if (ok) {
     std::vector<std::string> args = {o.service_binary, "--role", "traffic", "--rate", o.rate};
     args.insert(args.end(), peers.begin(), peers.end());
     traffic.push_back({"traffic", Spawn(args, logs + "/traffic.log", {})});
-    for (const auto& [role, url] : urls) std::printf("service %s %s\n", role.c_str(), url.c_str());
+    std::printf("Services (one process each; HTTP, and gRPC between the Jeeves services):\n");
+    for (const auto& [role, url] : urls) {
+      std::printf("  service %s %s", role.c_str(), url.c_str());
+      if (auto it = grpc_ports.find(role); it != grpc_ports.end()) {
+        std::printf("  grpc 127.0.0.1:%u", it->second);
+      }
+      std::printf("\n");
+    }
     std::printf(
-        "ariadne-demo: ready. Open the UI at http://127.0.0.1:%s/ (traffic: %s req/s, error rate "
-        "%s). Ctrl-C stops everything.\n",
-        q.c_str(), o.rate.c_str(), o.error_rate.c_str());
+        "\nariadne-demo: ready. Open the UI at %s/ (traffic: %s req/s, error rate %s, slow rate "
+        "%s).\nLinks to interesting traces follow in a few seconds. Ctrl-C stops everything.\n",
+        ui.c_str(), o.rate.c_str(), o.error_rate.c_str(), o.slow_rate.c_str());
     std::fflush(stdout);
+    HttpCall("POST", urls["jeeves-gateway"] + "/api/v1/chat/messages",
+             {{"x-request-id", request_id}, {"x-demo-force", "slow"}}, nullptr, 10'000);
   }
 
+  std::string by_id = UrlEncode("{\"jeeves.request.id\":\"" + request_id + "\"}");
   std::vector<Link> links = {
-      {"an error trace (Jeeves)",
-       "service=jeeves-gateway&tags=%7B%22error%22%3A%22true%22%7D&limit=1&lookback=1h", ""},
-      {"a slow trace (Jeeves critic LLM timeout)",
-       "service=jeeves-gateway&minDuration=1s&limit=1&lookback=1h", ""},
-      {"a failed ryot inference (seed 000 query)",
+      {"an error trace (Jeeves: the planner's LLM provider failed)",
+       "service=jeeves-gateway&tags=%7B%22error%22%3A%22true%22%7D&limit=1&lookback=1h", "", ""},
+      {"a slow trace (Jeeves: the critic's LLM call timed out)",
+       "service=jeeves-gateway&minDuration=1s&limit=1&lookback=1h", "", ""},
+      {"a failed ryot inference (seed 000's query)",
        "service=ryot&operation=llm.inference&minDuration=100ms&maxDuration=5s&tags=%7B%22error%22%"
        "3A%22true%22%7D&limit=1&lookback=1h",
-       ""}};
+       "", ""},
+      {"a Jeeves request by its jeeves.request.id (" + request_id + ")",
+       "service=jeeves-gateway&tags=" + by_id + "&limit=1&lookback=1h",
+       "/search?service=jeeves-gateway&tags=" + by_id + "&lookback=1h", ""}};
   auto start = std::chrono::steady_clock::now();
   int exit_code = ok ? 0 : 1;
   timespec tick{0, 250'000'000};
-  double next_lookup = 5;  // seconds after start: look for interesting traces every 3 s
+  double next_lookup = 2;  // seconds after start: look for interesting traces every 3 s
   while (ok) {
     int sig = sigtimedwait(&signals, nullptr, &tick);
     if (sig == SIGINT || sig == SIGTERM) {
@@ -298,14 +432,15 @@ int main(int argc, char** argv) {
       for (Link& l : links) {
         if (!l.found.empty()) continue;
         l.found = FirstTraceId(o.query_port, l.query);
-        if (!l.found.empty()) {
-          std::printf("  %s: http://127.0.0.1:%s/trace/%s\n", l.label, q.c_str(), l.found.c_str());
-          std::fflush(stdout);
-        }
+        if (l.found.empty()) continue;
+        std::string path = l.ui_path.empty() ? "/trace/" + l.found : l.ui_path;
+        std::printf("  %s:\n    %s%s\n", l.label.c_str(), ui.c_str(), path.c_str());
+        std::fflush(stdout);
       }
     }
     if (o.duration_s > 0 && elapsed >= o.duration_s) break;
   }
+  std::fflush(stdout);
   StopAll(traffic, 5000);
   StopAll(services, 10'000);
   StopAll(server, 20'000);

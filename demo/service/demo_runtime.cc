@@ -24,6 +24,15 @@ size_t CollectBody(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+}  // namespace
+
+Force ParseForce(std::string_view v) {
+  if (v == "error") return Force::kError;
+  if (v == "slow") return Force::kSlow;
+  if (v == "ok") return Force::kOk;
+  return Force::kNone;
+}
+
 std::string_view ForceName(Force f) {
   switch (f) {
     case Force::kError:
@@ -37,8 +46,6 @@ std::string_view ForceName(Force f) {
   }
   return "";
 }
-
-}  // namespace
 
 bool Runtime::ShouldFail(const Call& call, double scale) const {
   if (call.force == Force::kError) return true;
@@ -139,6 +146,10 @@ std::vector<std::string> AllServiceRoles() {
   return {"sigmavault", "sigmalang",           "agents",        "ryot", "x0tta6bl4", "continuum",
           "daena",      "jeeves-orchestrator", "jeeves-gateway"};
 }
+
+bool RoleServesGrpc(std::string_view role) { return role == "jeeves-orchestrator"; }
+
+std::string GrpcPeerKey(std::string_view role) { return std::string(role) + "-grpc"; }
 
 std::vector<Scenario> TrafficScenarios() {
   return {{"jeeves-gateway", "/api/v1/chat/messages"},

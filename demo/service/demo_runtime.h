@@ -28,16 +28,22 @@ enum class Force { kNone, kError, kSlow, kOk };
 struct DemoOptions {
   std::string role;
   uint16_t port = 0;
+  uint16_t grpc_port = 0;    // roles that also serve gRPC (RoleServesGrpc); 0: any free port
   double error_rate = 0.05;  // probability that a failure point fails
   double slow_rate = 0.05;   // probability that a slow path is taken
   double rate = 5;           // traffic role: requests per second over all scenarios
-  std::map<std::string, std::string, std::less<>> peers;  // role -> "http://127.0.0.1:port"
+  // role -> "http://127.0.0.1:port"; GrpcPeerKey(role) -> "127.0.0.1:port" for gRPC roles
+  std::map<std::string, std::string, std::less<>> peers;
 };
 
-// One inbound request as the handlers see it.
+// x-demo-force values: "error", "slow", "ok" (anything else: kNone) and back.
+Force ParseForce(std::string_view value);
+std::string_view ForceName(Force force);
+
+// One inbound request (HTTP or gRPC) as the handlers see it.
 struct Call {
-  const HttpRequest* request = nullptr;
-  trace::Context parent;  // extracted from the request headers
+  const HttpRequest* request = nullptr;  // null for gRPC calls
+  trace::Context parent;                 // extracted from the request headers
   Force force = Force::kNone;
   std::string request_id;  // x-request-id, or a fresh one
 };
@@ -93,6 +99,10 @@ bool AddJeevesRoutes(std::string_view role, RoleRoutes* routes);
 
 // The service roles, in start order (callees before callers), and the traffic scenarios.
 std::vector<std::string> AllServiceRoles();
+// Roles that serve gRPC beside their HTTP /health (today 004's jeeves-orchestrator); their
+// callers find the gRPC address under the peer name GrpcPeerKey(role).
+bool RoleServesGrpc(std::string_view role);
+std::string GrpcPeerKey(std::string_view role);
 struct Scenario {
   std::string role;
   std::string path;

@@ -3,7 +3,8 @@
 //   ariadne-demo-service --role ryot --port 7001 --peer agents=http://127.0.0.1:7002 ...
 //   ariadne-demo-service --role traffic --rate 5 --peer ryot=http://127.0.0.1:7001 ...
 //
-// Service roles serve their seed's routes (demo_runtime.h) and export with the SDK configured
+// Service roles serve their seed's routes (demo_runtime.h), gRPC roles also their gRPC service
+// on --grpc-port (seed_jeeves.h), and export with the SDK configured
 // from OTEL_* (the launcher sets OTEL_SERVICE_NAME and OTEL_EXPORTER_OTLP_ENDPOINT). The traffic
 // role sends steady requests to the scenarios' entry services. SIGINT/SIGTERM stop the process
 // after in-flight requests and flush the exporter.
@@ -22,15 +23,17 @@
 #include "ariadne/propagation/text_map.h"
 #include "ariadne/sdk/autoconfig.h"
 #include "demo/service/demo_runtime.h"
+#include "demo/service/seed_jeeves.h"
 #include "server/api/http_server.h"
 
 namespace ariadne::demo {
 namespace {
 
 void Usage() {
-  std::fprintf(stderr,
-               "usage: ariadne-demo-service --role ROLE [--port N] [--error-rate P] "
-               "[--slow-rate P] [--rate R] [--peer ROLE=URL]...\nroles: traffic");
+  std::fprintf(
+      stderr,
+      "usage: ariadne-demo-service --role ROLE [--port N] [--grpc-port N] [--error-rate P] "
+      "[--slow-rate P] [--rate R] [--peer ROLE=URL]...\nroles: traffic");
   for (const std::string& r : AllServiceRoles()) std::fprintf(stderr, " %s", r.c_str());
   std::fprintf(stderr, "\n");
 }
@@ -54,6 +57,8 @@ bool ParseArgs(int argc, char** argv, DemoOptions* o) {
       o->role = value;
     } else if (a == "--port") {
       o->port = static_cast<uint16_t>(std::strtoul(value.c_str(), &end, 10));
+    } else if (a == "--grpc-port") {
+      o->grpc_port = static_cast<uint16_t>(std::strtoul(value.c_str(), &end, 10));
     } else if (a == "--error-rate") {
       o->error_rate = std::strtod(value.c_str(), &end);
     } else if (a == "--slow-rate") {
@@ -69,13 +74,6 @@ bool ParseArgs(int argc, char** argv, DemoOptions* o) {
     }
   }
   return !o->role.empty();
-}
-
-Force ParseForce(std::string_view v) {
-  if (v == "error") return Force::kError;
-  if (v == "slow") return Force::kSlow;
-  if (v == "ok") return Force::kOk;
-  return Force::kNone;
 }
 
 void WaitForSignal(const sigset_t& set) {
@@ -157,6 +155,17 @@ int RunService(const DemoOptions& o, const sigset_t& signals) {
                                              ",\"request_id\":\"" + call.request_id + "\"}"));
     });
   }
+  // gRPC first: once /health answers, the role's gRPC port is listening too.
+  std::unique_ptr<JeevesGrpcServer> grpc_server;
+  if (RoleServesGrpc(o.role)) {
+    grpc_server = std::make_unique<JeevesGrpcServer>(runtime);
+    Status gs = grpc_server->Start(o.grpc_port);
+    if (!gs.ok()) {
+      std::fprintf(stderr, "%s: %s\n", o.role.c_str(), gs.ToString().c_str());
+      return 1;
+    }
+    std::printf("%s serving gRPC on 127.0.0.1:%u\n", o.role.c_str(), grpc_server->port());
+  }
   Status st = server.Start();
   if (!st.ok()) {
     std::fprintf(stderr, "%s: cannot listen on port %u: %s\n", o.role.c_str(), o.port,
@@ -167,6 +176,7 @@ int RunService(const DemoOptions& o, const sigset_t& signals) {
   std::fflush(stdout);
   WaitForSignal(signals);
   server.Stop();
+  if (grpc_server) grpc_server->Stop();
   return 0;
 }
 

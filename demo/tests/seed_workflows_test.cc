@@ -3,7 +3,9 @@
 // requests that force the interesting paths (x-demo-force), and checks through the Jaeger query
 // API what each seed's users do: 004's slow-request investigation by jeeves.request.id, error
 // attribution and token usage by agent; 000's error query on llm.inference; 001's slow GraphSAGE
-// inferences, failed DAO proposals and slow mTLS handshakes. Then SIGTERM stops everything.
+// inferences, failed DAO proposals and slow mTLS handshakes; and that 004's gateway ->
+// orchestrator hop is gRPC (span kinds, rpc.* attributes, one trace). Then SIGTERM stops
+// everything.
 // One test (one demo start) keeps the suite fast.
 #include <chrono>
 #include <cstdlib>
@@ -225,6 +227,37 @@ const JSpan* FindSpan(const JTrace& t, const std::string& id) {
   return nullptr;
 }
 
+std::string TagOr(const JSpan& s, const std::string& key) {
+  auto it = s.tags.find(key);
+  return it == s.tags.end() ? "<missing>" : it->second;
+}
+
+// 004's gateway -> orchestrator hop is real gRPC: a client span on the gateway and a server span
+// on the orchestrator, child of it in the same trace, both with the RPC semantic conventions.
+void ExpectGrpcHop(const JTrace& trace, const std::string& grpc_status_code) {
+  const JSpan* client = nullptr;
+  const JSpan* server = nullptr;
+  for (const JSpan& s : trace) {
+    if (s.operation != "jeeves.v1.Orchestrator/ProcessRequest") continue;
+    if (s.service == "jeeves-gateway") client = &s;
+    if (s.service == "jeeves-orchestrator") server = &s;
+  }
+  ASSERT_NE(client, nullptr);
+  ASSERT_NE(server, nullptr);
+  EXPECT_EQ(server->trace_id, client->trace_id);
+  EXPECT_EQ(server->parent_id, client->span_id);
+  for (const JSpan* s : {client, server}) {
+    SCOPED_TRACE(s->service);
+    EXPECT_EQ(TagOr(*s, "rpc.system"), "grpc");
+    EXPECT_EQ(TagOr(*s, "rpc.service"), "jeeves.v1.Orchestrator");
+    EXPECT_EQ(TagOr(*s, "rpc.method"), "ProcessRequest");
+    EXPECT_EQ(TagOr(*s, "rpc.grpc.status_code"), grpc_status_code);
+    EXPECT_EQ(s->Error(), grpc_status_code != "0");
+  }
+  EXPECT_EQ(TagOr(*client, "span.kind"), "client");
+  EXPECT_EQ(TagOr(*server, "span.kind"), "server");
+}
+
 TEST_F(SeedWorkflows, EverySeedWorkflowIsAnsweredByTheQueryApiOfTheLiveDemo) {
   std::string dir =
       std::filesystem::temp_directory_path() / ("ariadne-demo-test-" + std::to_string(getpid()));
@@ -267,6 +300,7 @@ TEST_F(SeedWorkflows, EverySeedWorkflowIsAnsweredByTheQueryApiOfTheLiveDemo) {
     ASSERT_NE(timeout, nullptr);
     EXPECT_EQ(timeout->tags.at("jeeves.agent.name"), "critic");
     EXPECT_GE(timeout->duration_us, 1'500'000);
+    ExpectGrpcHop(traces[0], "0");  // OK
   }
   {
     SCOPED_TRACE("004: error attribution to the failing span and its parent chain");
@@ -293,6 +327,7 @@ TEST_F(SeedWorkflows, EverySeedWorkflowIsAnsweredByTheQueryApiOfTheLiveDemo) {
                                      "jeeves-gateway:jeeves.v1.Orchestrator/ProcessRequest",
                                      "jeeves-gateway:POST /api/v1/chat/messages"};
     EXPECT_EQ(chain, want);
+    ExpectGrpcHop(traces[0], "13");  // INTERNAL: the pipeline failed
   }
   {
     SCOPED_TRACE("004: token usage by agent");

@@ -1,6 +1,10 @@
 // The `ariadne` binary: subcommands, flags and wiring. The only code not linked into tests.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <signal.h>
@@ -23,6 +27,8 @@ constexpr char kUsage[] =
     "\n"
     "Commands:\n"
     "  serve      Run the all-in-one server: receivers, storage, query API and UI\n"
+    "  demo       Run the server with five instrumented demo systems sending live traffic\n"
+    "             (UI on http://127.0.0.1:16686/; 'ariadne demo --help' for its flags)\n"
     "  config     Show the effective configuration (--print) or every option (--help)\n"
     "  version    Print the version\n"
     "  help       Show this text\n"
@@ -73,6 +79,34 @@ int ConfigCommand(const std::vector<std::string>& args) {
   return 0;
 }
 
+// `ariadne demo [args]`: replaces this process with the ariadne-demo launcher built next to the
+// running binary (it starts `ariadne serve` from that directory too), arguments passed through.
+int DemoCommand(const std::vector<std::string>& args) {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    std::fprintf(stderr, "ariadne demo: cannot find the running binary (/proc/self/exe: %s)\n",
+                 ec.message().c_str());
+    return 1;
+  }
+  std::string launcher = (self.parent_path() / "ariadne-demo").string();
+  std::vector<char*> argv;
+  argv.push_back(launcher.data());
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  if (access(launcher.c_str(), X_OK) == 0) {
+    execv(launcher.c_str(), argv.data());
+  }
+  int err = errno;
+  std::fprintf(stderr,
+               "ariadne demo: cannot run the demo launcher %s: %s\n"
+               "It is built next to ariadne: build the ariadne-demo target, e.g.\n"
+               "  cmake --build %s --target ariadne-demo\n",
+               launcher.c_str(), std::strerror(err),
+               self.parent_path().parent_path().string().c_str());
+  return 127;
+}
+
 int ServeCommand(const std::vector<std::string>& args) {
   Config config(ServerOptionSpecs());
   if (WantsHelp(args)) {
@@ -109,6 +143,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "serve") return ariadne::ServeCommand(args);
   if (command == "config") return ariadne::ConfigCommand(args);
+  if (command == "demo") return ariadne::DemoCommand(args);
   if (command == "version" || command == "--version") return ariadne::Version();
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(ariadne::kUsage, stdout);
