@@ -358,9 +358,11 @@ await check(`the ${BIG}-span trace opens and scrolls`, async () => {
     // Where the time went: the API response (server work + transfer), JSON parsing into
     // objects, building the model, first render.
     const b = await page.evaluate(() => {
-      const api = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/traces/'));
+      const apis = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/traces/'));
+      const api = apis[0];
       const p = window.__ariadnePerf ?? {};
       return {
+        apiRequests: apis.length,
         readyMsSinceNavigation: Math.round(window.__ariadneTraceReady),
         apiFirstByteMs: api ? Math.round(api.responseStart - api.startTime) : null,
         apiDownloadMs: api ? Math.round(api.responseEnd - api.responseStart) : null,
@@ -371,6 +373,8 @@ await check(`the ${BIG}-span trace opens and scrolls`, async () => {
       };
     });
     (perf.open ??= []).push({ wallMs: wall, ...b });
+    // The preload (Link header) and the page's own request must be one request, not two.
+    assert(b.apiRequests === 1, `the trace was requested ${b.apiRequests} times`);
   }
   assert((await page.textContent('.trace-stats')).includes(`Spans${BIG}`), 'all spans counted');
   const rows = await page.locator('.tl-row').count();

@@ -11,10 +11,12 @@ export class ApiFailure extends Error {
   }
 }
 
-async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+// `accept: false` sends the browser's default Accept header, so the request matches the
+// server's `Link: rel=preload` of a trace page and takes the preloaded response.
+async function getJson<T>(url: string, signal?: AbortSignal, accept = true): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+    response = await fetch(url, accept ? { signal, headers: { Accept: 'application/json' } } : { signal });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiFailure(`Cannot reach the server: ${(e as Error).message}`, 0);
@@ -38,8 +40,8 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   throw new ApiFailure(`${response.status} ${response.statusText}: ${msg}`.trim(), response.status);
 }
 
-async function getData<T>(url: string, signal?: AbortSignal): Promise<{ data: T; errors: string[] }> {
-  const env = await getJson<Envelope<T>>(url, signal);
+async function getData<T>(url: string, signal?: AbortSignal, accept = true): Promise<{ data: T; errors: string[] }> {
+  const env = await getJson<Envelope<T>>(url, signal, accept);
   return { data: env.data, errors: (env.errors ?? []).map((e) => e.msg) };
 }
 
@@ -65,7 +67,7 @@ export async function searchTraces(
 }
 
 async function loadTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
-  const { data } = await getData<Trace[] | null>(`/api/traces/${encodeURIComponent(traceId)}`, signal);
+  const { data } = await getData<Trace[] | null>(`/api/traces/${encodeURIComponent(traceId)}`, signal, false);
   if (!data || data.length === 0) throw new ApiFailure(`Trace ${traceId} not found`, 404);
   return data[0];
 }
