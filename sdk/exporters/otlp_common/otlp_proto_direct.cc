@@ -125,7 +125,7 @@ size_t ArrayBodySize(const Vec& vec) {
   for (const auto& x : vec) {
     using T = std::decay_t<decltype(x)>;
     if constexpr (std::is_same_v<T, bool>) {
-      m += LenField(2);
+      m += LenField(ScalarSize(static_cast<bool>(x)));
     } else {
       m += LenField(ScalarSize(static_cast<const T&>(x)));
     }
@@ -136,7 +136,7 @@ size_t ArrayBodySize(const Vec& vec) {
 size_t AnyValueSize(const OwnedValue& v) {
   switch (v.index()) {
     case 0:
-      return 2;
+      return ScalarSize(*std::get_if<bool>(&v));
     case 1:
       return ScalarSize(*std::get_if<int64_t>(&v));
     case 2:
@@ -183,7 +183,7 @@ char* PutAnyValueBody(char* p, const OwnedValue& v) {
               for (const auto& e : x) {
                 using E = std::decay_t<decltype(e)>;
                 if constexpr (std::is_same_v<E, bool>) {
-                  q = Len(q, 0x0A, 2);
+                  q = Len(q, 0x0A, ScalarSize(static_cast<bool>(e)));
                   q = PutScalar(q, static_cast<bool>(e));
                 } else {
                   q = Len(q, 0x0A, ScalarSize(static_cast<const E&>(e)));
