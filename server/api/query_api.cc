@@ -331,7 +331,9 @@ class QueryApi {
       AppendString(l.parent, &data);
       data += ",\"child\":";
       AppendString(l.child, &data);
-      data += ",\"callCount\":" + std::to_string(l.call_count) + "}";
+      data += ",\"callCount\":" + std::to_string(l.call_count);
+      // Not in Jaeger's shape; Jaeger clients ignore it, our UI colours failing edges with it.
+      data += ",\"errorCount\":" + std::to_string(l.error_count) + "}";
     }
     data += "]";
     return Envelope(std::move(data), n);

@@ -26,6 +26,12 @@ class QueryApiTest : public ::testing::Test {
       if (!b.spans.parent_span_id[i].IsValid()) first_trace_ = b.spans.trace_id[i];
       break;
     }
+    // Failed calls in one trace, for the dependencies' errorCount.
+    for (uint32_t i = 0; i < b.size(); ++i) {
+      if (b.spans.trace_id[i] == first_trace_ && b.spans.parent_span_id[i].IsValid()) {
+        b.spans.status_code[i] = SpanStatusCode::kError;
+      }
+    }
     store_.Append(std::move(b), [](Status s) { ASSERT_TRUE(s.ok()); });
     HttpServerOptions o;
     o.name = "query";
@@ -120,14 +126,22 @@ TEST_F(QueryApiTest, TraceByIdFoundMissingAndMalformed) {
 }
 
 TEST_F(QueryApiTest, DependenciesBetweenServices) {
-  auto r = Get("/api/dependencies?endTs=" + std::to_string(kNow / 1'000'000 + 60'000) +
-               "&lookback=3600000");
+  uint64_t end_ns = static_cast<uint64_t>(kNow) + 60'000'000'000;
+  auto links = store_.GetDependencies(end_ns, 3'600'000'000'000);
+  ASSERT_TRUE(links.ok());
+  ASSERT_FALSE(links->empty());
+  uint64_t errors = 0;
+  auto r =
+      Get("/api/dependencies?endTs=" + std::to_string(end_ns / 1'000'000) + "&lookback=3600000");
   ASSERT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("{\"parent\":\"frontend\",\"child\":\"api\",\"callCount\":5}"),
-            std::string::npos)
-      << r.body;
-  EXPECT_NE(r.body.find("{\"parent\":\"api\",\"child\":\"db\",\"callCount\":5}"), std::string::npos)
-      << r.body;
+  for (const DependencyLink& l : *links) {
+    errors += l.error_count;
+    std::string want = "{\"parent\":\"" + l.parent + "\",\"child\":\"" + l.child +
+                       "\",\"callCount\":" + std::to_string(l.call_count) +
+                       ",\"errorCount\":" + std::to_string(l.error_count) + "}";
+    EXPECT_NE(r.body.find(want), std::string::npos) << want << " in " << r.body;
+  }
+  EXPECT_GT(errors, 0u) << "the factory's traces include failed calls";
   EXPECT_EQ(Get("/api/dependencies?endTs=abc").status, 400);
   r = Get("/api/dependencies?endTs=1000&lookback=1000");
   EXPECT_NE(r.body.find("\"data\":[]"), std::string::npos) << r.body;
