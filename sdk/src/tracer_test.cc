@@ -213,5 +213,30 @@ TEST(SdkTracer, ExplicitStartAndEndTimesAreKept) {
   EXPECT_EQ(spans[0]->end_time_unix_nano, 1'700'000'000'000'000'500u);
 }
 
+TEST(AttributeList, ClearKeepsSlotsForReuseAndCopiesHoldOnlyLiveElements) {
+  AttributeList list;
+  list.push_back(OwnedAttribute{"a", std::string(64, 'v')});
+  list.push_back(OwnedAttribute{"b", int64_t{2}});
+  ASSERT_EQ(list.size(), 2u);
+  list.clear();
+  EXPECT_TRUE(list.empty());
+  EXPECT_EQ(list.begin(), list.end());
+  EXPECT_EQ(list.capacity(), 2u);  // slots kept
+  OwnedAttribute& slot = list.AppendSlot();
+  EXPECT_EQ(slot.key, "a");  // the old element, to be overwritten by the caller
+  EXPECT_GE(std::get<std::string>(slot.value).capacity(), 64u);
+  slot.key = "c";
+  slot.value = true;
+  AttributeList copy = list;
+  EXPECT_EQ(copy.size(), 1u);
+  EXPECT_EQ(copy.capacity(), 1u);
+  EXPECT_EQ(copy[0].key, "c");
+  AttributeList moved = std::move(list);
+  EXPECT_EQ(moved.size(), 1u);
+  moved.ReleaseMemory();
+  EXPECT_EQ(moved.capacity(), 1u);
+  EXPECT_TRUE(std::get<bool>(moved[0].value));
+}
+
 }  // namespace
 }  // namespace ariadne::sdk
