@@ -57,13 +57,35 @@ HttpResponse AssetResponse(const HttpRequest& request, const UiAsset& asset, boo
   return response;
 }
 
+// The trace ID of a /trace/{id} page when it is plain hex (1-32 digits), else empty.
+std::string_view HexTraceIdOfPage(std::string_view path) {
+  constexpr std::string_view kPrefix = "/trace/";
+  if (path.substr(0, kPrefix.size()) != kPrefix) return {};
+  std::string_view id = path.substr(kPrefix.size());
+  if (!id.empty() && id.back() == '/') id.remove_suffix(1);
+  if (id.empty() || id.size() > 32) return {};
+  for (char c : id) {
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return {};
+  }
+  return id;
+}
+
 void ServeIndex(HttpRequest&& request, HttpResponder respond) {
   const UiAsset* index = FindAsset("/index.html");
   if (index == nullptr) {
     respond(HttpResponse::Text(404, "ui not embedded\n"));
     return;
   }
-  respond(AssetResponse(request, *index, /*immutable=*/false));
+  HttpResponse response = AssetResponse(request, *index, /*immutable=*/false);
+  // A trace page: let the browser request the trace while it loads the bundle (main.tsx's
+  // fetch of the same URL takes the preloaded response). Only plain hex IDs are echoed.
+  std::string_view trace_id = HexTraceIdOfPage(request.path);
+  if (!trace_id.empty() && UiAssetsBuilt()) {
+    response.headers.emplace_back(
+        "Link", "</api/traces/" + std::string(trace_id) + ">; rel=preload; as=fetch; crossorigin");
+  }
+  respond(std::move(response));
 }
 
 void ServeAsset(HttpRequest&& request, HttpResponder respond) {

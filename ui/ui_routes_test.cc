@@ -72,6 +72,19 @@ TEST_F(UiRoutesTest, RootAndSpaPathsServeIndexHtmlUncached) {
   }
 }
 
+TEST_F(UiRoutesTest, TracePagesPreloadTheirTraceOnlyForHexIds) {
+  auto r = HttpGet(server_->port(), "/trace/00ff3A9c?uiFind=abc");
+  ASSERT_EQ(r.status, 200);
+  if (UiAssetsBuilt()) {
+    EXPECT_EQ(r.Header("link"), "</api/traces/00ff3A9c>; rel=preload; as=fetch; crossorigin");
+  }
+  for (const char* target : {"/trace/abc...def", "/trace/%3Cscript%3E", "/trace/abc%3E%3B",
+                             "/trace/", "/search", "/trace/0123456789abcdef0123456789abcdef0"}) {
+    auto other = HttpGet(server_->port(), target);
+    EXPECT_EQ(other.Header("link"), "") << target;
+  }
+}
+
 TEST_F(UiRoutesTest, AssetsAreServedWithTypeAndLongCache) {
   for (const UiAsset& asset : UiAssets()) {
     if (asset.path.substr(0, 8) != "/assets/") continue;
