@@ -298,7 +298,8 @@ void SpanData::End(uint64_t end_time) noexcept {
   } else if (start_ticks_ != 0) {
     end_time_unix_nano = SpanClockEnd(ClockReading{start_time_unix_nano, start_ticks_});
   } else {
-    end_time_unix_nano = SpanClockNow();
+    // Never before the start (the clock may switch to the TSC between the two readings).
+    end_time_unix_nano = std::max(SpanClockNow(), start_time_unix_nano);
   }
   // Whether the pool may keep this span: decided here, where the span is hot in this core's
   // cache, so the export thread's ReleaseSpan reads one flag. kept_bytes_ counts what attribute
