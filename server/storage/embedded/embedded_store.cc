@@ -153,30 +153,38 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
         env_, path, true, [&](std::string_view payload) { payloads.emplace_back(payload); },
         &stats);
     if (!s.ok()) return s.WithContext("embedded store: replaying " + path);
-    // Decode on worker threads while this one inserts, in record order, what is ready.
+    // Decode on worker threads while this one inserts, in record order, what is ready; when the
+    // next record is not ready this thread decodes another one itself rather than sleep (a
+    // sleeping thread waits long for a core on a loaded machine).
     std::vector<std::shared_ptr<const SpanBatch>> decoded(payloads.size());
     std::vector<std::atomic<uint8_t>> ready(payloads.size());  // 0 pending, 1 ok, 2 bad
     std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i; (i = next.fetch_add(1)) < payloads.size();) {
-        auto batch = DecodeBatch(payloads[i]);
-        uint8_t state = 2;
-        if (batch.ok()) {
-          decoded[i] = std::make_shared<const SpanBatch>(std::move(batch).value());
-          state = 1;
-        }
-        std::string().swap(payloads[i]);
-        ready[i].store(state, std::memory_order_release);
-        ready[i].notify_one();
+    auto decode = [&](size_t i) {
+      auto batch = DecodeBatch(payloads[i]);
+      uint8_t state = 2;
+      if (batch.ok()) {
+        decoded[i] = std::make_shared<const SpanBatch>(std::move(batch).value());
+        state = 1;
       }
+      std::string().swap(payloads[i]);
+      ready[i].store(state, std::memory_order_release);
+      ready[i].notify_one();
     };
-    const size_t workers =
-        std::min<size_t>(payloads.size() / 64, std::max(1u, std::thread::hardware_concurrency()));
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < payloads.size();) decode(i);
+    };
+    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const size_t workers = std::min<size_t>(payloads.size() / 64, cores - 1);
     std::vector<std::thread> threads;
     for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
-    if (workers == 0) work();
     for (size_t i = 0; i < payloads.size(); ++i) {
-      ready[i].wait(0, std::memory_order_acquire);
+      while (ready[i].load(std::memory_order_acquire) == 0) {
+        if (size_t j = next.fetch_add(1); j < payloads.size()) {
+          decode(j);
+        } else {
+          ready[i].wait(0, std::memory_order_acquire);
+        }
+      }
       if (ready[i].load(std::memory_order_acquire) == 2) {
         ++bad_records;
         continue;
