@@ -64,7 +64,7 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"max_concurrent_ingests", OptionType::kInt, "0",
        "Requests decoded and stored at once over all receivers (0: max(4, CPU threads)); more "
        "wait in a queue"},
-      {"max_queue_wait", OptionType::kDuration, "500ms",
+      {"max_queue_wait", OptionType::kDuration, "100ms",
        "How long a request may wait for an ingest slot; beyond it is refused with 429 / "
        "RESOURCE_EXHAUSTED and a retry hint (0: refuse at once when every slot is busy)"},
       {"max_queued_requests", OptionType::kInt, "4096",

@@ -31,19 +31,24 @@ IngestGate::~IngestGate() {
 
 void IngestGate::Enter(Work work) {
   std::unique_lock lock(mu_);
-  if (queue_.empty() && active_ < max_) {
+  bool free = queue_.empty() && active_ < max_;
+  if (free && options_.run_inline) {
     ++active_;
     lock.unlock();
     work(Outcome::kRun);
     return;
   }
-  if (options_.max_queue_wait.count() <= 0 || queue_.size() >= options_.max_queued) {
+  if (!free && (options_.max_queue_wait.count() <= 0 || queue_.size() >= options_.max_queued)) {
     lock.unlock();
     work(Outcome::kQueueFull);
     return;
   }
-  queue_.push_back({std::move(work), std::chrono::steady_clock::now() + options_.max_queue_wait});
-  ++queued_total_;
+  // A hand-over to a free slot is not waiting for one: it must not expire on a zero wait.
+  auto wait =
+      free ? std::max<std::chrono::milliseconds>(options_.max_queue_wait, std::chrono::seconds(1))
+           : options_.max_queue_wait;
+  queue_.push_back({std::move(work), std::chrono::steady_clock::now() + wait});
+  if (!free) ++queued_total_;
   lock.unlock();
   cv_.notify_one();
 }

@@ -16,7 +16,7 @@ namespace {
 using Outcome = IngestGate::Outcome;
 
 TEST(IngestGateTest, RunsOnTheCallersThreadWhileASlotIsFree) {
-  IngestGate gate({.max_concurrent = 2});
+  IngestGate gate({.max_concurrent = 2, .run_inline = true});
   std::thread::id ran_on;
   Outcome got = Outcome::kQueueFull;
   gate.Enter([&](Outcome o) {
@@ -30,8 +30,21 @@ TEST(IngestGateTest, RunsOnTheCallersThreadWhileASlotIsFree) {
   EXPECT_EQ(gate.queued_total(), 0u);
 }
 
+TEST(IngestGateTest, HandsOverToAWorkerWithoutRunInline) {
+  IngestGate gate({.max_concurrent = 2});
+  std::promise<std::thread::id> ran_on;
+  gate.Enter([&](Outcome o) {
+    EXPECT_EQ(o, Outcome::kRun);
+    ran_on.set_value(std::this_thread::get_id());
+    gate.Leave();
+  });
+  EXPECT_NE(ran_on.get_future().get(), std::this_thread::get_id());
+  EXPECT_EQ(gate.queued_total(), 0u) << "it did not have to wait";
+}
+
 TEST(IngestGateTest, QueuesWhenBusyAndRunsInOrderWhenASlotFrees) {
-  IngestGate gate({.max_concurrent = 1, .max_queue_wait = std::chrono::seconds(60)});
+  IngestGate gate(
+      {.max_concurrent = 1, .max_queue_wait = std::chrono::seconds(60), .run_inline = true});
   gate.Enter([](Outcome o) { ASSERT_EQ(o, Outcome::kRun); });  // holds the only slot
   std::mutex mu;
   std::vector<int> order;
@@ -75,7 +88,8 @@ TEST(IngestGateTest, RefusesWhenTheQueueIsFull) {
 }
 
 TEST(IngestGateTest, ZeroWaitRefusesAtOnceWhenEverySlotIsBusy) {
-  IngestGate gate({.max_concurrent = 1, .max_queue_wait = std::chrono::milliseconds(0)});
+  IngestGate gate(
+      {.max_concurrent = 1, .max_queue_wait = std::chrono::milliseconds(0), .run_inline = true});
   gate.Enter([](Outcome) {});
   Outcome second = Outcome::kRun;
   gate.Enter([&](Outcome o) { second = o; });
@@ -84,7 +98,8 @@ TEST(IngestGateTest, ZeroWaitRefusesAtOnceWhenEverySlotIsBusy) {
 }
 
 TEST(IngestGateTest, RefusesARequestThatWaitedTooLongWithoutASlotFreeing) {
-  IngestGate gate({.max_concurrent = 1, .max_queue_wait = std::chrono::milliseconds(20)});
+  IngestGate gate(
+      {.max_concurrent = 1, .max_queue_wait = std::chrono::milliseconds(20), .run_inline = true});
   gate.Enter([](Outcome) {});  // never leaves until the end of the test
   std::promise<Outcome> second;
   gate.Enter([&](Outcome o) { second.set_value(o); });

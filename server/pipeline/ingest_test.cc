@@ -2,6 +2,7 @@
 // answer, and the counters each outcome leaves.
 #include "server/pipeline/ingest.h"
 
+#include <future>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -124,14 +125,10 @@ Status FakeDecode(std::string&& body, const DecodeLimits&, DecodeResult* out) {
 
 IngestReply RunIngest(IngestPipeline* p, std::string body,
                       ContentEncoding enc = ContentEncoding::kIdentity) {
-  IngestReply got;
-  bool called = false;
-  p->Ingest("test", "fake", std::move(body), enc, FakeDecode, [&](IngestReply r) {
-    got = std::move(r);
-    called = true;
-  });
-  EXPECT_TRUE(called);
-  return got;
+  std::promise<IngestReply> got;
+  p->Ingest("test", "fake", std::move(body), enc, FakeDecode,
+            [&](IngestReply r) { got.set_value(std::move(r)); });
+  return got.get_future().get();
 }
 
 TEST(IngestTest, StoresSpansAndCountsThem) {
