@@ -242,6 +242,44 @@ TEST(OtlpGrpcTest, RefusalsAreResourceExhaustedAndStoreRefusalIsUnavailable) {
   r2.Stop();
 }
 
+// A memory store whose Append waits until released: holds the pipeline's only ingest slot.
+class BlockingStore : public MemoryStore {
+ public:
+  BlockingStore() : MemoryStore({}) {}
+  void Append(SpanBatch batch, std::function<void(Status)> done) override {
+    entered_.set_value();
+    release_.get_future().wait();
+    MemoryStore::Append(std::move(batch), std::move(done));
+  }
+  std::promise<void> entered_;
+  std::promise<void> release_;
+};
+
+TEST(OtlpGrpcTest, OverloadIsResourceExhaustedWithRetryInfoAndCountedByReason) {
+  BlockingStore store;
+  IngestStats stats;
+  IngestOptions o;
+  o.gate.max_concurrent = 1;
+  o.gate.max_queue_wait = std::chrono::milliseconds(0);
+  IngestPipeline pipeline(&store, o, &stats);
+  OtlpGrpcReceiver receiver(&pipeline, "127.0.0.1", 0);
+  ASSERT_TRUE(receiver.Start().ok());
+  auto first = std::async(std::launch::async, [&] {
+    std::string resp;
+    return CallExport(receiver.port(), kExport, RequestBytes(8, 1), &resp).error_code();
+  });
+  store.entered_.get_future().wait();  // the only slot is taken
+  std::string resp;
+  grpc::Status s = CallExport(receiver.port(), kExport, RequestBytes(8, 2), &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(s.error_details().find("RetryInfo"), std::string::npos);
+  EXPECT_EQ(stats.Get("requests_refused", "otlp_grpc", "queue_full"), 1u);
+  store.release_.set_value();
+  EXPECT_EQ(first.get(), grpc::StatusCode::OK);
+  EXPECT_EQ(store.Stats().spans, 8u);
+  receiver.Stop();
+}
+
 TEST(OtlpGrpcTest, SecondReceiverOnTheSamePortFails) {
   MemoryStore store({});
   IngestStats stats;
