@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The developer's entry point (README.md quickstart).
-#   ./dev.sh serve [ariadne serve flags]   install deps, build, run the server in the foreground
+#   ./dev.sh serve [ariadne demo flags]    install deps, build, run the server with demo traffic
 #   ./dev.sh test                          install deps, build, run every test (CI runs this)
 #   ./dev.sh test-sanitizers               the same tests under ASan+UBSan, then TSan
 #   ./dev.sh build [preset]                build only (release by default)
@@ -19,7 +19,7 @@ case "$cmd" in
   serve)
     tools/install-deps.sh
     build release
-    exec build/release/bin/ariadne serve "$@"
+    exec build/release/bin/ariadne demo "$@"
     ;;
   test)
     tools/install-deps.sh
