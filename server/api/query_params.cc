@@ -184,8 +184,21 @@ StatusOr<int64_t> ParseRfc3339Nanos(std::string_view s) {
   tm.tm_hour = hour;
   tm.tm_min = min;
   tm.tm_sec = sec;
+  // Unix nanoseconds in int64 span 1677-09-21 to 2262-04-11; a time outside that is refused
+  // rather than wrapped (fuzz/findings/query_params_rfc3339_year_1011_overflow.txt).
   int64_t secs = static_cast<int64_t>(timegm(&tm)) - offset_s;
-  return secs * 1'000'000'000 + frac;
+  if (secs < 0 && frac > 0) {  // borrow a second so that the earliest instant itself fits
+    secs += 1;
+    frac -= 1'000'000'000;
+  }
+  int64_t ns = 0;
+  if (__builtin_mul_overflow(secs, int64_t{1'000'000'000}, &ns) ||
+      __builtin_add_overflow(ns, frac, &ns)) {
+    return Status::InvalidArgument("time \"" + std::string(s) +
+                                   "\" is out of range: supported times are 1677-09-21 to "
+                                   "2262-04-11 UTC");
+  }
+  return ns;
 }
 
 bool ParseApiTraceId(std::string_view s, TraceId* out) {

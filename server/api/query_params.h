@@ -37,7 +37,9 @@ class QueryParams {
 // "0" alone is allowed. Also accepts "d" (days), which Jaeger UI's lookback sends.
 [[nodiscard]] StatusOr<int64_t> ParseGoDuration(std::string_view s);
 
-// RFC 3339 with optional fractional seconds and Z or +hh:mm offset, to Unix nanoseconds.
+// RFC 3339 with optional fractional seconds and Z or +hh:mm offset, to Unix nanoseconds. Times
+// whose nanoseconds do not fit int64 (before 1677-09-21T00:12:43.145224192Z or after
+// 2262-04-11T23:47:16.854775807Z) are InvalidArgument.
 [[nodiscard]] StatusOr<int64_t> ParseRfc3339Nanos(std::string_view s);
 
 // A trace id as the API takes it: 1 to 32 hex digits (left-padded) or base64 of 16 bytes.

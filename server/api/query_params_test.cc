@@ -45,6 +45,21 @@ TEST(QueryParamsTest, ParsesRfc3339) {
   EXPECT_FALSE(ParseRfc3339Nanos("2024-01-02T03:04:05").ok());
 }
 
+TEST(QueryParamsTest, Rfc3339TimesOutsideInt64NanosecondsAreRefused) {
+  // The fuzzer's reproducer (fuzz/findings/query_params_rfc3339_year_1011_overflow.txt).
+  auto far = ParseRfc3339Nanos("1011-11-14T22:13:20.123456789+01:00");
+  EXPECT_EQ(far.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(far.status().message().find("out of range"), std::string::npos);
+  EXPECT_FALSE(ParseRfc3339Nanos("9999-12-31T23:59:59Z").ok());
+  EXPECT_FALSE(ParseRfc3339Nanos("0000-01-01T00:00:00Z").ok());
+  // The exact ends of the range, and one nanosecond beyond each.
+  EXPECT_EQ(*ParseRfc3339Nanos("2262-04-11T23:47:16.854775807Z"), INT64_MAX);
+  EXPECT_FALSE(ParseRfc3339Nanos("2262-04-11T23:47:16.854775808Z").ok());
+  EXPECT_EQ(*ParseRfc3339Nanos("1677-09-21T00:12:43.145224192Z"), INT64_MIN);
+  EXPECT_FALSE(ParseRfc3339Nanos("1677-09-21T00:12:43.145224191Z").ok());
+  EXPECT_EQ(*ParseRfc3339Nanos("1969-12-31T23:59:59.5Z"), -500'000'000);
+}
+
 TEST(QueryParamsTest, ParsesTraceIdsInHexShortHexAndBase64) {
   TraceId id;
   ASSERT_TRUE(ParseApiTraceId("0102030405060708090a0b0c0d0e0f10", &id));
