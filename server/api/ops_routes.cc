@@ -51,6 +51,8 @@ std::string RenderMetrics(const OpsState& s) {
   Gauge(&out, "ariadne_store_bytes", "gauge", "Bytes used by the store", st.bytes);
   Gauge(&out, "ariadne_store_evicted_spans_total", "counter",
         "Spans removed by size limits or retention", st.evicted_spans);
+  Gauge(&out, "ariadne_store_dropped_spans_total", "counter",
+        "Spans not stored because their trace had reached max_spans_per_trace", st.dropped_spans);
   Gauge(&out, "ariadne_process_resident_memory_bytes", "gauge", "Resident set size",
         ResidentBytes());
   return out;

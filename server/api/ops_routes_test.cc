@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "server/pipeline/span_factory.h"
 #include "server/storage/memory/memory_store.h"
 #include "tests/testing/http_client.h"
 
@@ -34,6 +35,23 @@ TEST(OpsRoutesTest, HealthReadyAndMetrics) {
   EXPECT_NE(m.body.find("ariadne_inflight_limit_bytes 268435456"), std::string::npos);
   EXPECT_NE(m.body.find("# TYPE ariadne_process_resident_memory_bytes gauge"), std::string::npos);
   server.Stop();
+}
+
+TEST(OpsRoutesTest, SpansDroppedByThePerTraceLimitAreCounted) {
+  MemoryStoreOptions o;
+  o.max_spans_per_trace = 1;
+  MemoryStore store(o);
+  store.Append(SpanFactory(7).MakeBatch(16, 1'000'000'000), [](Status s) { ASSERT_TRUE(s.ok()); });
+  const uint64_t dropped = store.Stats().dropped_spans;
+  ASSERT_GT(dropped, 0u);
+  IngestStats stats;
+  IngestPipeline pipeline(&store, {}, &stats);
+  std::atomic<bool> ready{true};
+  OpsState state{&pipeline, &store, &ready};
+  std::string metrics = RenderMetrics(state);
+  EXPECT_NE(metrics.find("\nariadne_store_dropped_spans_total " + std::to_string(dropped) + "\n"),
+            std::string::npos)
+      << metrics;
 }
 
 }  // namespace

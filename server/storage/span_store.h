@@ -44,6 +44,7 @@ struct StoreStats {
   uint64_t traces = 0;         // traces held (approximate for large stores)
   uint64_t bytes = 0;          // memory or disk bytes used
   uint64_t evicted_spans = 0;  // removed by size limits or retention
+  uint64_t dropped_spans = 0;  // never stored: their trace was at a per-trace span limit
 };
 
 class SpanStore {

@@ -209,6 +209,109 @@ TEST(MemoryStoreTest, DependenciesLinkParentServiceToChildServiceInTheWindow) {
   EXPECT_EQ(store.GetDependencies(100'000, 100'000)->size(), 2u);
 }
 
+TEST(MemoryStoreTest, ServicesAndOperationsLeaveWithTheirLastSpan) {
+  MemoryStoreOptions o;
+  o.max_spans = 2;
+  MemoryStore store(o);
+  AppendOk(&store, MakeBatch({{1, 10, 0, "old", "a"}}));
+  AppendOk(&store, MakeBatch({{2, 20, 0, "new", "b"}}));
+  AppendOk(&store, MakeBatch({{3, 30, 0, "new", "c"}}));  // evicts trace 1
+  EXPECT_EQ(*store.GetServices(), (std::vector<std::string>{"new"}));
+  EXPECT_TRUE(store.GetOperations("old", std::nullopt)->empty());
+  EXPECT_EQ(store.GetOperations("new", std::nullopt)->size(), 2u);
+  AppendOk(&store, MakeBatch({{4, 40, 0, "new", "c"}}));  // evicts trace 2, the last "b"
+  auto ops = *store.GetOperations("new", std::nullopt);
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].name, "c");
+  AppendOk(&store, MakeBatch({{5, 50, 0, "new", "d"}}));  // evicts trace 3; trace 4 keeps "c"
+  ops = *store.GetOperations("new", std::nullopt);
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].name, "c");
+  EXPECT_EQ(ops[1].name, "d");
+}
+
+TEST(MemoryStoreTest, EverNewNamesDoNotGrowTheIndexPastTheStore) {
+  MemoryStoreOptions o;
+  o.max_spans = 100;
+  MemoryStore store(o);
+  for (uint64_t i = 1; i <= 2'000; ++i) {
+    std::string n = std::to_string(i);
+    AppendOk(&store, MakeBatch({{i, i, 0, "svc-" + n, "op-" + n}}));
+  }
+  EXPECT_EQ(store.GetServices()->size(), 100u);
+  EXPECT_TRUE(store.GetOperations("svc-1", std::nullopt)->empty());
+  EXPECT_EQ(store.GetOperations("svc-2000", std::nullopt)->size(), 1u);
+}
+
+TEST(MemoryStoreTest, IndexBytesAreCountedInTheBudget) {
+  MemoryStore store({});
+  const std::string service(3'000, 's');
+  const std::string name(5'000, 'n');
+  SpanBatch b = MakeBatch({{1, 10, 0, service, name}});
+  const uint64_t batch_bytes = b.MemoryBytes();
+  AppendOk(&store, std::move(b));
+  EXPECT_GE(store.Stats().bytes, batch_bytes + service.size() + name.size());
+  // A budget the names alone exceed evicts the trace and returns the bytes.
+  MemoryStoreOptions o;
+  SpanBatch c = MakeBatch({{1, 10, 0, service, name}});
+  o.max_bytes = c.MemoryBytes() + 1'000;
+  MemoryStore small(o);
+  AppendOk(&small, std::move(c));
+  EXPECT_EQ(small.GetTrace(TraceId::FromHighLow(0, 1)).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(small.Stats().bytes, 0u);
+  EXPECT_TRUE(small.GetServices()->empty());
+}
+
+TEST(MemoryStoreTest, ALoneTraceOverTheBudgetIsEvictedToo) {
+  MemoryStoreOptions o;
+  o.max_spans = 10;
+  MemoryStore store(o);
+  std::vector<SpanSpec> specs;
+  for (uint64_t j = 0; j < 20; ++j) specs.push_back({1, 100 + j});
+  AppendOk(&store, MakeBatch(specs));
+  EXPECT_EQ(store.GetTrace(TraceId::FromHighLow(0, 1)).status().code(), StatusCode::kNotFound);
+  StoreStats s = store.Stats();
+  EXPECT_EQ(s.spans, 0u);
+  EXPECT_EQ(s.evicted_spans, 20u);
+  EXPECT_EQ(s.bytes, 0u);
+  AppendOk(&store, MakeBatch({{2, 200}}));  // and the store goes on
+  EXPECT_TRUE(store.GetTrace(TraceId::FromHighLow(0, 2)).ok());
+}
+
+TEST(MemoryStoreTest, SpansBeyondMaxSpansPerTraceAreDroppedAndCounted) {
+  MemoryStoreOptions o;
+  o.max_spans_per_trace = 5;
+  MemoryStore store(o);
+  AppendOk(&store, MakeBatch({{1, 10, 0, "api"}, {1, 11, 10, "api"}, {1, 12, 10, "api"}}));
+  AppendOk(&store, MakeBatch({{1, 13, 10, "api"},
+                              {2, 20, 0, "api"},
+                              {1, 14, 10, "api"},
+                              {1, 15, 10, "late", "late-op"},
+                              {2, 21, 20, "api"},
+                              {1, 16, 15, "late", "late-op"}}));
+  auto t1 = store.GetTrace(TraceId::FromHighLow(0, 1));
+  ASSERT_TRUE(t1.ok());
+  EXPECT_EQ(t1->size(), 5u);
+  EXPECT_EQ(store.GetTrace(TraceId::FromHighLow(0, 2))->size(), 2u);
+  StoreStats s = store.Stats();
+  EXPECT_EQ(s.spans, 7u);
+  EXPECT_EQ(s.dropped_spans, 2u);
+  EXPECT_EQ(s.evicted_spans, 0u);
+  // Dropped spans are invisible everywhere: search, services, operations, dependencies.
+  TraceQuery q;
+  q.service = "late";
+  EXPECT_TRUE(store.FindTraces(q)->empty());
+  EXPECT_EQ(*store.GetServices(), (std::vector<std::string>{"api"}));
+  EXPECT_TRUE(store.GetDependencies(UINT64_MAX / 2, UINT64_MAX / 2)->empty());
+  // A batch made only of dropped spans stores nothing.
+  AppendOk(&store, MakeBatch({{1, 17, 10}, {1, 18, 10}}));
+  EXPECT_EQ(store.Stats().spans, 7u);
+  EXPECT_EQ(store.Stats().dropped_spans, 4u);
+  TraceQuery all;
+  all.limit = 10;
+  EXPECT_EQ(store.FindTraces(all)->size(), 2u);
+}
+
 TEST(MemoryStoreTest, ClosedStoreRefusesAppendsAndKeepsServingReads) {
   MemoryStore store({});
   AppendOk(&store, MakeBatch({{1, 10}}));
