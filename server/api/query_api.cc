@@ -1,7 +1,9 @@
 #include "server/api/query_api.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <set>
 #include <string>
@@ -60,6 +62,15 @@ HttpResponse V3Error(int http_code, int grpc_code, std::string_view msg) {
                &body);
   body += "}}";
   return HttpResponse::Json(http_code, std::move(body));
+}
+
+// a - b, saturated to the int64 range.
+int64_t SaturatingSub(int64_t a, int64_t b) {
+  int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) {
+    return b > 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+  }
+  return r;
 }
 
 std::string KindName(SpanKind k) {
@@ -189,6 +200,7 @@ class QueryApi {
       }
       q.span_kind = k;
     }
+    // Microseconds since the epoch; the nanoseconds must fit int64 (until 2262).
     auto parse_us = [&](const char* name, uint64_t* out) -> Status {
       std::string v = p.Get(name);
       if (v.empty()) return Status::Ok();
@@ -198,25 +210,39 @@ class QueryApi {
         return Status::InvalidArgument("unable to parse param '" + std::string(name) + "': '" + v +
                                        "' is not a number of microseconds");
       }
+      if (us > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) / 1000) {
+        return Status::InvalidArgument("unable to parse param '" + std::string(name) + "': '" + v +
+                                       "' is out of range (after the year 2262)");
+      }
       *out = us * 1000;
       return Status::Ok();
     };
-    uint64_t now = static_cast<uint64_t>(o_.now_ns());
+    uint64_t now = static_cast<uint64_t>(std::max<int64_t>(0, o_.now_ns()));
     uint64_t end = now;
     uint64_t start = 0;
     Status s = parse_us("end", &end);
     if (!s.ok()) return s;
+    // lookback (Jaeger UI: "1h", "2d", or "custom" next to start/end) is checked even when start
+    // makes it moot, so that a typo is an error rather than a silently different window.
+    uint64_t lookback = static_cast<uint64_t>(std::max<int64_t>(0, o_.default_lookback_ns));
+    std::string lb = p.Get("lookback");
+    if (!lb.empty() && lb != "custom") {
+      auto d = ParseGoDuration(lb);
+      if (!d.ok()) {
+        return Status::InvalidArgument("unable to parse param 'lookback': " +
+                                       std::string(d.status().message()));
+      }
+      if (*d <= 0) {
+        return Status::InvalidArgument("unable to parse param 'lookback': '" + lb +
+                                       "' is not a positive duration");
+      }
+      lookback = static_cast<uint64_t>(*d);
+    }
     if (!p.Get("start").empty()) {
       s = parse_us("start", &start);
       if (!s.ok()) return s;
     } else {
-      int64_t lookback = o_.default_lookback_ns;
-      std::string lb = p.Get("lookback");
-      if (!lb.empty() && lb != "custom") {
-        auto d = ParseGoDuration(lb);
-        if (d.ok() && *d > 0) lookback = *d;
-      }
-      start = end > static_cast<uint64_t>(lookback) ? end - static_cast<uint64_t>(lookback) : 0;
+      start = end > lookback ? end - lookback : 0;
     }
     q.start_min_ns = start;
     q.start_max_ns = end;
@@ -268,15 +294,28 @@ class QueryApi {
   HttpResponse Search(const QueryParams& p) {
     std::vector<std::string> ids = p.GetAll("traceID");
     if (!ids.empty()) {
-      std::string data = "[";
-      size_t n = 0;
+      if (ids.size() > o_.max_trace_ids) {
+        return JaegerError(400, "too many traceID params: " + std::to_string(ids.size()) +
+                                    " given, at most " + std::to_string(o_.max_trace_ids) +
+                                    " per request");
+      }
+      std::vector<TraceId> unique;
       for (const std::string& text : ids) {
         TraceId id;
         if (!ParseApiTraceId(text, &id)) {
           return JaegerError(400, "cannot parse traceID param: '" + text + "'");
         }
+        if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(id);
+      }
+      std::string data = "[";
+      size_t n = 0;
+      for (const TraceId& id : unique) {
         auto r = store_->GetTrace(id);
-        if (!r.ok()) continue;
+        if (!r.ok()) {
+          // A missing trace is left out, as Jaeger does; a failing store is the answer.
+          if (r.status().code() == StatusCode::kNotFound) continue;
+          return JaegerStatusError(r.status());
+        }
         if (n++) data += ",";
         AppendJaegerUiTrace(*r, &data);
       }
@@ -310,12 +349,16 @@ class QueryApi {
         return Status::InvalidArgument("unable to parse param '" + std::string(name) + "': '" + v +
                                        "' is not a number of milliseconds");
       }
+      if (ms > std::numeric_limits<int64_t>::max() / 1'000'000) {  // nanoseconds must fit int64
+        return Status::InvalidArgument("unable to parse param '" + std::string(name) + "': '" + v +
+                                       "' is out of range (more than 292 years)");
+      }
       *out = ms;
       return Status::Ok();
     };
     int64_t end_ms = 0;
     int64_t lookback_ms = 0;
-    Status s = parse_ms("endTs", o_.now_ns() / 1'000'000, &end_ms);
+    Status s = parse_ms("endTs", std::max<int64_t>(0, o_.now_ns()) / 1'000'000, &end_ms);
     if (s.ok()) s = parse_ms("lookback", int64_t{86400} * 1000, &lookback_ms);
     if (!s.ok()) return JaegerStatusError(s);
     auto r = store_->GetDependencies(static_cast<uint64_t>(end_ms) * 1'000'000,
@@ -407,7 +450,7 @@ class QueryApi {
     if (q.service.empty()) return V3Error(400, 3, "service name must not be empty");
     q.operation = get("query.operationName", "query.operation_name");
     int64_t now = o_.now_ns();
-    int64_t start = now - o_.default_lookback_ns;
+    int64_t start = SaturatingSub(now, o_.default_lookback_ns);
     int64_t end = now;
     for (auto [camel, snake, out] :
          {std::tuple{"query.startTimeMin", "query.start_time_min", &start},

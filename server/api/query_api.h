@@ -13,6 +13,10 @@
 //   GET  /api/v3/services, /api/v3/operations, /api/v3/traces (query.* parameters),
 //        /api/v3/traces/{traceID}           OTLP JSON: {"result":{"resourceSpans":[...]}}
 //
+// Bounds (docs/formats/limits.md): traces per search (max_limit), ids per multi-get
+// (max_trace_ids). Times and durations that do not fit int64 nanoseconds are refused with 400,
+// never wrapped.
+//
 // Errors use Jaeger's envelope ({"data":null,...,"errors":[{"code":400,"msg":"..."}]}) with the
 // same HTTP status; /api/v3 errors use the gRPC-gateway shape {"error":{...}}.
 //
@@ -34,6 +38,8 @@ struct QueryApiOptions {
   int64_t default_lookback_ns = int64_t{2} * 86400 * 1'000'000'000;
   size_t default_limit = 100;  // Jaeger's default for /api/traces
   size_t max_limit = 10'000;   // larger limits are cut to this
+  // Trace ids one /api/traces?traceID=...&traceID=... multi-get may name; more is a 400.
+  size_t max_trace_ids = 100;
   // Current time in Unix nanoseconds (tests replace it).
   std::function<int64_t()> now_ns;
 };

@@ -3,6 +3,7 @@
 #include "server/api/query_api.h"
 
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,40 @@ namespace {
 using testing::HttpGet;
 
 constexpr int64_t kNow = 1'700'000'000'000'000'000;
+
+// A store whose reads fail as a broken disk would make them.
+class FailingStore : public SpanStore {
+ public:
+  void Append(SpanBatch, std::function<void(Status)> done) override {
+    done(Status::IoError("disk on fire"));
+  }
+  StatusOr<SpanBatch> GetTrace(const TraceId&) override { return Status::IoError("disk on fire"); }
+  StatusOr<std::vector<SpanBatch>> FindTraces(const TraceQuery&) override {
+    return Status::IoError("disk on fire");
+  }
+  StatusOr<std::vector<std::string>> GetServices() override {
+    return Status::IoError("disk on fire");
+  }
+  StatusOr<std::vector<OperationInfo>> GetOperations(std::string_view,
+                                                     std::optional<SpanKind>) override {
+    return Status::IoError("disk on fire");
+  }
+  StatusOr<std::vector<DependencyLink>> GetDependencies(uint64_t, uint64_t) override {
+    return Status::IoError("disk on fire");
+  }
+  StoreStats Stats() override { return {}; }
+  void Close() override {}
+};
+
+std::unique_ptr<HttpServer> StartQueryServer(SpanStore* store, QueryApiOptions qo) {
+  HttpServerOptions o;
+  o.name = "query";
+  auto server = std::make_unique<HttpServer>(o);
+  qo.now_ns = [] { return kNow; };
+  RegisterQueryApi(server.get(), store, qo);
+  EXPECT_TRUE(server->Start().ok());
+  return server;
+}
 
 class QueryApiTest : public ::testing::Test {
  protected:
@@ -163,6 +198,69 @@ TEST_F(QueryApiTest, ApiV3ServicesOperationsAndErrors) {
                 "&query.startTimeMax=2023-11-15T00:00:00Z")
                 .status,
             200);
+}
+
+TEST_F(QueryApiTest, InvalidLookbackIsAJaegerError) {
+  auto r = Get("/api/traces?service=api&lookback=soon");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body,
+            "{\"data\":null,\"total\":0,\"limit\":0,\"offset\":0,\"errors\":[{\"code\":400,"
+            "\"msg\":\"unable to parse param 'lookback': time: invalid duration \\\"soon\\\"\"}]}");
+  EXPECT_EQ(Get("/api/traces?service=api&lookback=-1h").status, 400);
+  EXPECT_EQ(Get("/api/traces?service=api&lookback=0").status, 400);
+  // Also next to start/end, where it does not set the window.
+  EXPECT_EQ(Get("/api/traces?service=api&start=0&lookback=1x").status, 400);
+  // What the Jaeger UI sends.
+  EXPECT_EQ(Get("/api/traces?service=api&lookback=2d").status, 200);
+  EXPECT_EQ(Get("/api/traces?service=api&start=0&end=1000&lookback=custom").status, 200);
+}
+
+TEST_F(QueryApiTest, TimesBeyondInt64NanosecondsAreRefusedNotWrapped) {
+  // 18446744073709552 us * 1000 wraps uint64 to 384 ns: the search used to cover [0, 384 ns].
+  auto r = Get("/api/traces?service=api&start=0&end=18446744073709552");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("unable to parse param 'end'"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("out of range"), std::string::npos) << r.body;
+  EXPECT_EQ(Get("/api/traces?service=api&start=9223372036854776").status, 400);
+  // The largest start that fits is accepted (an empty window, not an error).
+  EXPECT_EQ(Get("/api/traces?service=api&start=9223372036854775").status, 200);
+  // Dependencies: endTs and lookback in milliseconds.
+  r = Get("/api/dependencies?endTs=9223372036855&lookback=1000");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("\"errors\":[{\"code\":400"), std::string::npos) << r.body;
+  EXPECT_EQ(Get("/api/dependencies?endTs=1000&lookback=18446744073710").status, 400);
+  EXPECT_EQ(Get("/api/dependencies?endTs=9223372036854&lookback=9223372036854").status, 200);
+  // api/v3: the fuzzer's reproducer (fuzz/findings/query_params_rfc3339_year_1011_overflow.txt).
+  r =
+      Get("/api/v3/traces?query.service_name=api&query.start_time_min=2023-11-14T22:13:20Z"
+          "&query.start_time_max=1011-11-14T22:13:20.123456789%2B01:00&query.num_traces=3");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("out of range"), std::string::npos) << r.body;
+}
+
+TEST_F(QueryApiTest, MultiGetIsBoundedAndDeduplicated) {
+  std::string target = "/api/traces?";
+  for (int i = 1; i <= 101; ++i) target += "traceID=" + std::to_string(i) + "&";
+  auto r = Get(target);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("{\"code\":400,\"msg\":\"too many traceID params: 101 given, at most 100"),
+            std::string::npos)
+      << r.body;
+  // 100 is allowed; the same id twice is returned once.
+  target = "/api/traces?traceID=" + first_trace_.ToHex();
+  for (int i = 1; i < 100; ++i) target += "&traceID=" + first_trace_.ToHex();
+  r = Get(target);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"total\":1,"), std::string::npos) << r.body.substr(0, 200);
+}
+
+TEST(QueryApiStoreErrorTest, MultiGetReportsAFailingStoreInsteadOfSkippingIt) {
+  FailingStore store;
+  auto server = StartQueryServer(&store, QueryApiOptions{});
+  auto r = HttpGet(server->port(), "/api/traces?traceID=abc&traceID=def");
+  EXPECT_EQ(r.status, 500) << r.body;
+  EXPECT_NE(r.body.find("{\"code\":500,\"msg\":\"disk on fire\"}"), std::string::npos) << r.body;
+  server->Stop();
 }
 
 }  // namespace
