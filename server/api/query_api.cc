@@ -5,6 +5,7 @@
 #include <chrono>
 #include <limits>
 #include <memory>
+#include <numeric>
 #include <set>
 #include <string>
 #include <utility>
@@ -62,6 +63,46 @@ HttpResponse V3Error(int http_code, int grpc_code, std::string_view msg) {
                &body);
   body += "}}";
   return HttpResponse::Json(http_code, std::move(body));
+}
+
+// The max_spans earliest-starting spans of trace (ties by position), in their original order.
+SpanBatch KeepEarliestSpans(const SpanBatch& trace, size_t max_spans) {
+  std::vector<uint32_t> rows(trace.size());
+  std::iota(rows.begin(), rows.end(), 0u);
+  const auto& start = trace.spans.start_time_unix_nano;
+  auto earlier = [&](uint32_t a, uint32_t b) {
+    return start[a] != start[b] ? start[a] < start[b] : a < b;
+  };
+  std::nth_element(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(max_spans), rows.end(),
+                   earlier);
+  rows.resize(max_spans);
+  std::sort(rows.begin(), rows.end());
+  SpanBatch out;
+  for (uint32_t row : rows) out.AppendSpan(trace, row);
+  return out;
+}
+
+std::string TruncationWarning(size_t spans, size_t kept) {
+  return "trace has " + std::to_string(spans) + " spans; only the " + std::to_string(kept) +
+         " earliest are shown (max_spans_per_trace)";
+}
+
+// One Jaeger UI trace object, cut to max_spans spans with a trace-level warning if larger.
+void AppendBoundedJaegerTrace(const SpanBatch& trace, size_t max_spans, std::string* out) {
+  if (trace.size() <= max_spans) {
+    AppendJaegerUiTrace(trace, out);
+    return;
+  }
+  AppendJaegerUiTrace(KeepEarliestSpans(trace, max_spans), out);
+  // The encoder ends every trace with "warnings":null (wire/jaeger/jaeger_ui_json.h); the test
+  // TruncatedTraceCarriesAWarning notices if that changes.
+  constexpr std::string_view kNullWarnings = "\"warnings\":null}";
+  if (std::string_view(*out).ends_with(kNullWarnings)) {
+    out->resize(out->size() - std::string_view("null}").size());
+    out->push_back('[');
+    AppendString(TruncationWarning(trace.size(), max_spans), out);
+    out->append("]}");
+  }
 }
 
 // a - b, saturated to the int64 range.
@@ -183,7 +224,7 @@ class QueryApi {
     }
     // Rendered straight into the body: a 50,000-span trace is ~30 MB, not worth a second copy.
     std::string body = "{\"data\":[";
-    AppendJaegerUiTrace(*r, &body);
+    AppendBoundedJaegerTrace(*r, o_.max_spans_per_trace, &body);
     body += "],\"total\":1,\"limit\":0,\"offset\":0,\"errors\":null}";
     return HttpResponse::Json(200, std::move(body));
   }
@@ -317,7 +358,7 @@ class QueryApi {
           return JaegerStatusError(r.status());
         }
         if (n++) data += ",";
-        AppendJaegerUiTrace(*r, &data);
+        AppendBoundedJaegerTrace(*r, o_.max_spans_per_trace, &data);
       }
       data += "]";
       if (n == 0) return JaegerError(404, "trace not found");
@@ -330,7 +371,7 @@ class QueryApi {
     std::string data = "[";
     for (size_t i = 0; i < r->size(); ++i) {
       if (i) data += ",";
-      AppendJaegerUiTrace((*r)[i], &data);
+      AppendBoundedJaegerTrace((*r)[i], o_.max_spans_per_trace, &data);
     }
     data += "]";
     return Envelope(std::move(data), r->size());
@@ -435,7 +476,11 @@ class QueryApi {
       return V3Error(500, 13, r.status().message());
     }
     std::string body = "{\"result\":{\"resourceSpans\":";
-    AppendOtlpJsonResourceSpans(*r, &body);
+    if (r->size() > o_.max_spans_per_trace) {
+      AppendOtlpJsonResourceSpans(KeepEarliestSpans(*r, o_.max_spans_per_trace), &body);
+    } else {
+      AppendOtlpJsonResourceSpans(*r, &body);
+    }
     body += "}}";
     return HttpResponse::Json(200, std::move(body));
   }
@@ -501,7 +546,11 @@ class QueryApi {
     bool first = true;
     for (const SpanBatch& t : *r) {
       std::string arr;
-      AppendOtlpJsonResourceSpans(t, &arr);
+      if (t.size() > o_.max_spans_per_trace) {
+        AppendOtlpJsonResourceSpans(KeepEarliestSpans(t, o_.max_spans_per_trace), &arr);
+      } else {
+        AppendOtlpJsonResourceSpans(t, &arr);
+      }
       if (arr.size() <= 2) continue;
       if (!first) body += ",";
       first = false;

@@ -14,8 +14,8 @@
 //        /api/v3/traces/{traceID}           OTLP JSON: {"result":{"resourceSpans":[...]}}
 //
 // Bounds (docs/formats/limits.md): traces per search (max_limit), ids per multi-get
-// (max_trace_ids). Times and durations that do not fit int64 nanoseconds are refused with 400,
-// never wrapped.
+// (max_trace_ids), spans per returned trace (max_spans_per_trace). Times and durations that do not
+// fit int64 nanoseconds are refused with 400, never wrapped.
 //
 // Errors use Jaeger's envelope ({"data":null,...,"errors":[{"code":400,"msg":"..."}]}) with the
 // same HTTP status; /api/v3 errors use the gRPC-gateway shape {"error":{...}}.
@@ -40,6 +40,9 @@ struct QueryApiOptions {
   size_t max_limit = 10'000;   // larger limits are cut to this
   // Trace ids one /api/traces?traceID=...&traceID=... multi-get may name; more is a 400.
   size_t max_trace_ids = 100;
+  // Spans returned per trace. A larger trace is cut to its earliest-starting spans; on the Jaeger
+  // API the trace then carries a `warnings` entry saying so (api/v3 has no place for one).
+  size_t max_spans_per_trace = 100'000;
   // Current time in Unix nanoseconds (tests replace it).
   std::function<int64_t()> now_ns;
 };

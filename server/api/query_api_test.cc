@@ -2,6 +2,7 @@
 // /api/v3. The trace JSON itself is wire/jaeger's (tested there).
 #include "server/api/query_api.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,15 @@ class FailingStore : public SpanStore {
   StoreStats Stats() override { return {}; }
   void Close() override {}
 };
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + needle.size())) {
+    ++n;
+  }
+  return n;
+}
 
 std::unique_ptr<HttpServer> StartQueryServer(SpanStore* store, QueryApiOptions qo) {
   HttpServerOptions o;
@@ -260,6 +270,50 @@ TEST(QueryApiStoreErrorTest, MultiGetReportsAFailingStoreInsteadOfSkippingIt) {
   auto r = HttpGet(server->port(), "/api/traces?traceID=abc&traceID=def");
   EXPECT_EQ(r.status, 500) << r.body;
   EXPECT_NE(r.body.find("{\"code\":500,\"msg\":\"disk on fire\"}"), std::string::npos) << r.body;
+  server->Stop();
+}
+
+TEST_F(QueryApiTest, TruncatedTraceCarriesAWarning) {
+  auto whole = store_.GetTrace(first_trace_);
+  ASSERT_TRUE(whole.ok());
+  ASSERT_GT(whole->size(), 3u);
+  QueryApiOptions qo;
+  qo.max_spans_per_trace = 3;
+  auto server = StartQueryServer(&store_, qo);
+  const std::string warning = "\"warnings\":[\"trace has " + std::to_string(whole->size()) +
+                              " spans; only the 3 earliest are shown (max_spans_per_trace)\"]}";
+  for (const std::string& target :
+       {"/api/traces/" + first_trace_.ToHex(), "/api/traces?traceID=" + first_trace_.ToHex()}) {
+    auto r = HttpGet(server->port(), target);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(Count(r.body, "\"operationName\""), 3u) << r.body;
+    EXPECT_NE(r.body.find(warning), std::string::npos) << r.body;
+    // The earliest spans are the ones kept.
+    std::vector<uint64_t> starts = whole->spans.start_time_unix_nano;
+    std::sort(starts.begin(), starts.end());
+    for (uint32_t i = 0; i < whole->size(); ++i) {
+      std::string span = "\"spanID\":\"" + whole->spans.span_id[i].ToHex() + "\"";
+      uint64_t start = whole->spans.start_time_unix_nano[i];
+      if (start < starts[2]) {
+        EXPECT_NE(r.body.find(span), std::string::npos) << span;
+      } else if (start > starts[2]) {
+        EXPECT_EQ(r.body.find(span), std::string::npos) << span;
+      }
+    }
+  }
+  // Search results are cut the same way; traces within the bound have no warning.
+  auto r = HttpGet(server->port(), "/api/traces?service=frontend&limit=100");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_GT(Count(r.body, "\"processes\":"), 1u);
+  EXPECT_EQ(Count(r.body, "only the 3 earliest are shown"), Count(r.body, "\"processes\":"))
+      << r.body;
+  r = Get("/api/traces/" + first_trace_.ToHex());  // the default bound keeps the whole trace
+  EXPECT_EQ(Count(r.body, "\"operationName\""), whole->size());
+  EXPECT_NE(r.body.find("\"warnings\":null}]"), std::string::npos);
+  // api/v3 has no warnings field: the trace is cut silently.
+  r = HttpGet(server->port(), "/api/v3/traces/" + first_trace_.ToHex());
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(Count(r.body, "\"spanId\""), 3u) << r.body;
   server->Stop();
 }
 

@@ -88,6 +88,10 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"query_lookback", OptionType::kDuration, "48h",
        "Search window of /api/traces when the request gives no start"},
       {"query_max_limit", OptionType::kInt, "10000", "Largest number of traces one search returns"},
+      {"max_spans_per_trace", OptionType::kInt, "100000",
+       "Spans per trace: the memory store keeps at most this many (later ones are dropped and "
+       "counted), and the query API returns at most this many (the earliest, with a warning on "
+       "the Jaeger API)"},
       {"shutdown_timeout", OptionType::kDuration, "10s",
        "How long SIGTERM waits for in-flight requests before closing"},
       // Query API and UI
