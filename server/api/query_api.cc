@@ -148,6 +148,9 @@ class QueryApi {
  public:
   QueryApi(SpanStore* store, QueryApiOptions o) : store_(store), o_(std::move(o)) {
     if (!o_.now_ns) o_.now_ns = SystemNowNs;
+    if (o_.max_spans_per_trace == 0) {  // 0: no limit, as for the memory store
+      o_.max_spans_per_trace = std::numeric_limits<size_t>::max();
+    }
   }
 
   HttpResponse Services() {

@@ -42,6 +42,7 @@ struct QueryApiOptions {
   size_t max_trace_ids = 100;
   // Spans returned per trace. A larger trace is cut to its earliest-starting spans; on the Jaeger
   // API the trace then carries a `warnings` entry saying so (api/v3 has no place for one).
+  // 0: no limit.
   size_t max_spans_per_trace = 100'000;
   // Current time in Unix nanoseconds (tests replace it).
   std::function<int64_t()> now_ns;

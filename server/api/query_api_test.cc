@@ -315,6 +315,12 @@ TEST_F(QueryApiTest, TruncatedTraceCarriesAWarning) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(Count(r.body, "\"spanId\""), 3u) << r.body;
   server->Stop();
+  // 0 means no limit, as for the memory store.
+  qo.max_spans_per_trace = 0;
+  server = StartQueryServer(&store_, qo);
+  r = HttpGet(server->port(), "/api/traces/" + first_trace_.ToHex());
+  EXPECT_EQ(Count(r.body, "\"operationName\""), whole->size()) << r.body;
+  server->Stop();
 }
 
 }  // namespace

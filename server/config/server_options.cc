@@ -91,7 +91,7 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"max_spans_per_trace", OptionType::kInt, "100000",
        "Spans per trace: the memory store keeps at most this many (later ones are dropped and "
        "counted), and the query API returns at most this many (the earliest, with a warning on "
-       "the Jaeger API)"},
+       "the Jaeger API); 0: no limit"},
       {"shutdown_timeout", OptionType::kDuration, "10s",
        "How long SIGTERM waits for in-flight requests before closing"},
       // Query API and UI
