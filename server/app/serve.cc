@@ -1,5 +1,6 @@
 #include "server/app/serve.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -124,6 +125,8 @@ int RunServe(const Config& config) {
     MemoryStoreOptions mo;
     mo.max_spans = static_cast<uint64_t>(config.GetInt("memory_max_spans"));
     mo.max_bytes = config.GetBytes("memory_max_bytes");
+    mo.max_spans_per_trace =
+        static_cast<uint64_t>(std::max<int64_t>(0, config.GetInt("max_spans_per_trace")));
     store = std::make_unique<MemoryStore>(mo);
   }
 
@@ -142,6 +145,8 @@ int RunServe(const Config& config) {
   QueryApiOptions qo;
   qo.default_lookback_ns = config.GetDurationNanos("query_lookback");
   qo.max_limit = static_cast<size_t>(config.GetInt("query_max_limit"));
+  qo.max_spans_per_trace =
+      static_cast<size_t>(std::max<int64_t>(0, config.GetInt("max_spans_per_trace")));
   RegisterQueryApi(&query, store.get(), qo);
 #ifdef ARIADNE_HAVE_UI
   RegisterUiRoutes(&query);
