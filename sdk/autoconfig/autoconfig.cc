@@ -9,6 +9,36 @@
 
 namespace ariadne::sdk {
 
+exporters::OtlpHttpExporterOptions AutoconfigOtlpOptions(const OtlpExporterConfig& otlp,
+                                                         std::vector<std::string>* warnings) {
+  exporters::OtlpHttpExporterOptions o = exporters::OtlpHttpExporterOptions::FromConfig(otlp);
+  if (otlp.protocol != "grpc") return o;  // env_config already applied the /v1/traces rule
+  // The endpoint is a gRPC one (no path per the spec, usually port 4317): never append a path to
+  // it. Send http/protobuf to the same scheme and host on the OTLP/HTTP port instead — where a
+  // collector serving both protocols listens — rather than to an unrelated default.
+  std::string_view e = otlp.endpoint;
+  std::string scheme = otlp.insecure ? "http://" : "https://";  // no scheme: TLS unless insecure
+  for (std::string_view s : {"http://", "https://"}) {
+    if (e.substr(0, s.size()) == s) {
+      scheme = std::string(s);
+      e.remove_prefix(s.size());
+    }
+  }
+  e = e.substr(0, e.find('/'));  // authority
+  size_t port_colon = e.rfind(':');
+  if (port_colon != std::string_view::npos && e.find(']', port_colon) == std::string_view::npos) {
+    e = e.substr(0, port_colon);  // host:port or [v6]:port; a bare [v6] has no port
+  }
+  if (e.empty()) e = "localhost";
+  o.endpoint = scheme + std::string(e) + ":4318/v1/traces";
+  o.json = false;
+  warnings->push_back(
+      "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not built into autoconfig; using "
+      "http/protobuf to " +
+      o.endpoint);
+  return o;
+}
+
 std::shared_ptr<SdkTracerProvider> MakeTracerProvider(const SdkConfig& config,
                                                       std::vector<std::string>* warnings) {
   if (config.disabled) return nullptr;
@@ -16,14 +46,7 @@ std::shared_ptr<SdkTracerProvider> MakeTracerProvider(const SdkConfig& config,
     std::vector<std::unique_ptr<SpanProcessor>> processors;
     for (const std::string& name : config.exporters) {
       if (name == "otlp") {
-        exporters::OtlpHttpExporterOptions o =
-            exporters::OtlpHttpExporterOptions::FromConfig(config.otlp);
-        if (config.otlp.protocol == "grpc") {
-          warnings->push_back(
-              "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not built into autoconfig; using "
-              "http/protobuf to http://localhost:4318/v1/traces");
-          o.endpoint = "http://localhost:4318/v1/traces";
-        }
+        exporters::OtlpHttpExporterOptions o = AutoconfigOtlpOptions(config.otlp, warnings);
         processors.push_back(std::make_unique<BatchSpanProcessor>(
             std::make_unique<exporters::OtlpHttpExporter>(std::move(o)), config.batch));
       } else if (name == "console") {

@@ -56,5 +56,43 @@ TEST(AutoConfig, InitInstallsProviderAndPropagator) {
   EXPECT_EQ(std::get<std::string>(*p->state().resource.Find("service.name")), "svc");
 }
 
+TEST(AutoConfig, HttpProtocolsGetTheSignalPathOnABaseEndpoint) {
+  for (const char* protocol : {"http/protobuf", "http/json"}) {
+    std::vector<std::string> w;
+    SdkConfig c = Parse({{"OTEL_EXPORTER_OTLP_PROTOCOL", protocol},
+                         {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}});
+    exporters::OtlpHttpExporterOptions o = AutoconfigOtlpOptions(c.otlp, &w);
+    EXPECT_EQ(o.endpoint, "http://collector:4318/v1/traces") << protocol;
+    EXPECT_EQ(o.json, std::string(protocol) == "http/json");
+    EXPECT_TRUE(w.empty());
+  }
+}
+
+TEST(AutoConfig, GrpcEndpointsGetNoPathAndTheFallbackKeepsTheHost) {
+  struct Case {
+    const char* endpoint;
+    const char* used;
+  } cases[] = {
+      {"http://collector:4317", "http://collector:4318/v1/traces"},
+      {"https://collector.example:4317/", "https://collector.example:4318/v1/traces"},
+      {"collector:9999", "https://collector:4318/v1/traces"},  // no scheme: TLS (not insecure)
+      {"http://[::1]:4317", "http://[::1]:4318/v1/traces"},
+      {"http://[::1]", "http://[::1]:4318/v1/traces"},
+  };
+  for (const Case& k : cases) {
+    std::vector<std::string> w;
+    SdkConfig c = Parse(
+        {{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}, {"OTEL_EXPORTER_OTLP_ENDPOINT", k.endpoint}});
+    EXPECT_EQ(c.otlp.endpoint.find("v1/traces"), std::string::npos) << k.endpoint;
+    exporters::OtlpHttpExporterOptions o = AutoconfigOtlpOptions(c.otlp, &w);
+    EXPECT_EQ(o.endpoint, k.used) << k.endpoint;
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find(k.used), std::string::npos) << w[0];
+  }
+  std::vector<std::string> w;
+  SdkConfig c = Parse({{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}});
+  EXPECT_EQ(AutoconfigOtlpOptions(c.otlp, &w).endpoint, "http://localhost:4318/v1/traces");
+}
+
 }  // namespace
 }  // namespace ariadne::sdk

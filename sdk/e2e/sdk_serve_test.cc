@@ -1,11 +1,20 @@
 // End to end against the real `ariadne serve`: the batch processor + OTLP/HTTP exporter deliver
 // a trace that the query API returns; context propagated over HTTP between two services (two
 // providers with different service names, the second behind an HTTP server) yields one trace;
-// a server that is down costs the app nothing and the loss is counted.
+// a collector that hangs cannot block the app's End() calls (proved without timing: they all
+// return while the exporter is provably still inside its first request), and every span is
+// accounted for as exported, failed or dropped.
 // Waits poll with a bound (the bound only limits a failing test); no timing assertions.
+#include <atomic>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "ariadne/exporters/otlp_http_exporter.h"
 #include "ariadne/propagation/curl_carrier.h"
@@ -21,18 +30,25 @@ namespace {
 
 using testing::HttpGet;
 
+sdk::BatchSpanProcessorOptions DefaultBatchOptions() {
+  sdk::BatchSpanProcessorOptions bo;
+  bo.schedule_delay = std::chrono::milliseconds(50);
+  bo.export_timeout = std::chrono::seconds(5);
+  return bo;
+}
+
 struct Service {
-  Service(const std::string& name, const std::string& endpoint) {
+  Service(const std::string& name, const std::string& endpoint,
+          sdk::BatchSpanProcessorOptions bo = DefaultBatchOptions(),
+          std::chrono::milliseconds attempt_timeout = std::chrono::seconds(10)) {
     exporters::OtlpHttpExporterOptions eo;
     eo.endpoint = endpoint;
     eo.initial_backoff = std::chrono::milliseconds(5);
     eo.max_backoff = std::chrono::milliseconds(10);
     eo.max_attempts = 3;
+    eo.timeout = attempt_timeout;
     auto exporter = std::make_unique<exporters::OtlpHttpExporter>(eo);
     http = exporter.get();
-    sdk::BatchSpanProcessorOptions bo;
-    bo.schedule_delay = std::chrono::milliseconds(50);
-    bo.export_timeout = std::chrono::seconds(5);
     auto bsp_owned = std::make_unique<sdk::BatchSpanProcessor>(std::move(exporter), bo);
     bsp = bsp_owned.get();
     sdk::TracerProviderOptions o;
@@ -45,6 +61,61 @@ struct Service {
   sdk::BatchSpanProcessor* bsp;
   std::unique_ptr<sdk::SdkTracerProvider> provider;
   trace::Tracer tracer;
+};
+
+// A collector that hangs: accepts TCP connections, reads nothing, answers nothing, until Close()
+// (which closes the connections and the listener, so later connects are refused).
+class HungCollector {
+ public:
+  HungCollector() {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (listen_fd_ < 0 || bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        listen(listen_fd_, 16) != 0 ||
+        getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_.load()) {
+        pollfd p{listen_fd_, POLLIN, 0};
+        if (poll(&p, 1, 20) <= 0) continue;
+        int fd = accept(listen_fd_, nullptr, nullptr);
+        if (fd < 0) continue;
+        std::lock_guard<std::mutex> lock(mu_);
+        accepted_.push_back(fd);
+      }
+    });
+  }
+  ~HungCollector() { Close(); }
+  uint16_t port() const { return port_; }
+  std::string Endpoint() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/v1/traces";
+  }
+  size_t accepted() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return accepted_.size();
+  }
+  void Close() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int fd : accepted_) close(fd);
+    accepted_.clear();
+    if (listen_fd_ >= 0) close(listen_fd_);
+    listen_fd_ = -1;
+  }
+
+ private:
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<int> accepted_;
 };
 
 class SdkServeTest : public ::testing::Test {
@@ -147,15 +218,52 @@ TEST_F(SdkServeTest, ContextPropagatedOverHttpJoinsTwoServicesInOneTrace) {
   EXPECT_NE(body.find(backend_id), std::string::npos) << body;
 }
 
-TEST_F(SdkServeTest, ServerDownNeverBlocksTheAppAndCountsTheLoss) {
+TEST_F(SdkServeTest, ServerDownLosesSpansCountedAsFailed) {
   uint16_t dead = testing::PickFreePort();
   Service svc("lonely", "http://127.0.0.1:" + std::to_string(dead) + "/v1/traces");
-  for (int i = 0; i < 100; ++i) svc.tracer.StartSpan("work").End();  // returns at once
-  svc.provider->ForceFlush(std::chrono::seconds(20));
+  for (int i = 0; i < 100; ++i) svc.tracer.StartSpan("work").End();
+  ASSERT_TRUE(svc.provider->ForceFlush(std::chrono::seconds(20)));
   EXPECT_EQ(svc.http->stats().failed_spans, 100u);
   EXPECT_EQ(svc.http->stats().exported_spans, 0u);
   EXPECT_GE(svc.http->stats().requests, 1u);
   EXPECT_EQ(svc.bsp->stats().failed_spans, 100u);
+}
+
+TEST_F(SdkServeTest, AHungCollectorNeverBlocksTheAppAndEverySpanIsAccountedFor) {
+  HungCollector hung;
+  ASSERT_NE(hung.port(), 0);
+  constexpr int kBatch = 16, kQueue = 64, kBurst = 1000;
+  sdk::BatchSpanProcessorOptions bo;
+  bo.max_queue_size = kQueue;
+  bo.max_export_batch_size = kBatch;
+  bo.schedule_delay = std::chrono::hours(1);  // export full batches only
+  bo.export_timeout = std::chrono::seconds(120);
+  Service svc("stuck", hung.Endpoint(), bo, std::chrono::seconds(120));
+
+  // One full batch: the worker takes it and the exporter's first request hangs.
+  for (int i = 0; i < kBatch; ++i) svc.tracer.StartSpan("first").End();
+  for (int i = 0; i < 2000 && hung.accepted() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(hung.accepted(), 1u);
+
+  // The burst completes although the exporter cannot make progress: End() never waits for it.
+  for (int i = 0; i < kBurst; ++i) svc.tracer.StartSpan("burst").End();
+  // Proof the exporter was stuck the whole time: its first request has still not returned.
+  EXPECT_EQ(svc.http->stats().requests, 0u);
+  sdk::BatchSpanProcessorStats st = svc.bsp->stats();
+  EXPECT_EQ(st.enqueued, static_cast<uint64_t>(kBatch + kQueue));  // the queue holds kQueue
+  EXPECT_EQ(st.dropped_queue_full, static_cast<uint64_t>(kBurst - kQueue));
+  EXPECT_EQ(st.export_calls, 0u);
+
+  // The collector goes away: the hung request fails, the queued batches fail fast (refused).
+  hung.Close();
+  ASSERT_TRUE(svc.provider->ForceFlush(std::chrono::seconds(60)));
+  st = svc.bsp->stats();
+  EXPECT_EQ(st.exported_spans, 0u);
+  EXPECT_EQ(st.failed_spans, static_cast<uint64_t>(kBatch + kQueue));
+  EXPECT_EQ(st.failed_spans + st.dropped_queue_full, static_cast<uint64_t>(kBatch + kBurst));
+  EXPECT_EQ(svc.http->stats().failed_spans, static_cast<uint64_t>(kBatch + kQueue));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "ariadne/sdk/deadline.h"
+
 namespace ariadne::sdk {
 namespace {
 // Bounds how long a lost (lock-free) wake-up can delay an export of a full batch.
@@ -38,7 +40,15 @@ BatchSpanProcessor::BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter,
   worker_ = std::thread([this] { Run(); });
 }
 
-BatchSpanProcessor::~BatchSpanProcessor() { Shutdown(options_.export_timeout); }
+BatchSpanProcessor::~BatchSpanProcessor() {
+  // export_timeout 0 means "no limit", not "abandon the queue at once".
+  Shutdown(options_.export_timeout.count() > 0 ? options_.export_timeout
+                                               : std::chrono::milliseconds::max());
+  // If that timed out (an exporter overran its deadline), the worker still uses this object:
+  // wait for it, however long, rather than free what it is using.
+  std::lock_guard<std::mutex> shutdown_lock(shutdown_mu_);
+  FinishShutdown();
+}
 
 size_t BatchSpanProcessor::ApproxSize() const noexcept {
   size_t tail = enqueue_pos_.load(std::memory_order_relaxed);
@@ -119,6 +129,8 @@ void BatchSpanProcessor::ExportAvailable(bool drain_all) noexcept {
   } catch (...) {
   }
   do {
+    // A Shutdown that timed out gave up on the rest; FinishShutdown counts what is left.
+    if (abandon_.load(std::memory_order_acquire)) return;
     batch.clear();
     while (batch.size() < options_.max_export_batch_size) {
       SpanData* s = TryPop();
@@ -127,7 +139,7 @@ void BatchSpanProcessor::ExportAvailable(bool drain_all) noexcept {
     }
     if (batch.empty()) return;
     Deadline deadline = options_.export_timeout.count() > 0
-                            ? std::chrono::steady_clock::now() + options_.export_timeout
+                            ? SaturatingDeadline(options_.export_timeout)
                             : Deadline::max();
     ExportResult r = exporter_ ? exporter_->Export(batch, deadline) : ExportResult::kSuccess;
     export_calls_.fetch_add(1, std::memory_order_relaxed);
@@ -166,6 +178,7 @@ void BatchSpanProcessor::Run() noexcept {
     if (flushing || stopping) {
       std::lock_guard<std::mutex> lock(mu_);
       flush_done_ = stopping ? flush_requested_ : std::max(flush_done_, flush_target);
+      if (stopping) worker_exited_ = true;
       flush_cv_.notify_all();
     }
     if (stopping) return;
@@ -174,33 +187,50 @@ void BatchSpanProcessor::Run() noexcept {
 
 bool BatchSpanProcessor::ForceFlush(std::chrono::milliseconds timeout) noexcept {
   if (shut_down_.load()) return true;
+  Deadline deadline = SaturatingDeadline(timeout);
   std::unique_lock<std::mutex> lock(mu_);
   uint64_t target = ++flush_requested_;
   wake_cv_.notify_one();
-  bool done = flush_cv_.wait_for(lock, timeout, [&] { return flush_done_ >= target; });
+  // wait_until, not wait_for: the caller's timeout may be milliseconds::max().
+  bool done = flush_cv_.wait_until(lock, deadline, [&] { return flush_done_ >= target; });
   if (done && exporter_) {
     lock.unlock();
-    return exporter_->ForceFlush(timeout);
+    return exporter_->ForceFlush(TimeLeft(deadline));  // what is left of the caller's budget
   }
   return done;
 }
 
-bool BatchSpanProcessor::Shutdown(std::chrono::milliseconds) noexcept {
+bool BatchSpanProcessor::Shutdown(std::chrono::milliseconds timeout) noexcept {
+  Deadline deadline = SaturatingDeadline(timeout);
   std::lock_guard<std::mutex> shutdown_lock(shutdown_mu_);
-  if (shut_down_.exchange(true)) return true;
+  if (finished_) return true;
+  shut_down_.store(true);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     stopping_.store(true, std::memory_order_release);
     wake_cv_.notify_one();
+    // The worker exports what is queued, then exits. An exporter that hangs past its deadline
+    // must not hang the caller: give up at the timeout, tell the worker to export no further
+    // batch, and report failure. The destructor waits for the worker.
+    if (!flush_cv_.wait_until(lock, deadline, [&] { return worker_exited_; })) {
+      abandon_.store(true, std::memory_order_release);
+      return false;
+    }
   }
+  FinishShutdown();
+  return true;
+}
+
+void BatchSpanProcessor::FinishShutdown() noexcept {
+  if (finished_) return;
   if (worker_.joinable()) worker_.join();
-  // Spans that raced with shutdown: delete them.
+  // Spans that raced with shutdown, or that a timed-out Shutdown abandoned: delete them.
   while (SpanData* s = TryPop()) {
     delete s;
     dropped_after_shutdown_.fetch_add(1, std::memory_order_relaxed);
   }
   if (exporter_) exporter_->Shutdown();
-  return true;
+  finished_ = true;
 }
 
 BatchSpanProcessorStats BatchSpanProcessor::stats() const noexcept {

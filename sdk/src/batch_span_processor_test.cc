@@ -203,5 +203,69 @@ TEST(BatchSpanProcessor, ConcurrentProducersLoseNothingUncounted) {
   for (size_t b : h.shared->batch_sizes) EXPECT_LE(b, 128u);
 }
 
+// An exporter stuck in Export (blocked until the test releases it) must not hang ForceFlush or
+// Shutdown past their timeout. The bound asserted (5 s for a 200 ms timeout) is generous: it
+// only distinguishes "returned at the timeout" from "waited for the exporter".
+void Block(Harness& h) {
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    h.shared->blocked = true;
+  }
+  h.Spans(2);  // a full batch: the worker takes it and blocks in Export
+  std::unique_lock<std::mutex> lock(h.shared->mu);
+  ASSERT_TRUE(h.shared->cv.wait_for(lock, kWait, [&] { return h.shared->in_export; }));
+}
+
+void Unblock(Harness& h) {
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  h.shared->blocked = false;
+  h.shared->cv.notify_all();
+}
+
+TEST(BatchSpanProcessor, ForceFlushReturnsFalseAtItsTimeoutWhenTheExporterHangs) {
+  Harness h(Options(64, 2, std::chrono::hours(1)));
+  Block(h);
+  h.Spans(1);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(h.bsp->ForceFlush(std::chrono::milliseconds(200)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  Unblock(h);
+  EXPECT_TRUE(h.bsp->ForceFlush(kWait));
+  EXPECT_EQ(h.bsp->stats().exported_spans, 3u);
+}
+
+TEST(BatchSpanProcessor, ShutdownReturnsFalseAtItsTimeoutWhenTheExporterHangs) {
+  Harness h(Options(64, 2, std::chrono::hours(1)));
+  Block(h);
+  h.Spans(5);  // queued behind the blocked batch
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(h.bsp->Shutdown(std::chrono::milliseconds(200)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  h.Spans(1);  // after Shutdown, even a timed-out one, new spans are refused
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    EXPECT_FALSE(h.shared->shut_down);  // not while Export is running
+  }
+  Unblock(h);
+  // Called again, Shutdown completes: the blocked batch finishes, the abandoned spans are
+  // counted, the exporter is shut down.
+  EXPECT_TRUE(h.bsp->Shutdown(kWait));
+  BatchSpanProcessorStats st = h.bsp->stats();
+  EXPECT_EQ(st.exported_spans, 2u);
+  EXPECT_EQ(st.dropped_after_shutdown, 5u + 1u);
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  EXPECT_TRUE(h.shared->shut_down);
+  EXPECT_EQ(h.shared->spans, 2u);
+}
+
+TEST(BatchSpanProcessor, HugeTimeoutsDoNotOverflow) {
+  Harness h(Options(64, 32, std::chrono::hours(1)));
+  h.Spans(3);
+  EXPECT_TRUE(h.bsp->ForceFlush(std::chrono::milliseconds::max()));
+  EXPECT_TRUE(h.bsp->Shutdown(std::chrono::milliseconds::max()));
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  EXPECT_EQ(h.shared->spans, 3u);
+}
+
 }  // namespace
 }  // namespace ariadne::sdk

@@ -7,6 +7,7 @@
 #include "ariadne/sdk/tracer_provider.h"
 #include "sdk/src/span_clock.h"
 #include "sdk/src/span_pool.h"
+#include "sdk/src/utf8.h"
 
 namespace ariadne::sdk {
 
@@ -15,9 +16,15 @@ using trace::AttributeValue;
 uint64_t NowUnixNano() noexcept { return SpanClockNow(); }
 
 namespace {
+// The length limit is in bytes; a cut never splits a UTF-8 code point (it may then keep up to 3
+// bytes fewer). Strings within the limit (the common case) pay one comparison.
+std::string_view TruncateView(std::string_view s, uint32_t max_length) {
+  if (max_length != 0 && s.size() > max_length) s = s.substr(0, Utf8CutPoint(s, max_length));
+  return s;
+}
+
 std::string Truncate(std::string_view s, uint32_t max_length) {
-  if (max_length != 0 && s.size() > max_length) s = s.substr(0, max_length);
-  return std::string(s);
+  return std::string(TruncateView(s, max_length));
 }
 }  // namespace
 
@@ -105,7 +112,7 @@ size_t AssignString(std::string* s, std::string_view v) {
 size_t AssignOwnedTracked(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) {
   if (v.type() == AttributeValue::Type::kString) {
     std::string_view str = v.string_value();
-    if (max_length != 0 && str.size() > max_length) str = str.substr(0, max_length);
+    str = TruncateView(str, max_length);
     if (auto* held = std::get_if<std::string>(dst)) return AssignString(held, str);
     dst->emplace<std::string>(str);
     return std::get<std::string>(*dst).capacity();
@@ -145,7 +152,7 @@ void AssignOwned(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) 
       return;
     case AttributeValue::Type::kString: {
       std::string_view str = v.string_value();
-      if (max_length != 0 && str.size() > max_length) str = str.substr(0, max_length);
+      str = TruncateView(str, max_length);
       if (auto* held = std::get_if<std::string>(dst)) {
         held->assign(str);  // reuses the capacity a recycled span kept
       } else {

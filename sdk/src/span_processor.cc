@@ -1,5 +1,7 @@
 #include "ariadne/sdk/span_processor.h"
 
+#include "ariadne/sdk/deadline.h"
+
 namespace ariadne::sdk {
 
 SimpleSpanProcessor::SimpleSpanProcessor(std::unique_ptr<SpanExporter> exporter,
@@ -15,7 +17,9 @@ void SimpleSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
     std::lock_guard<std::mutex> lock(mu_);
     if (shut_down_ || !exporter_) return;
     const std::unique_ptr<SpanData>* one = &span;
-    (void)exporter_->Export({one, 1}, std::chrono::steady_clock::now() + export_timeout_);
+    (void)exporter_->Export({one, 1}, export_timeout_.count() > 0
+                                          ? SaturatingDeadline(export_timeout_)
+                                          : Deadline::max());  // 0 = none, as in the batch one
   }
   ReleaseSpan(std::move(span));
 }
@@ -46,15 +50,18 @@ void MultiSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
   if (!processors_.empty()) processors_.back()->OnEnd(std::move(span));
 }
 
+// One budget for all: each processor gets what the ones before it left of the caller's timeout.
 bool MultiSpanProcessor::ForceFlush(std::chrono::milliseconds timeout) noexcept {
+  Deadline deadline = SaturatingDeadline(timeout);
   bool ok = true;
-  for (auto& p : processors_) ok = p->ForceFlush(timeout) && ok;
+  for (auto& p : processors_) ok = p->ForceFlush(TimeLeft(deadline)) && ok;
   return ok;
 }
 
 bool MultiSpanProcessor::Shutdown(std::chrono::milliseconds timeout) noexcept {
+  Deadline deadline = SaturatingDeadline(timeout);
   bool ok = true;
-  for (auto& p : processors_) ok = p->Shutdown(timeout) && ok;
+  for (auto& p : processors_) ok = p->Shutdown(TimeLeft(deadline)) && ok;
   return ok;
 }
 

@@ -103,6 +103,34 @@ TEST(SdkTracer, LongStringsAreTruncatedToTheLengthLimit) {
   EXPECT_EQ(spans[0]->kind, trace::SpanKind::kServer);
 }
 
+TEST(SdkTracer, TruncationNeverSplitsAUtf8CodePoint) {
+  SpanLimits limits;
+  limits.attribute_value_length = 4;
+  Fixture f(nullptr, limits);
+  {
+    // "aé€": 1 + 2 + 3 bytes; 4 bytes would end inside the euro sign.
+    Span s =
+        f.tracer.StartSpan("s", trace::SpanKind::kInternal, {{"start", "a\xC3\xA9\xE2\x82\xAC"}});
+    s.SetAttribute("set", "a\xC3\xA9\xE2\x82\xAC");
+    s.SetAttribute("ascii", "abcdef");
+    std::vector<std::string> array = {"\xF0\x9F\x98\x80\xF0\x9F\x98\x80", "ab\xC3\xA9"};
+    s.SetAttribute("array", std::span<const std::string>(array));
+    trace::KeyValue event_attr{"e", "abc\xC3\xA9"};
+    s.AddEvent("ev", 0, std::span<const trace::KeyValue>(&event_attr, 1));
+  }
+  auto spans = f.store->Take();
+  ASSERT_EQ(spans.size(), 1u);
+  const SpanData& d = *spans[0];
+  ASSERT_EQ(d.attributes.size(), 4u);
+  EXPECT_EQ(std::get<std::string>(d.attributes[0].value), "a\xC3\xA9");
+  EXPECT_EQ(std::get<std::string>(d.attributes[1].value), "a\xC3\xA9");
+  EXPECT_EQ(std::get<std::string>(d.attributes[2].value), "abcd");  // ASCII: exactly the limit
+  EXPECT_EQ(std::get<std::vector<std::string>>(d.attributes[3].value),
+            (std::vector<std::string>{"\xF0\x9F\x98\x80", "ab\xC3\xA9"}));
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(d.events[0].attributes[0].value), "abc");
+}
+
 TEST(SdkTracer, StatusOkIsFinalAndUnsetNeverOverrides) {
   Fixture f;
   {

@@ -2,6 +2,8 @@
 
 #include <cinttypes>
 
+#include "sdk/src/utf8.h"
+
 namespace ariadne::exporters {
 namespace {
 
@@ -21,27 +23,22 @@ const char* KindName(trace::SpanKind k) {
   return "?";
 }
 
+// Span data is attacker-controlled and this goes to a terminal: every name, key and string value
+// is escaped (controls, C1 controls, invalid UTF-8) so that it cannot inject escape sequences.
 void AppendQuoted(std::string_view s, std::string* out) {
   out->push_back('"');
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-      out->append(buf);
-    } else {
-      out->push_back(c);
-    }
-  }
+  sdk::AppendEscapedForTerminal(s, /*quote=*/true, out);
   out->push_back('"');
+}
+
+void AppendKey(std::string_view s, std::string* out) {
+  sdk::AppendEscapedForTerminal(s, /*quote=*/false, out);
 }
 
 void AppendAttributes(const std::vector<sdk::OwnedAttribute>& attrs, std::string* out) {
   for (const auto& a : attrs) {
     out->push_back(' ');
-    out->append(a.key);
+    AppendKey(a.key, out);
     out->push_back('=');
     out->append(FormatOwnedValue(a.value));
   }
@@ -118,11 +115,11 @@ void FormatSpanForConsole(const sdk::SpanData& s, std::string* out) {
     AppendQuoted(s.status_message, out);
   }
   out->append(" scope=");
-  out->append(s.scope().name);
+  AppendKey(s.scope().name, out);
   out->push_back('\n');
   for (const auto& a : s.attributes) {
     out->append("  ");
-    out->append(a.key);
+    AppendKey(a.key, out);
     out->append(" = ");
     out->append(FormatOwnedValue(a.value));
     out->push_back('\n');

@@ -10,8 +10,10 @@
 
 #include "ariadne/exporters/otlp_proto_direct.h"
 #include "ariadne/exporters/span_batch_convert.h"
+#include "ariadne/sdk/deadline.h"
 #include "ariadne/sdk/id_generator.h"
 #include "base/logging.h"
+#include "sdk/exporters/otlp_common/retry_policy.h"
 #include "wire/otlp/otlp_proto_decoder.h"
 #include "wire/otlp/otlp_proto_encoder.h"
 
@@ -128,19 +130,24 @@ sdk::ExportResult OtlpGrpcExporter::Export(std::span<const std::unique_ptr<sdk::
   } catch (...) {
     return fail("encoding failed", 0);
   }
-  auto backoff = options_.initial_backoff;
-  for (int attempt = 0; attempt < std::max(1, options_.max_attempts); ++attempt) {
+  RetrySchedule schedule({options_.max_attempts, options_.initial_backoff, options_.max_backoff,
+                          options_.backoff_multiplier},
+                         deadline);
+  for (int attempt = 0;; ++attempt) {
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return fail("export deadline passed", 0);
     auto attempt_deadline = deadline;
-    if (options_.timeout.count() > 0) attempt_deadline = std::min(deadline, now + options_.timeout);
+    if (options_.timeout.count() > 0) {
+      attempt_deadline = std::min(deadline, sdk::SaturatingDeadline(options_.timeout, now));
+    }
     grpc::Status status;
     grpc::ByteBuffer response;
     try {
       grpc::ClientContext ctx;
-      ctx.set_deadline(
-          std::chrono::system_clock::now() +
-          std::chrono::duration_cast<std::chrono::system_clock::duration>(attempt_deadline - now));
+      // Saturating: with no export timeout the deadline is Deadline::max(), and now + (max - now)
+      // on the system clock would overflow. grpc++ reads time_point::max() as "no deadline".
+      ctx.set_deadline(sdk::SaturatingDeadline<std::chrono::system_clock>(
+          attempt_deadline - now, std::chrono::system_clock::now()));
       for (const auto& [k, v] : options_.headers) {
         std::string key = k;
         std::transform(key.begin(), key.end(), key.begin(),
@@ -185,23 +192,15 @@ sdk::ExportResult OtlpGrpcExporter::Export(std::span<const std::unique_ptr<sdk::
       return sdk::ExportResult::kSuccess;
     }
     if (!Retryable(status)) return fail(status.error_message(), status.error_code());
-    if (attempt + 1 >= options_.max_attempts) break;
-    auto wait = std::chrono::milliseconds(
-        static_cast<int64_t>(static_cast<double>(backoff.count()) *
-                             (0.5 + static_cast<double>(sdk::RandomU64() % 1000) / 1000.0)));
-    backoff = std::min(options_.max_backoff,
-                       std::chrono::milliseconds(static_cast<int64_t>(
-                           static_cast<double>(backoff.count()) * options_.backoff_multiplier)));
-    if (std::chrono::steady_clock::now() + wait >= deadline) {
-      return fail("retry would pass the export deadline", status.error_code());
-    }
+    RetrySchedule::Step step = schedule.Next(attempt + 1, std::nullopt, sdk::RandomU64(),
+                                             std::chrono::steady_clock::now());
+    if (!step.retry) return fail(step.why_not, status.error_code());
     std::unique_lock<std::mutex> lock(mu_);
-    if (cv_.wait_for(lock, wait, [&] { return shutdown_; })) {
+    if (cv_.wait_until(lock, sdk::SaturatingDeadline(step.wait), [&] { return shutdown_; })) {
       lock.unlock();
       return fail("exporter shut down during backoff", status.error_code());
     }
   }
-  return fail("retries exhausted", stats().last_code);
 }
 
 }  // namespace ariadne::exporters

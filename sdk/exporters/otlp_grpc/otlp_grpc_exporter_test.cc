@@ -193,5 +193,22 @@ TEST(OtlpGrpcExporter, UnreachableServerFailsAfterBoundedAttempts) {
   EXPECT_EQ(e.stats().failed_spans, 2u);
 }
 
+TEST(OtlpGrpcExporter, HugeTimeoutsAndNoDeadlineDoNotOverflow) {
+  // Before the deadlines saturated, now + timeout overflowed into the past and every call
+  // failed at once with DEADLINE_EXCEEDED.
+  Collector c;
+  Spans s(2);
+  auto o = Fast(c.endpoint());
+  o.max_attempts = 1;
+  o.timeout = std::chrono::milliseconds::max();
+  OtlpGrpcExporter huge(o);
+  EXPECT_EQ(huge.Export(s.spans, sdk::Deadline::max()), sdk::ExportResult::kSuccess);
+  o.timeout = std::chrono::milliseconds(0);  // only the export deadline, which is none
+  OtlpGrpcExporter none(o);
+  EXPECT_EQ(none.Export(s.spans, sdk::Deadline::max()), sdk::ExportResult::kSuccess);
+  EXPECT_EQ(c.requests().size(), 2u);
+  EXPECT_EQ(huge.stats().exported_spans + none.stats().exported_spans, 4u);
+}
+
 }  // namespace
 }  // namespace ariadne::exporters

@@ -2,16 +2,16 @@
 
 #include <algorithm>
 #include <cstring>
-#include <ctime>
-#include <random>
 
 #include <curl/curl.h>
 #include <zlib.h>
 
 #include "ariadne/exporters/otlp_proto_direct.h"
 #include "ariadne/exporters/span_batch_convert.h"
+#include "ariadne/sdk/deadline.h"
 #include "ariadne/sdk/id_generator.h"
 #include "base/logging.h"
+#include "sdk/exporters/otlp_common/retry_policy.h"
 #include "wire/otlp/otlp_json.h"
 #include "wire/otlp/otlp_proto_decoder.h"
 #include "wire/otlp/otlp_proto_encoder.h"
@@ -101,24 +101,6 @@ bool GzipCompress(std::string_view data, std::string* out) {
   out->resize(zs.total_out);
   deflateEnd(&zs);
   return rc == Z_STREAM_END;
-}
-
-std::optional<std::chrono::milliseconds> ParseRetryAfter(
-    std::string_view v, std::chrono::system_clock::time_point now) {
-  if (v.empty()) return std::nullopt;
-  if (std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    if (v.size() > 9) return std::nullopt;
-    return std::chrono::seconds(std::stol(std::string(v)));
-  }
-  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
-  std::tm tm{};
-  std::string s(v);
-  const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  time_t t = timegm(&tm);
-  auto when = std::chrono::system_clock::from_time_t(t);
-  if (when <= now) return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
 }
 
 OtlpHttpExporterOptions OtlpHttpExporterOptions::FromConfig(const sdk::OtlpExporterConfig& c) {
@@ -212,11 +194,13 @@ sdk::ExportResult OtlpHttpExporter::Export(std::span<const std::unique_ptr<sdk::
     return fail("encoding failed", 0);
   }
   CURL* curl = impl_->curl;
-  auto backoff = options_.initial_backoff;
-  for (int attempt = 0; attempt < std::max(1, options_.max_attempts); ++attempt) {
+  RetrySchedule schedule({options_.max_attempts, options_.initial_backoff, options_.max_backoff,
+                          options_.backoff_multiplier},
+                         deadline);
+  for (int attempt = 0;; ++attempt) {
     auto now = Clock::now();
     if (now >= deadline) return fail("export deadline passed", 0);
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    auto remaining = sdk::TimeLeft(deadline, now);
     auto attempt_timeout =
         options_.timeout.count() > 0 ? std::min(options_.timeout, remaining) : remaining;
     Response resp;
@@ -275,25 +259,18 @@ sdk::ExportResult OtlpHttpExporter::Export(std::span<const std::unique_ptr<sdk::
       return fail(rc == CURLE_OK ? "non-retryable status" : curl_easy_strerror(rc),
                   static_cast<int>(status));
     }
-    // Full jitter on the exponential backoff; Retry-After when the server gives one.
-    auto wait = std::chrono::milliseconds(
-        static_cast<int64_t>(static_cast<double>(backoff.count()) *
-                             (0.5 + static_cast<double>(sdk::RandomU64() % 1000) / 1000.0)));
-    if (auto ra = ParseRetryAfter(resp.retry_after, std::chrono::system_clock::now())) wait = *ra;
-    backoff = std::min(options_.max_backoff,
-                       std::chrono::milliseconds(static_cast<int64_t>(
-                           static_cast<double>(backoff.count()) * options_.backoff_multiplier)));
-    if (attempt + 1 >= options_.max_attempts) break;
-    if (Clock::now() + wait >= deadline) {
-      return fail("retry would pass the export deadline", static_cast<int>(status));
-    }
+    // Retry-After, when the server gives one, replaces the jittered backoff.
+    RetrySchedule::Step step = schedule.Next(
+        attempt + 1, ParseRetryAfter(resp.retry_after, std::chrono::system_clock::now()),
+        sdk::RandomU64(), Clock::now());
+    if (!step.retry) return fail(step.why_not, static_cast<int>(status));
     std::unique_lock<std::mutex> lock(mu_);
-    if (cv_.wait_for(lock, wait, [&] { return shutdown_.load(); })) {
+    if (cv_.wait_until(lock, sdk::SaturatingDeadline(step.wait),
+                       [&] { return shutdown_.load(); })) {
       lock.unlock();
       return fail("exporter shut down during backoff", static_cast<int>(status));
     }
   }
-  return fail("retries exhausted", static_cast<int>(stats().last_status));
 }
 
 }  // namespace ariadne::exporters

@@ -248,5 +248,57 @@ TEST(RetryAfter, ParsesSecondsAndHttpDates) {
   EXPECT_FALSE(ParseRetryAfter("", now).has_value());
 }
 
+TEST(RetryAfter, AcceptsTheObsoleteDateFormats) {
+  auto now = std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
+  EXPECT_EQ(ParseRetryAfter("Sunday, 06-Nov-94 08:49:47 GMT", now),
+            std::chrono::milliseconds(10000));
+  EXPECT_EQ(ParseRetryAfter("Sun Nov  6 08:49:47 1994", now), std::chrono::milliseconds(10000));
+  EXPECT_EQ(ParseRetryAfter("Sun Nov 16 08:49:37 1994", now),
+            std::chrono::milliseconds(kMaxRetryAfter));  // 10 days: capped
+}
+
+TEST(RetryAfter, HugeValuesAreCappedNotOverflowed) {
+  auto now = std::chrono::system_clock::from_time_t(784111777);
+  EXPECT_EQ(ParseRetryAfter("999999999999999999999999999999", now), kMaxRetryAfter);
+  EXPECT_EQ(ParseRetryAfter("3601", now), kMaxRetryAfter);
+  EXPECT_EQ(ParseRetryAfter("3599", now), std::chrono::milliseconds(3599000));
+  // Year 9999: beyond what system_clock holds in nanoseconds from_time_t used to overflow.
+  EXPECT_EQ(ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now), kMaxRetryAfter);
+  EXPECT_EQ(ParseRetryAfter("Mon, 01 Jan 0001 00:00:00 GMT", now), std::chrono::milliseconds(0));
+}
+
+TEST(RetryAfter, GarbageIsIgnored) {
+  auto now = std::chrono::system_clock::from_time_t(784111777);
+  for (const char* v : {"-5", "+5", "1.5", "5s", " 5", "5 5", "0x10", "Sun, 06 Nov 1994",
+                        "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+                        "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Foo 1994 08:49:37 GMT",
+                        "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMTX",
+                        "Sunday, 06-Nov-1994 08:49:37 GMT", "Sun Nov 6 08:49:37 1994"}) {
+    EXPECT_FALSE(ParseRetryAfter(v, now).has_value()) << v;
+  }
+}
+
+TEST(OtlpHttpExporter, AnOverlongRetryAfterGivesUpInsteadOfRetryingAtOnce) {
+  // It used to be discarded as malformed (more than 9 digits), so the exporter retried after
+  // its own short backoff, against the server's wish.
+  FakeCollector c;
+  c.Script({Status(503, {{"Retry-After", "99999999999999999999"}})});
+  Spans s(1);
+  OtlpHttpExporter e(FastOptions(c.url()));
+  EXPECT_EQ(e.Export(s.spans, In(std::chrono::seconds(20))), sdk::ExportResult::kFailure);
+  EXPECT_EQ(c.requests().size(), 1u);
+}
+
+TEST(OtlpHttpExporter, NoExportDeadlineAndNoTimeoutStillDeliver) {
+  FakeCollector c;
+  c.Script({Status(200)});
+  Spans s(2);
+  auto o = FastOptions(c.url());
+  o.timeout = std::chrono::milliseconds(0);
+  OtlpHttpExporter e(o);
+  EXPECT_EQ(e.Export(s.spans, sdk::Deadline::max()), sdk::ExportResult::kSuccess);
+  EXPECT_EQ(e.stats().exported_spans, 2u);
+}
+
 }  // namespace
 }  // namespace ariadne::exporters

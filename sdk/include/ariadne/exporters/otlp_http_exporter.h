@@ -4,13 +4,13 @@
 // a SpanBatch and wire/otlp), optionally gzips the body and
 // POSTs it. It runs on the batch processor's thread, never on the application's. Retries
 // (OTLP spec): 429, 502, 503, 504 and transport failures (connect refused, reset, timeout) are
-// retried with exponential backoff and full jitter, honouring Retry-After (seconds or HTTP
-// date); every other status (400 included) fails at once. Nothing outlives the deadline the
-// processor passes in (the export timeout): attempts and waits are cut to it. A 200 response
-// with partial_success is not retried; its rejected count is logged and counted.
-// Response bodies are capped at 4 MiB. Shutdown interrupts a backoff wait.
-// Thread-safety: Export is called by one thread at a time (processors serialize it); stats()
-// and Shutdown() may be called from any thread. Tested by otlp_http_exporter_test.cc.
+// retried with exponential backoff and jitter (otlp_common/retry_policy.h), honouring
+// Retry-After (seconds or HTTP date, at most kMaxRetryAfter); every other status (400 included)
+// fails at once. Nothing outlives the deadline the processor passes in (the export timeout):
+// attempts and waits are cut to it. A 200 response with partial_success is not retried; its
+// rejected count is logged and counted. Response bodies are capped at 4 MiB. Shutdown interrupts a
+// backoff wait. Thread-safety: Export is called by one thread at a time (processors serialize it);
+// stats() and Shutdown() may be called from any thread. Tested by otlp_http_exporter_test.cc.
 #ifndef ARIADNE_EXPORTERS_OTLP_HTTP_EXPORTER_H_
 #define ARIADNE_EXPORTERS_OTLP_HTTP_EXPORTER_H_
 
@@ -19,7 +19,9 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -78,7 +80,13 @@ class OtlpHttpExporter final : public sdk::SpanExporter {
   OtlpHttpExporterStats stats_;
 };
 
-// Parses Retry-After (delta seconds or an HTTP date); nullopt if absent or malformed.
+// The longest Retry-After honoured; a longer one counts as this (and then, being longer than any
+// export's deadline in practice, makes the export give up rather than wait).
+inline constexpr std::chrono::milliseconds kMaxRetryAfter = std::chrono::hours(1);
+
+// Parses Retry-After (RFC 9110: delay-seconds, or an HTTP-date as IMF-fixdate, RFC 850 or asctime
+// date) into the delay from `now`, at most kMaxRetryAfter; a date in the past is 0. nullopt if
+// absent or malformed (signs, fractions, spaces, unknown names, impossible dates).
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          std::chrono::system_clock::time_point now);
 // Gzip-compresses data (RFC 1952). Returns false on a zlib error.

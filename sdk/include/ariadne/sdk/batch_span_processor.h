@@ -10,7 +10,10 @@
 // last export, on ForceFlush and on Shutdown; batches are at most max_export_batch_size, so under
 // steady load every export is full. Export calls never overlap; each gets a deadline of
 // export_timeout. Unsampled (record-only) spans are discarded, not exported.
-// ForceFlush/Shutdown block the caller up to their timeout. Thread-safe.
+// ForceFlush/Shutdown block the caller up to their timeout and return false when it passes, even
+// if the exporter hangs in Export (a Shutdown that timed out abandons the batches not yet
+// exported — counted as dropped_after_shutdown — and may be called again; the destructor waits
+// for the worker, so the exporter must eventually return). Thread-safe.
 // Tested by batch_span_processor_test.cc; measured by sdk_benchmark.cc.
 #ifndef ARIADNE_SDK_BATCH_SPAN_PROCESSOR_H_
 #define ARIADNE_SDK_BATCH_SPAN_PROCESSOR_H_
@@ -65,6 +68,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   size_t ApproxSize() const noexcept;
   void Run() noexcept;
   void ExportAvailable(bool drain_all) noexcept;
+  void FinishShutdown() noexcept;  // joins the worker; caller holds shutdown_mu_
 
   std::unique_ptr<SpanExporter> exporter_;
   BatchSpanProcessorOptions options_;
@@ -82,13 +86,16 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::atomic<uint64_t> export_calls_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> shut_down_{false};
+  std::atomic<bool> abandon_{false};  // a Shutdown timed out: export no further batch
 
   std::mutex mu_;
   std::condition_variable wake_cv_;
   std::condition_variable flush_cv_;
   uint64_t flush_requested_ = 0;  // guarded by mu_
   uint64_t flush_done_ = 0;       // guarded by mu_
+  bool worker_exited_ = false;    // guarded by mu_
   std::mutex shutdown_mu_;
+  bool finished_ = false;  // guarded by shutdown_mu_: worker joined, exporter shut down
   std::thread worker_;
 };
 

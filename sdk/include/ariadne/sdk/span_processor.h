@@ -1,6 +1,7 @@
 // SpanProcessor receives every ended recording span; SimpleSpanProcessor exports each sampled
 // span immediately on the caller's thread (for tests and the console exporter; it blocks the
-// caller for the export), serializing Export calls with a mutex. MultiSpanProcessor fans out.
+// caller for the export), serializing Export calls with a mutex. MultiSpanProcessor fans out;
+// its ForceFlush/Shutdown timeout is one budget shared by its processors in turn.
 // Thread-safe. Tested by tracer_test.cc.
 #ifndef ARIADNE_SDK_SPAN_PROCESSOR_H_
 #define ARIADNE_SDK_SPAN_PROCESSOR_H_

@@ -1,0 +1,83 @@
+// Utf8CutPoint never splits a code point; AppendEscapedForTerminal neutralises every control
+// character and invalid byte and keeps valid text.
+#include "sdk/src/utf8.h"
+
+#include <gtest/gtest.h>
+
+namespace ariadne::sdk {
+namespace {
+
+TEST(Utf8CutPoint, AsciiAndShortStringsAreCutAtTheLimit) {
+  EXPECT_EQ(Utf8CutPoint("abcdef", 3), 3u);
+  EXPECT_EQ(Utf8CutPoint("abc", 3), 3u);
+  EXPECT_EQ(Utf8CutPoint("ab", 3), 2u);
+  EXPECT_EQ(Utf8CutPoint("abc", 0), 0u);
+}
+
+TEST(Utf8CutPoint, NeverSplitsACodePoint) {
+  const std::string e_acute = "a\xC3\xA9z";  // a é z
+  EXPECT_EQ(Utf8CutPoint(e_acute, 1), 1u);
+  EXPECT_EQ(Utf8CutPoint(e_acute, 2), 1u);  // would split é
+  EXPECT_EQ(Utf8CutPoint(e_acute, 3), 3u);
+  const std::string euro = "\xE2\x82\xAC!";  // € !
+  EXPECT_EQ(Utf8CutPoint(euro, 1), 0u);
+  EXPECT_EQ(Utf8CutPoint(euro, 2), 0u);
+  EXPECT_EQ(Utf8CutPoint(euro, 3), 3u);
+  const std::string grin = "x\xF0\x9F\x98\x80y";  // x 😀 y
+  for (size_t max = 1; max <= 4; ++max) EXPECT_EQ(Utf8CutPoint(grin, max), 1u) << max;
+  EXPECT_EQ(Utf8CutPoint(grin, 5), 5u);
+}
+
+TEST(Utf8CutPoint, InvalidInputFallsBackToAtMostThreeBytesEarlier) {
+  const std::string conts = "ab\x80\x80\x80\x80\x80";
+  EXPECT_EQ(Utf8CutPoint(conts, 6), 3u);  // backs over 3 continuation bytes, no further
+  EXPECT_LE(Utf8CutPoint(conts, 6), 6u);
+}
+
+std::string Escaped(std::string_view s, bool quote = true) {
+  std::string out;
+  AppendEscapedForTerminal(s, quote, &out);
+  return out;
+}
+
+TEST(EscapeForTerminal, KeepsValidTextAndEscapesQuotes) {
+  EXPECT_EQ(Escaped("plain text 123"), "plain text 123");
+  EXPECT_EQ(Escaped("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
+            "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(Escaped("say \"hi\" \\ bye"), "say \\\"hi\\\" \\\\ bye");
+  EXPECT_EQ(Escaped("say \"hi\"", false), "say \"hi\"");
+}
+
+TEST(EscapeForTerminal, EscapesControlCharacters) {
+  EXPECT_EQ(Escaped("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
+  EXPECT_EQ(Escaped("a\nb\rc\td\x7f"), "a\\x0ab\\x0dc\\x09d\\x7f");
+  EXPECT_EQ(Escaped(std::string("nul\0x", 5)), "nul\\x00x");
+  EXPECT_EQ(Escaped("\xC2\x9B"
+                    "2J"),
+            "\\u009b2J");  // C1 CSI
+  EXPECT_EQ(Escaped("\xC2\x85"), "\\u0085");
+  EXPECT_EQ(Escaped("\xC2\xA0"), "\xC2\xA0");  // no-break space is text
+}
+
+TEST(EscapeForTerminal, EscapesInvalidUtf8ByteByByte) {
+  EXPECT_EQ(Escaped("\x9b"
+                    "2J"),
+            "\\x9b2J");                                            // a lone C1 byte (8-bit CSI)
+  EXPECT_EQ(Escaped("\xC3"), "\\xc3");                             // truncated sequence
+  EXPECT_EQ(Escaped("\xC0\xAF"), "\\xc0\\xaf");                    // overlong '/'
+  EXPECT_EQ(Escaped("\xED\xA0\x80"), "\\xed\\xa0\\x80");           // surrogate
+  EXPECT_EQ(Escaped("\xF4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
+  EXPECT_EQ(Escaped("\xFF"
+                    "ok"),
+            "\\xffok");
+  // Escaping leaves no byte below 0x20, no DEL, no invalid UTF-8.
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  for (char c : Escaped(all)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    EXPECT_TRUE(u >= 0x20 && u != 0x7f && u < 0x80) << int(u);
+  }
+}
+
+}  // namespace
+}  // namespace ariadne::sdk
