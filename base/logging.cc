@@ -6,6 +6,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "base/json_string.h"
+
 namespace ariadne {
 namespace {
 
@@ -46,43 +48,11 @@ void AppendTimestamp(std::string* out) {
   out->append(buf);
 }
 
-// JSON string escaping; also used for text values that need quoting.
-void AppendQuoted(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 bool NeedsQuotes(std::string_view s) {
   if (s.empty()) return true;
   for (unsigned char c : s) {
-    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) return true;
+    // Non-ASCII too: quoted values go through AppendJsonString, which replaces invalid UTF-8.
+    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c >= 0x7f) return true;
   }
   return false;
 }
@@ -117,7 +87,7 @@ LogRecord::LogRecord(LogLevel level, std::string_view message)
     line_.append("\",\"level\":\"");
     line_.append(LevelName(level));
     line_.append("\",\"msg\":");
-    AppendQuoted(&line_, message);
+    AppendJsonString(&line_, message);
   } else {
     AppendTimestamp(&line_);
     line_.push_back(' ');
@@ -131,7 +101,7 @@ LogRecord::LogRecord(LogLevel level, std::string_view message)
 void LogRecord::AppendKey(std::string_view key) {
   if (format_ == LogFormat::kJson) {
     line_.push_back(',');
-    AppendQuoted(&line_, key);
+    AppendJsonString(&line_, key);
     line_.push_back(':');
   } else {
     line_.push_back(' ');
@@ -148,7 +118,7 @@ void LogRecord::AppendRaw(std::string_view key, std::string_view raw_value) {
 LogRecord& LogRecord::Field(std::string_view key, std::string_view value) {
   AppendKey(key);
   if (format_ == LogFormat::kJson || NeedsQuotes(value)) {
-    AppendQuoted(&line_, value);
+    AppendJsonString(&line_, value);
   } else {
     line_.append(value);
   }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 namespace ariadne {
 namespace {
@@ -41,6 +42,28 @@ TEST_F(LoggingTest, JsonEscapesHostileValues) {
   EXPECT_NE(l.find("\"msg\":\"bad \\\"span\\\"\""), std::string::npos);
   EXPECT_NE(l.find("\"name\":\"a\\nb\\u0001\""), std::string::npos);
   EXPECT_NE(l.find("\"ok\":false,\"n\":-3"), std::string::npos);
+}
+
+TEST_F(LoggingTest, JsonLinesAreValidJsonWhateverTheBytes) {
+  SetLogFormat(LogFormat::kJson);
+  ARIADNE_LOG(kWarn, "span</script>").Field("name", std::string_view("bad\xff\xc3", 5));
+  ASSERT_EQ(lines_.size(), 1u);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(lines_[0]).get(doc), simdjson::SUCCESS) << lines_[0];
+  std::string_view name, msg;
+  ASSERT_EQ(doc["name"].get_string().get(name), simdjson::SUCCESS);
+  EXPECT_EQ(name, "bad\xef\xbf\xbd\xef\xbf\xbd");
+  ASSERT_EQ(doc["msg"].get_string().get(msg), simdjson::SUCCESS);
+  EXPECT_EQ(msg, "span</script>");
+  EXPECT_EQ(lines_[0].find('<'), std::string::npos) << lines_[0];
+}
+
+TEST_F(LoggingTest, TextValuesWithInvalidUtf8AreQuotedAndRepaired) {
+  SetLogFormat(LogFormat::kText);
+  ARIADNE_LOG(kInfo, "x").Field("v", std::string_view("a\xff", 2)).Field("w", "plain");
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_NE(lines_[0].find("v=\"a\\ufffd\" w=plain"), std::string::npos) << lines_[0];
 }
 
 TEST_F(LoggingTest, RecordsBelowLevelAreNotEvaluated) {
