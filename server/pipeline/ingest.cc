@@ -7,6 +7,7 @@
 
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 namespace ariadne {
 
@@ -43,11 +44,23 @@ Status TooLarge(uint64_t max_bytes) {
                             " bytes (--max-request-bytes)");
 }
 
+// True if s starts with a zlib header (RFC 1950: CM = 8, CMF*256 + FLG divisible by 31) or the
+// gzip magic bytes.
+bool HasZlibOrGzipHeader(std::string_view s) {
+  if (s.size() < 2) return false;
+  auto cmf = static_cast<uint8_t>(s[0]), flg = static_cast<uint8_t>(s[1]);
+  if (cmf == 0x1f && flg == 0x8b) return true;
+  return (cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0;
+}
+
+// "gzip": gzip members (RFC 1952). "deflate": per RFC 9110 (8.4.1.2) the zlib format (RFC 1950);
+// some clients send a raw deflate stream (RFC 1951) instead, so a body that does not start with
+// a zlib (or gzip) header is inflated as raw deflate.
 Status Inflate(std::string_view in, bool gzip, uint64_t max_bytes, std::string* out) {
   z_stream zs{};
-  // 15 + 32: zlib or gzip, detected from the header; -15: raw deflate is tried for "deflate"
-  // bodies without a zlib header below.
-  if (inflateInit2(&zs, gzip ? 15 + 16 : 15 + 32) != Z_OK) {
+  // windowBits: 15 + 16 gzip only; 15 + 32 zlib or gzip, from the header; -15 raw deflate.
+  int window_bits = gzip ? 15 + 16 : HasZlibOrGzipHeader(in) ? 15 + 32 : -15;
+  if (inflateInit2(&zs, window_bits) != Z_OK) {
     return Status::Internal("zlib: inflateInit2 failed");
   }
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -86,9 +99,27 @@ Status Inflate(std::string_view in, bool gzip, uint64_t max_bytes, std::string* 
   return Status::Ok();
 }
 
+// Frames whose window is larger than 2^23 bytes (8 MiB) are refused: zstd levels 1-19 never
+// use more (only --ultra levels and --long do), and the decoder allocates the window up front.
+constexpr int kZstdMaxWindowLog = 23;
+
+Status ZstdError(size_t code) {
+  if (ZSTD_getErrorCode(code) == ZSTD_error_frameParameter_windowTooLarge) {
+    return Status::InvalidArgument("zstd body needs a window larger than " +
+                                   std::to_string((1u << kZstdMaxWindowLog) >> 20) +
+                                   " MiB (compress without --ultra or --long)");
+  }
+  return Status::InvalidArgument(std::string("zstd body is corrupt: ") + ZSTD_getErrorName(code));
+}
+
 Status Unzstd(std::string_view in, uint64_t max_bytes, std::string* out) {
   ZSTD_DCtx* dctx = ZSTD_createDCtx();
   if (dctx == nullptr) return Status::Internal("zstd: cannot create a context");
+  // The frame header declares the window the decoder allocates; refuse big ones before that.
+  if (ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, kZstdMaxWindowLog))) {
+    ZSTD_freeDCtx(dctx);
+    return Status::Internal("zstd: cannot set the window limit");
+  }
   ZSTD_inBuffer input{in.data(), in.size(), 0};
   char buf[64 * 1024];
   size_t last = 1;
@@ -97,8 +128,7 @@ Status Unzstd(std::string_view in, uint64_t max_bytes, std::string* out) {
     last = ZSTD_decompressStream(dctx, &output, &input);
     if (ZSTD_isError(last)) {
       ZSTD_freeDCtx(dctx);
-      return Status::InvalidArgument(std::string("zstd body is corrupt: ") +
-                                     ZSTD_getErrorName(last));
+      return ZstdError(last);
     }
     if (out->size() + output.pos > max_bytes) {
       ZSTD_freeDCtx(dctx);
@@ -112,8 +142,7 @@ Status Unzstd(std::string_view in, uint64_t max_bytes, std::string* out) {
     last = ZSTD_decompressStream(dctx, &output, &input);
     if (ZSTD_isError(last)) {
       ZSTD_freeDCtx(dctx);
-      return Status::InvalidArgument(std::string("zstd body is corrupt: ") +
-                                     ZSTD_getErrorName(last));
+      return ZstdError(last);
     }
     if (out->size() + output.pos > max_bytes) {
       ZSTD_freeDCtx(dctx);

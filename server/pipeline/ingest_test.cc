@@ -15,9 +15,10 @@
 namespace ariadne {
 namespace {
 
-std::string Gzip(const std::string& in) {
+// window_bits: 15 + 16 gzip, 15 zlib, -15 raw deflate.
+std::string Deflate(const std::string& in, int window_bits) {
   z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  EXPECT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
   std::string out(deflateBound(&zs, in.size()) + 64, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
@@ -28,6 +29,8 @@ std::string Gzip(const std::string& in) {
   deflateEnd(&zs);
   return out;
 }
+
+std::string Gzip(const std::string& in) { return Deflate(in, 15 + 16); }
 
 std::string Zstd(const std::string& in) {
   std::string out(ZSTD_compressBound(in.size()), '\0');
@@ -72,6 +75,42 @@ TEST(DecompressTest, CorruptAndTruncatedBodiesAreInvalid) {
   std::string zs = Zstd(std::string(10'000, 'y'));
   EXPECT_EQ(Decompress(zs.substr(0, zs.size() - 3), ContentEncoding::kZstd, 1 << 20, &out).code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST(DecompressTest, DeflateAcceptsZlibWrappedAndRawStreams) {
+  std::string text(50'000, 'z');
+  for (size_t i = 0; i < text.size(); i += 5) text[i] = static_cast<char>('a' + i % 26);
+  for (int window_bits : {15, -15, 15 + 16}) {  // RFC 9110's zlib, raw deflate, even gzip
+    std::string out;
+    Status s = Decompress(Deflate(text, window_bits), ContentEncoding::kDeflate, 1 << 20, &out);
+    ASSERT_TRUE(s.ok()) << window_bits << ": " << s.ToString();
+    EXPECT_EQ(out, text) << window_bits;
+  }
+  std::string out;
+  EXPECT_EQ(Decompress("\x78\x9c garbage", ContentEncoding::kDeflate, 1 << 20, &out).code(),
+            StatusCode::kInvalidArgument);
+}
+
+// A zstd frame with no content size whose header declares a 2^window_log byte window, holding
+// one raw block with "x".
+std::string ZstdFrameWithWindow(int window_log) {
+  std::string f = "\x28\xb5\x2f\xfd";                      // magic
+  f.push_back('\0');                                       // descriptor: no FCS, not single segment
+  f.push_back(static_cast<char>((window_log - 10) << 3));  // window: exponent, mantissa 0
+  f.append("\x09\x00\x00", 3);                             // last block, raw, 1 byte
+  f.push_back('x');
+  return f;
+}
+
+TEST(DecompressTest, ZstdFramesDeclaringAHugeWindowAreRefusedBeforeAllocating) {
+  std::string out;
+  ASSERT_TRUE(Decompress(ZstdFrameWithWindow(23), ContentEncoding::kZstd, 1 << 20, &out).ok());
+  EXPECT_EQ(out, "x");
+  for (int window_log : {24, 31}) {  // 16 MiB: over our cap (zstd's default allows 128 MiB)
+    Status s = Decompress(ZstdFrameWithWindow(window_log), ContentEncoding::kZstd, 1 << 20, &out);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << window_log;
+    EXPECT_NE(s.message().find("window"), std::string::npos) << s.ToString();
+  }
 }
 
 TEST(DecompressTest, ParsesContentEncodingHeaders) {
