@@ -3,25 +3,10 @@
 #include <charconv>
 #include <cstdio>
 
+#include "base/json_string.h"
+
 namespace ariadne {
 namespace {
-
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out->append(buf);
-    } else {
-      out->push_back(static_cast<char>(c));
-    }
-  }
-  out->push_back('"');
-}
 
 void AppendText(const SpanBatch& b, const AnyValue& v, bool nested, std::string* out) {
   switch (v.type) {
@@ -30,7 +15,7 @@ void AppendText(const SpanBatch& b, const AnyValue& v, bool nested, std::string*
       break;
     case ValueType::kString:
       if (nested) {
-        AppendJsonString(v.str, out);
+        AppendJsonString(out, v.str);
       } else {
         out->append(v.str);
       }
@@ -39,7 +24,7 @@ void AppendText(const SpanBatch& b, const AnyValue& v, bool nested, std::string*
       std::string b64;
       AppendBase64(v.str, &b64);
       if (nested) {
-        AppendJsonString(b64, out);
+        AppendJsonString(out, b64);
       } else {
         out->append(b64);
       }
@@ -70,7 +55,7 @@ void AppendText(const SpanBatch& b, const AnyValue& v, bool nested, std::string*
       for (uint32_t i = 0; i < v.children.count; ++i) {
         const KeyValue& kv = b.kvlist_values[v.children.begin + i];
         if (i) out->push_back(',');
-        AppendJsonString(kv.key, out);
+        AppendJsonString(out, kv.key);
         out->push_back(':');
         AppendText(b, kv.value, true, out);
       }

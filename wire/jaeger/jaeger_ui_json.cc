@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_string.h"
 #include "model/ids.h"
 
 namespace ariadne {
@@ -15,43 +16,6 @@ namespace {
 constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
 constexpr int kMaxValueDepth = 16;
 constexpr char kHex[] = "0123456789abcdef";
-
-void AppendUnicodeEscape(uint32_t cp, std::string* out) {
-  out->append("\\u");
-  for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(cp >> shift) & 0xf]);
-}
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if it is not valid.
-size_t Utf8SequenceLength(std::string_view s, size_t i, uint32_t* cp) {
-  auto b0 = static_cast<uint8_t>(s[i]);
-  size_t n;
-  uint32_t c;
-  uint8_t lo = 0x80, hi = 0xbf;
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    n = 2;
-    c = b0 & 0x1f;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    n = 3;
-    c = b0 & 0x0f;
-    if (b0 == 0xe0) lo = 0xa0;
-    if (b0 == 0xed) hi = 0x9f;  // no surrogates
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    n = 4;
-    c = b0 & 0x07;
-    if (b0 == 0xf0) lo = 0x90;
-    if (b0 == 0xf4) hi = 0x8f;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    auto b = static_cast<uint8_t>(s[i + k]);
-    if (k == 1 ? (b < lo || b > hi) : (b & 0xc0) != 0x80) return 0;
-    c = (c << 6) | (b & 0x3f);
-  }
-  *cp = c;
-  return n;
-}
 
 void AppendNumber(double d, std::string* out) {
   char buf[32];
@@ -145,7 +109,7 @@ void AppendValueJson(const SpanBatch& b, const AnyValue& v, int depth, std::stri
       out->append("null");
       return;
     case ValueType::kString:
-      AppendJaegerJsonString(v.str, out);
+      AppendJsonString(out, v.str);
       return;
     case ValueType::kBool:
       out->append(v.bool_value ? "true" : "false");
@@ -159,7 +123,7 @@ void AppendValueJson(const SpanBatch& b, const AnyValue& v, int depth, std::stri
     case ValueType::kBytes: {
       std::string b64;
       AppendBase64(v.str, &b64);
-      AppendJaegerJsonString(b64, out);
+      AppendJsonString(out, b64);
       return;
     }
     case ValueType::kArray: {
@@ -179,7 +143,7 @@ void AppendValueJson(const SpanBatch& b, const AnyValue& v, int depth, std::stri
         size_t idx = v.children.begin + i;
         if (idx >= b.kvlist_values.size()) break;
         if (i > 0) out->push_back(',');
-        AppendJaegerJsonString(b.kvlist_values[idx].key, out);
+        AppendJsonString(out, b.kvlist_values[idx].key);
         out->push_back(':');
         AppendValueJson(b, b.kvlist_values[idx].value, depth + 1, out);
       }
@@ -197,14 +161,14 @@ class TagWriter {
   void Begin(std::string_view key, std::string_view type) {
     out_.append(first_ ? "{\"key\":" : ",{\"key\":");
     first_ = false;
-    AppendJaegerJsonString(key, &out_);
+    AppendJsonString(&out_, key);
     out_.append(",\"type\":\"");
     out_.append(type);
     out_.append("\",\"value\":");
   }
   void String(std::string_view key, std::string_view value) {
     Begin(key, "string");
-    AppendJaegerJsonString(value, &out_);
+    AppendJsonString(&out_, value);
     out_.push_back('}');
   }
   void Bool(std::string_view key, bool value) {
@@ -244,7 +208,7 @@ class TagWriter {
         Begin(kv.key, "binary");
         std::string b64;
         AppendBase64(v.str, &b64);
-        AppendJaegerJsonString(b64, &out_);
+        AppendJsonString(&out_, b64);
         out_.push_back('}');
         return;
       }
@@ -297,7 +261,7 @@ void AppendProcess(const SpanBatch& b, uint32_t resource, std::string* out) {
   out->append("{\"serviceName\":");
   std::string_view service;
   if (resource < b.resources.size()) service = b.resources[resource].service_name;
-  AppendJaegerJsonString(service, out);
+  AppendJsonString(out, service);
   out->append(",\"tags\":[");
   if (resource < b.resources.size()) {
     TagWriter tags(out);
@@ -312,70 +276,7 @@ void AppendProcess(const SpanBatch& b, uint32_t resource, std::string* out) {
 
 }  // namespace
 
-void AppendJaegerJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  size_t i = 0;
-  size_t run = 0;  // start of the pending run of bytes copied as they are
-  auto flush = [&](size_t end) {
-    if (end > run) out->append(s.data() + run, end - run);
-  };
-  while (i < s.size()) {
-    auto c = static_cast<uint8_t>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
-      ++i;
-      continue;
-    }
-    if (c < 0x80) {
-      flush(i);
-      switch (c) {
-        case '"':
-          out->append("\\\"");
-          break;
-        case '\\':
-          out->append("\\\\");
-          break;
-        case '\n':
-          out->append("\\n");
-          break;
-        case '\r':
-          out->append("\\r");
-          break;
-        case '\t':
-          out->append("\\t");
-          break;
-        case '\b':
-          out->append("\\b");
-          break;
-        case '\f':
-          out->append("\\f");
-          break;
-        default:  // other control characters and <, >, &
-          AppendUnicodeEscape(c, out);
-      }
-      ++i;
-      run = i;
-      continue;
-    }
-    uint32_t cp = 0;
-    size_t n = Utf8SequenceLength(s, i, &cp);
-    if (n == 0) {
-      flush(i);
-      out->append("\\ufffd");
-      ++i;
-      run = i;
-    } else if (cp == 0x2028 || cp == 0x2029) {
-      // Valid JSON, but line terminators in older JavaScript: escape them.
-      flush(i);
-      AppendUnicodeEscape(cp, out);
-      i += n;
-      run = i;
-    } else {
-      i += n;
-    }
-  }
-  flush(i);
-  out->push_back('"');
-}
+void AppendJaegerJsonString(std::string_view s, std::string* out) { AppendJsonString(out, s); }
 
 void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out) {
   const SpanBatch& b = trace;
@@ -417,7 +318,7 @@ void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out) {
     out->append(",\"flags\":");
     AppendUint(s.flags[i] & 0xff, out);
     out->append(",\"operationName\":");
-    AppendJaegerJsonString(s.name[i], out);
+    AppendJsonString(out, s.name[i]);
 
     out->append(",\"references\":[");
     bool first = true;

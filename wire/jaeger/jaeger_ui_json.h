@@ -8,8 +8,9 @@
 // The model → Jaeger mapping (kind → span.kind tag, status → otel.status_code / error /
 // otel.status_description, scope → otel.scope.name/version, arrays and maps → JSON strings,
 // dropped counts → warnings) is the table in docs/formats/jaeger.md. Every string is escaped so
-// the output is valid JSON and safe inside an HTML <script>: quotes, backslash and control
-// characters, '<', '>', '&', U+2028/U+2029 become escapes and invalid UTF-8 becomes U+FFFD.
+// the output is valid JSON and safe inside an HTML <script> (base/json_string.h): quotes,
+// backslash and control characters, '<', '>', '&', U+2028/U+2029 become escapes and invalid
+// UTF-8 becomes U+FFFD.
 //
 // Thread-safety: pure function. Tested by jaeger_ui_json_test.cc.
 #ifndef ARIADNE_WIRE_JAEGER_JAEGER_UI_JSON_H_
@@ -26,7 +27,8 @@ namespace ariadne {
 // first span; an empty batch writes an object with an empty span list).
 void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out);
 
-// Appends s as a JSON string literal (with quotes), escaped as described above.
+// Appends s as a JSON string literal (with quotes), escaped as described above: the same as
+// AppendJsonString (base/json_string.h), which new code should call.
 void AppendJaegerJsonString(std::string_view s, std::string* out);
 
 }  // namespace ariadne

@@ -5,7 +5,8 @@
 // trace/span ids (either case), lowerCamelCase keys and the snake_case some clients send,
 // 64-bit integers as strings or numbers, enums as integers or names (SPAN_KIND_SERVER,
 // STATUS_CODE_ERROR), bytes as base64, unknown keys ignored. Encoding writes lowerCamelCase,
-// lower-case hex ids, 64-bit integers as decimal strings, enums as integers, proper escaping.
+// lower-case hex ids, 64-bit integers as decimal strings, enums as integers, strings escaped by
+// base/json_string.h (HTML-safe, invalid UTF-8 replaced).
 // Ownership: decoding copies strings into the batch arena; encoders append to *out.
 // Thread-safety: stateless free functions.
 // Invariants: same limits and per-span rejection rules as the protobuf decoder
