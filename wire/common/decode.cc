@@ -10,4 +10,14 @@ void DecodeResult::Reject(std::string_view why) {
   }
 }
 
+void DropLastLink(SpanBatch* b) {
+  LinkColumns& l = b->links;
+  l.trace_id.pop_back();
+  l.span_id.pop_back();
+  l.trace_state.pop_back();
+  l.attributes.pop_back();
+  l.dropped_attributes_count.pop_back();
+  l.flags.pop_back();
+}
+
 }  // namespace ariadne

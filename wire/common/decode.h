@@ -20,8 +20,12 @@ namespace ariadne {
 struct DecodeLimits {
   // Attributes kept per span, event, link, resource or scope; the rest are dropped and counted.
   uint32_t max_attributes = 128;
-  // Longer string and bytes values are truncated to this many bytes (at a UTF-8 boundary).
+  // Longer string and bytes values are truncated to this many bytes (at a UTF-8 boundary); so
+  // are the other free-text fields: status messages, trace states, schema URLs.
   uint32_t max_value_bytes = 16 * 1024;
+  // Longer names and keys are truncated to this many bytes (at a UTF-8 boundary): span and event
+  // names, scope names and versions, attribute keys (also inside key/value lists).
+  uint32_t max_name_bytes = 1024;
   // Events and links kept per span; the rest are dropped and counted.
   uint32_t max_events = 128;
   uint32_t max_links = 128;
@@ -39,6 +43,10 @@ struct DecodeResult {
   // Records a rejected span; keeps error_message short.
   void Reject(std::string_view why);
 };
+
+// Removes the link SpanBatch::AddLink appended last (a link found malformed after it was
+// added; its attributes stay in the pool, unreferenced, as FilterSpans leaves them).
+void DropLastLink(SpanBatch* b);
 
 }  // namespace ariadne
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "wire/jaeger/thrift_reader.h"
-#include "wire/jaeger/utf8_truncate.h"
 
 namespace ariadne {
 namespace {
@@ -174,7 +174,7 @@ class JaegerDecoder {
       ++*dropped;
       return;
     }
-    uint32_t index = batch_.AddAttribute(t.key, v);
+    uint32_t index = batch_.AddAttribute(TruncateUtf8(t.key, limits_.max_name_bytes), v);
     if (range->count == 0) range->begin = index;
     ++range->count;
   }
@@ -291,7 +291,7 @@ class JaegerDecoder {
         uint32_t dropped = 0;
         ok = ReadTags(&range, &dropped, [&](const RawTag& t) {
           if (!have_event_name && t.key == "event" && t.type == kTagString) {
-            event_name = TruncateUtf8(t.str, limits_.max_value_bytes);
+            event_name = TruncateUtf8(t.str, limits_.max_name_bytes);
             have_event_name = true;
             return true;
           }
@@ -311,7 +311,7 @@ class JaegerDecoder {
       for (uint32_t i = attrs.begin; i < attrs.end(); ++i) {
         const KeyValue& kv = batch_.attributes[i];
         if (kv.key == "message" && kv.value.type == ValueType::kString) {
-          event_name = kv.value.str;
+          event_name = TruncateUtf8(kv.value.str, limits_.max_name_bytes);
           batch_.attributes.erase(batch_.attributes.begin() + i);
           --attrs.count;
           break;
@@ -360,9 +360,9 @@ class JaegerDecoder {
     } else if (k == "otel.status_description") {
       x->otel_status_description = TruncateUtf8(t.str, limits_.max_value_bytes);
     } else if (k == "otel.scope.name" || k == "otel.library.name") {
-      x->scope_name = TruncateUtf8(t.str, limits_.max_value_bytes);
+      x->scope_name = TruncateUtf8(t.str, limits_.max_name_bytes);
     } else if (k == "otel.scope.version" || k == "otel.library.version") {
-      x->scope_version = TruncateUtf8(t.str, limits_.max_value_bytes);
+      x->scope_version = TruncateUtf8(t.str, limits_.max_name_bytes);
     } else if (k == "w3c.tracestate") {
       batch_.spans.trace_state[row] = TruncateUtf8(t.str, limits_.max_value_bytes);
     } else {
@@ -404,7 +404,7 @@ class JaegerDecoder {
       } else if (id == 5 && type == kThriftString) {
         std::string_view name;
         ok = r_.ReadBinary(&name);
-        s.name[row] = TruncateUtf8(name, limits_.max_value_bytes);
+        s.name[row] = TruncateUtf8(name, limits_.max_name_bytes);
       } else if (id == 7 && type == kThriftI32) {
         ok = r_.ReadI32(&flags);
       } else if (id == 6 && type == kThriftList) {

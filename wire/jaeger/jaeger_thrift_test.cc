@@ -346,6 +346,7 @@ TEST(JaegerThrift, LimitsTrimAndCount) {
   DecodeLimits limits;
   limits.max_attributes = 2;
   limits.max_value_bytes = 3;
+  limits.max_name_bytes = 3;
   limits.max_events = 1;
   limits.max_links = 0;
   std::string body = MakeBatch(1, [](int, BinWriter& w) {
@@ -372,6 +373,53 @@ TEST(JaegerThrift, LimitsTrimAndCount) {
   EXPECT_EQ(s.dropped_events_count[0], 1u);
   EXPECT_EQ(s.links[0].count, 0u);
   EXPECT_EQ(s.dropped_links_count[0], 1u);
+}
+
+// n bytes of 'a', then "é" (2 bytes) straddling the limit n + 1, then more.
+std::string Straddling(size_t n) {
+  return std::string(n, 'a') + "\xc3\xa9" + std::string(300, 'b');
+}
+
+TEST(JaegerThrift, TruncatesNamesKeysAndValuesAtACharacterBoundary) {
+  DecodeLimits limits;
+  limits.max_name_bytes = 20;
+  limits.max_value_bytes = 30;
+  const std::string n = Straddling(19), v = Straddling(29);
+  BinWriter w;
+  w.Field(kThriftStruct, 1).Field(kThriftString, 1).Str(v);  // process: service name
+  w.Field(kThriftList, 2).List(kThriftStruct, 1).StrTag(n, v).Stop();
+  w.Field(kThriftList, 2).List(kThriftStruct, 1);
+  BasicSpan(w, 5, n);
+  w.Field(kThriftList, 10).List(kThriftStruct, 4);
+  w.StrTag(n, v).StrTag("otel.scope.name", n).StrTag("otel.scope.version", n);
+  w.StrTag("w3c.tracestate", v);
+  w.Field(kThriftList, 11).List(kThriftStruct, 2);
+  w.Field(kThriftI64, 1).I64(1).Field(kThriftList, 2).List(kThriftStruct, 1).StrTag("event", n);
+  w.Stop();
+  w.Field(kThriftI64, 1).I64(2).Field(kThriftList, 2).List(kThriftStruct, 1).StrTag("message", n);
+  w.Stop();
+  w.Stop().Stop();
+  DecodeResult r;
+  ASSERT_TRUE(DecodeJaegerBatch(w.str(), ThriftProtocol::kBinary, limits, &r).ok());
+  const SpanBatch& b = r.batch;
+  ASSERT_EQ(b.size(), 1u);
+  const std::string name(19, 'a'), value(29, 'a');
+  EXPECT_EQ(b.spans.name[0], name);
+  EXPECT_EQ(b.ServiceName(0), value);
+  const Resource& res = b.resources[b.spans.resource_index[0]];
+  const AnyValue* process_tag = Attr(b, res.attributes, name);
+  ASSERT_NE(process_tag, nullptr);
+  EXPECT_EQ(process_tag->str, value);
+  ASSERT_EQ(b.spans.attributes[0].count, 1u);
+  const KeyValue& tag = b.attributes[b.spans.attributes[0].begin];
+  EXPECT_EQ(tag.key, name);
+  EXPECT_EQ(tag.value.str, value);
+  EXPECT_EQ(b.scopes[b.spans.scope_index[0]].name, name);
+  EXPECT_EQ(b.scopes[b.spans.scope_index[0]].version, name);
+  EXPECT_EQ(b.spans.trace_state[0], value);
+  ASSERT_EQ(b.spans.events[0].count, 2u);
+  EXPECT_EQ(b.events.name[b.spans.events[0].begin], name);      // from "event"
+  EXPECT_EQ(b.events.name[b.spans.events[0].begin + 1], name);  // from "message"
 }
 
 TEST(JaegerThrift, SpanCountLimitRefusesTheRequest) {

@@ -11,7 +11,6 @@
 
 #include "gtest/gtest.h"
 #include "wire/jaeger/jaeger_thrift.h"
-#include "wire/jaeger/utf8_truncate.h"
 
 namespace ariadne {
 namespace {
@@ -317,14 +316,6 @@ TEST(JaegerUiJson, JaegerClientPayloadRoundTripsThroughTheDecoder) {
   }
   EXPECT_EQ(errors, 1);
   EXPECT_EQ(Str(p.root["processes"]["p1"]["serviceName"]), "orders-svc");
-}
-
-TEST(Utf8Truncate, NeverSplitsASequence) {
-  EXPECT_EQ(TruncateUtf8("abc", 5), "abc");
-  EXPECT_EQ(TruncateUtf8("\xc3\xa9\xc3\xa9", 3), "\xc3\xa9");
-  EXPECT_EQ(TruncateUtf8("a\xf0\x9f\x98\x80", 4), "a");
-  EXPECT_EQ(TruncateUtf8("a\xf0\x9f\x98\x80", 5), "a\xf0\x9f\x98\x80");
-  EXPECT_EQ(TruncateUtf8("\xff\xff\xff", 2), "\xff\xff");
 }
 
 }  // namespace

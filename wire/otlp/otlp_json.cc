@@ -7,6 +7,8 @@
 
 #include <simdjson.h>
 
+#include "base/json_string.h"
+#include "base/utf8.h"
 #include "wire/otlp/otlp_grouping.h"
 #include "wire/otlp/otlp_text.h"
 
@@ -78,11 +80,18 @@ class JsonDecoder {
       return Fail(std::string(what) + " is not a string");
     return true;
   }
-  bool Text(element e, std::string_view* s, std::string_view what) {
+  // A string field cut to max bytes at a UTF-8 boundary (simdjson has validated the UTF-8).
+  bool Text(element e, std::string_view* s, uint32_t max, std::string_view what) {
     std::string_view raw;
     if (!Str(e, &raw, what)) return false;
-    *s = b_.Intern(raw);
+    *s = b_.Intern(TruncateUtf8(raw, max));
     return true;
+  }
+  bool Name(element e, std::string_view* s, std::string_view what) {
+    return Text(e, s, limits_.max_name_bytes, what);
+  }
+  bool ValueText(element e, std::string_view* s, std::string_view what) {
+    return Text(e, s, limits_.max_value_bytes, what);
   }
   // A 64-bit unsigned integer as a number or a decimal string.
   bool U64(element e, uint64_t* v, std::string_view what) {
@@ -241,7 +250,7 @@ bool JsonDecoder::ResourceSpans(element e) {
       }
     } else if (k == "schemaurl") {
       std::string_view s;
-      if (!Text(field.value, &s, "schemaUrl")) return false;
+      if (!ValueText(field.value, &s, "schemaUrl")) return false;
       b_.resources[resource].schema_url = s;
     }
   }
@@ -264,10 +273,10 @@ bool JsonDecoder::ScopeSpans(element e, uint32_t resource) {
         if (sf.value.is_null()) continue;
         std::string_view s;
         if (sk == "name") {
-          if (!Text(sf.value, &s, "scope.name")) return false;
+          if (!Name(sf.value, &s, "scope.name")) return false;
           b_.scopes[scope].name = s;
         } else if (sk == "version") {
-          if (!Text(sf.value, &s, "scope.version")) return false;
+          if (!Name(sf.value, &s, "scope.version")) return false;
           b_.scopes[scope].version = s;
         } else if (sk == "attributes") {
           Scope& sc = b_.scopes[scope];
@@ -286,7 +295,7 @@ bool JsonDecoder::ScopeSpans(element e, uint32_t resource) {
       }
     } else if (k == "schemaurl") {
       std::string_view s;
-      if (!Text(field.value, &s, "schemaUrl")) return false;
+      if (!ValueText(field.value, &s, "schemaUrl")) return false;
       b_.scopes[scope].schema_url = s;
     }
   }
@@ -319,13 +328,13 @@ bool JsonDecoder::SpanOf(element e, uint32_t resource, uint32_t scope) {
     } else if (k == "parentspanid") {
       if (!Str(v, &parent_id, "parentSpanId")) return false;
     } else if (k == "tracestate") {
-      if (!Text(v, &s, "traceState")) return false;
+      if (!ValueText(v, &s, "traceState")) return false;
       sp.trace_state[row] = s;
     } else if (k == "flags") {
       if (!U32(v, &n, "flags")) return false;
       sp.flags[row] = n;
     } else if (k == "name") {
-      if (!Text(v, &s, "name")) return false;
+      if (!Name(v, &s, "name")) return false;
       sp.name[row] = s;
     } else if (k == "kind") {
       SpanKind kind = SpanKind::kUnspecified;
@@ -378,12 +387,7 @@ bool JsonDecoder::SpanOf(element e, uint32_t resource, uint32_t scope) {
         bool valid = true;
         if (!LinkOf(lk, lr, &valid)) return false;
         if (!valid) {
-          b_.links.trace_id.pop_back();
-          b_.links.span_id.pop_back();
-          b_.links.trace_state.pop_back();
-          b_.links.attributes.pop_back();
-          b_.links.dropped_attributes_count.pop_back();
-          b_.links.flags.pop_back();
+          DropLastLink(&b_);
           ++sp.dropped_links_count[row];
           continue;
         }
@@ -400,7 +404,7 @@ bool JsonDecoder::SpanOf(element e, uint32_t resource, uint32_t scope) {
         Key sk(sf.key);
         if (sf.value.is_null()) continue;
         if (sk == "message") {
-          if (!Text(sf.value, &s, "status.message")) return false;
+          if (!ValueText(sf.value, &s, "status.message")) return false;
           sp.status_message[row] = s;
         } else if (sk == "code") {
           SpanStatusCode code = SpanStatusCode::kUnset;
@@ -448,7 +452,7 @@ bool JsonDecoder::EventOf(element e, uint32_t event) {
       if (!U64(field.value, &t, "timeUnixNano")) return false;
       b_.events.time_unix_nano[event] = t;
     } else if (k == "name") {
-      if (!Text(field.value, &s, "event.name")) return false;
+      if (!Name(field.value, &s, "event.name")) return false;
       b_.events.name[event] = s;
     } else if (k == "attributes") {
       if (!Attributes(field.value, &b_.events.attributes[event],
@@ -478,7 +482,7 @@ bool JsonDecoder::LinkOf(element e, uint32_t link, bool* valid) {
     } else if (k == "spanid") {
       if (!Str(field.value, &span_id, "link.spanId")) return false;
     } else if (k == "tracestate") {
-      if (!Text(field.value, &s, "link.traceState")) return false;
+      if (!ValueText(field.value, &s, "link.traceState")) return false;
       b_.links.trace_state[link] = s;
     } else if (k == "attributes") {
       if (!Attributes(field.value, &b_.links.attributes[link],
@@ -522,7 +526,7 @@ bool JsonDecoder::KeyValueOf(element e, KeyValue* kv, uint32_t depth) {
     Key k(field.key);
     if (field.value.is_null()) continue;
     if (k == "key") {
-      if (!Text(field.value, &kv->key, "attribute key")) return false;
+      if (!Name(field.value, &kv->key, "attribute key")) return false;
     } else if (k == "value") {
       if (!Value(field.value, &kv->value, depth)) return false;
     }
@@ -540,7 +544,7 @@ bool JsonDecoder::Value(element e, AnyValue* v, uint32_t depth) {
     if (k == "stringvalue") {
       std::string_view s;
       if (!Str(x, &s, "stringValue")) return false;
-      *v = AnyValue::String(b_.Intern(TruncateValue(s, limits_.max_value_bytes, true)));
+      *v = AnyValue::String(b_.Intern(TruncateUtf8(s, limits_.max_value_bytes)));
     } else if (k == "boolvalue") {
       bool bv;
       if (x.get_bool().get(bv) != simdjson::SUCCESS) return Fail("boolValue is not a boolean");
@@ -575,7 +579,7 @@ bool JsonDecoder::Value(element e, AnyValue* v, uint32_t depth) {
       if (!Str(x, &s, "bytesValue")) return false;
       std::string raw;
       if (!DecodeBase64(s, &raw)) return Fail("bytesValue is not base64");
-      *v = AnyValue::Bytes(b_.Intern(TruncateValue(raw, limits_.max_value_bytes, false)));
+      *v = AnyValue::Bytes(b_.Intern(std::string_view(raw).substr(0, limits_.max_value_bytes)));
     } else if (k == "arrayvalue" || k == "kvlistvalue") {
       bool is_array = k == "arrayvalue";
       if (depth + 1 > limits_.max_value_depth) return Fail("AnyValue nested too deeply");
@@ -633,47 +637,6 @@ thread_local simdjson::dom::parser tls_parser;
 // ---------------------------------------------------------------------------------------------
 // Encoding.
 
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-void AppendEscaped(std::string_view s, std::string* out) {
-  std::string repaired;
-  if (!IsValidUtf8(s)) {
-    AppendRepairedUtf8(s, &repaired);
-    s = repaired;
-  }
-  out->push_back('"');
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<uint8_t>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default: {
-        char buf[6] = {'\\', 'u', '0', '0', kHexDigits[c >> 4], kHexDigits[c & 15]};
-        out->append(buf, 6);
-      }
-    }
-  }
-  out->append(s.data() + run, s.size() - run);
-  out->push_back('"');
-}
-
 void AppendUint(uint64_t v, std::string* out) {
   char buf[24];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -723,10 +686,10 @@ class JsonEncoder {
         first_ss = false;
         const Scope& s = b_.scopes[sg.scope];
         out_->append("{\"scope\":{\"name\":");
-        AppendEscaped(s.name, out_);
+        AppendJsonString(out_, s.name);
         if (!s.version.empty()) {
           out_->append(",\"version\":");
-          AppendEscaped(s.version, out_);
+          AppendJsonString(out_, s.version);
         }
         if (s.attributes.count != 0) {
           out_->append(",\"attributes\":");
@@ -741,14 +704,14 @@ class JsonEncoder {
         out_->push_back(']');
         if (!s.schema_url.empty()) {
           out_->append(",\"schemaUrl\":");
-          AppendEscaped(s.schema_url, out_);
+          AppendJsonString(out_, s.schema_url);
         }
         out_->push_back('}');
       }
       out_->push_back(']');
       if (!r.schema_url.empty()) {
         out_->append(",\"schemaUrl\":");
-        AppendEscaped(r.schema_url, out_);
+        AppendJsonString(out_, r.schema_url);
       }
       out_->push_back('}');
     }
@@ -765,7 +728,7 @@ class JsonEncoder {
     out_->push_back('"');
     if (!s.trace_state[i].empty()) {
       out_->append(",\"traceState\":");
-      AppendEscaped(s.trace_state[i], out_);
+      AppendJsonString(out_, s.trace_state[i]);
     }
     if (s.parent_span_id[i].IsValid()) {
       out_->append(",\"parentSpanId\":\"");
@@ -774,7 +737,7 @@ class JsonEncoder {
     }
     AppendCountField("flags", s.flags[i], out_);
     out_->append(",\"name\":");
-    AppendEscaped(s.name[i], out_);
+    AppendJsonString(out_, s.name[i]);
     out_->append(",\"kind\":");
     AppendUint(static_cast<uint64_t>(s.kind[i]), out_);
     AppendU64Field("startTimeUnixNano", s.start_time_unix_nano[i], out_);
@@ -789,7 +752,7 @@ class JsonEncoder {
       out_->append("{\"timeUnixNano\":\"");
       AppendUint(b_.events.time_unix_nano[e], out_);
       out_->append("\",\"name\":");
-      AppendEscaped(b_.events.name[e], out_);
+      AppendJsonString(out_, b_.events.name[e]);
       out_->append(",\"attributes\":");
       Attributes(b_.events.attributes[e]);
       AppendCountField("droppedAttributesCount", b_.events.dropped_attributes_count[e], out_);
@@ -808,7 +771,7 @@ class JsonEncoder {
       out_->push_back('"');
       if (!b_.links.trace_state[l].empty()) {
         out_->append(",\"traceState\":");
-        AppendEscaped(b_.links.trace_state[l], out_);
+        AppendJsonString(out_, b_.links.trace_state[l]);
       }
       out_->append(",\"attributes\":");
       Attributes(b_.links.attributes[l]);
@@ -822,7 +785,7 @@ class JsonEncoder {
     bool comma = false;
     if (!s.status_message[i].empty()) {
       out_->append("\"message\":");
-      AppendEscaped(s.status_message[i], out_);
+      AppendJsonString(out_, s.status_message[i]);
       comma = true;
     }
     if (s.status_code[i] != SpanStatusCode::kUnset) {
@@ -844,7 +807,7 @@ class JsonEncoder {
 
   void KeyValueOut(const KeyValue& kv) {
     out_->append("{\"key\":");
-    AppendEscaped(kv.key, out_);
+    AppendJsonString(out_, kv.key);
     out_->append(",\"value\":");
     ValueOut(kv.value);
     out_->push_back('}');
@@ -857,7 +820,7 @@ class JsonEncoder {
         break;
       case ValueType::kString:
         out_->append("{\"stringValue\":");
-        AppendEscaped(v.str, out_);
+        AppendJsonString(out_, v.str);
         out_->push_back('}');
         break;
       case ValueType::kBool:
@@ -964,7 +927,7 @@ void EncodeOtlpJsonResponse(int64_t rejected_spans, std::string_view error_messa
   out->append("{\"partialSuccess\":{\"rejectedSpans\":\"");
   AppendInt(rejected_spans, out);
   out->append("\",\"errorMessage\":");
-  AppendEscaped(error_message, out);
+  AppendJsonString(out, error_message);
   out->append("}}");
 }
 

@@ -217,6 +217,67 @@ TEST(OtlpJson, EncoderRepairsInvalidUtf8SoOutputIsValidJson) {
   EXPECT_EQ(r.batch.spans.name[0], "bad\xEF\xBF\xBDname");
 }
 
+TEST(OtlpJson, EncoderOutputIsSafeInHtmlAndDecodesBack) {
+  SpanBatch b;
+  b.AddResource();
+  b.AddScope();
+  uint32_t row = b.AddSpan();
+  b.spans.trace_id[row] = TraceId::FromHighLow(1, 2);
+  b.spans.span_id[row] = SpanId::FromHighLow(0, 3);
+  b.spans.name[row] = b.Intern("</script><!--&\xE2\x80\xA8\x1F");
+  std::string json;
+  EncodeOtlpJson(b, &json);
+  EXPECT_EQ(json.find('<'), std::string::npos) << json;
+  EXPECT_EQ(json.find('&'), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("name":"\u003c/script\u003e\u003c!--\u0026\u2028\u001f")"),
+            std::string::npos)
+      << json;
+  DecodeResult r = MustDecode(json);
+  ASSERT_EQ(r.batch.size(), 1u);
+  EXPECT_EQ(r.batch.spans.name[0], b.spans.name[row]);
+}
+
+// n bytes of 'a', then "é" (2 bytes) straddling the limit n + 1, then more.
+std::string Straddling(size_t n) {
+  return std::string(n, 'a') + "\xC3\xA9" + std::string(300, 'b');
+}
+
+TEST(OtlpJson, TruncatesEveryNameKeyAndTextFieldAtACharacterBoundary) {
+  DecodeLimits limits;
+  limits.max_name_bytes = 40;
+  limits.max_value_bytes = 60;
+  const std::string n = Straddling(39), v = Straddling(59);
+  auto q = [](const std::string& s) { return "\"" + s + "\""; };
+  std::string json =
+      R"({"resourceSpans":[{"schemaUrl":)" + q(v) + R"(,"scopeSpans":[{"schemaUrl":)" + q(v) +
+      R"(,"scope":{"name":)" + q(n) + R"(,"version":)" + q(n) + R"(},"spans":[{)" + kIds +
+      R"(,"name":)" + q(n) + R"(,"traceState":)" + q(v) + R"(,"status":{"code":2,"message":)" +
+      q(v) + R"(},"attributes":[{"key":)" + q(n) + R"(,"value":{"kvlistValue":{"values":[{"key":)" +
+      q(n) + R"(,"value":{"stringValue":)" + q(v) + R"(}}]}}}],"events":[{"name":)" + q(n) +
+      R"(}],"links":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"2122232425262728","traceState":)" +
+      q(v) + "}]}]}]}]}";
+  DecodeResult r = MustDecode(json, limits);
+  const SpanBatch& b = r.batch;
+  ASSERT_EQ(b.size(), 1u);
+  const std::string name(39, 'a'), value(59, 'a');
+  EXPECT_EQ(b.spans.name[0], name);
+  EXPECT_EQ(b.spans.trace_state[0], value);
+  EXPECT_EQ(b.spans.status_message[0], value);
+  const KeyValue& attr = b.attributes[b.spans.attributes[0].begin];
+  EXPECT_EQ(attr.key, name);
+  ASSERT_EQ(attr.value.type, ValueType::kKvList);
+  EXPECT_EQ(b.kvlist_values[attr.value.children.begin].key, name);
+  EXPECT_EQ(b.kvlist_values[attr.value.children.begin].value.str, value);
+  EXPECT_EQ(b.events.name[b.spans.events[0].begin], name);
+  ASSERT_EQ(b.spans.links[0].count, 1u);
+  EXPECT_EQ(b.links.trace_state[b.spans.links[0].begin], value);
+  const Scope& scope = b.scopes[b.spans.scope_index[0]];
+  EXPECT_EQ(scope.name, name);
+  EXPECT_EQ(scope.version, name);
+  EXPECT_EQ(scope.schema_url, value);
+  EXPECT_EQ(b.resources[b.spans.resource_index[0]].schema_url, value);
+}
+
 TEST(OtlpJson, RefusesARequestWithTooManySpans) {
   std::string span = std::string("{") + kIds + "}";
   std::string json =

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "base/utf8.h"
 #include "wire/otlp/otlp_text.h"
 #include "wire/otlp/proto_wire.h"
 
@@ -61,17 +62,21 @@ class Decoder {
     return true;
   }
 
-  // A text field: kept as a view when valid UTF-8 (copied only when the batch does not own the
-  // input), else repaired with U+FFFD into the arena.
-  std::string_view Text(std::string_view s) {
+  // A text field cut to max bytes at a UTF-8 boundary: kept as a view when valid UTF-8 (copied
+  // only when the batch does not own the input), else repaired with U+FFFD into the arena (and
+  // cut again, since each replaced byte grows to three).
+  std::string_view Text(std::string_view s, uint32_t max) {
     if (s.empty()) return {};
+    s = TruncateUtf8(s, max);
     if (!IsValidUtf8(s)) {
       scratch_.clear();
       AppendRepairedUtf8(s, &scratch_);
-      return b_.Intern(scratch_);
+      return b_.Intern(TruncateUtf8(scratch_, max));
     }
     return zero_copy_ ? s : b_.Intern(s);
   }
+  std::string_view Name(std::string_view s) { return Text(s, limits_.max_name_bytes); }
+  std::string_view Value(std::string_view s) { return Text(s, limits_.max_value_bytes); }
   std::string_view Raw(std::string_view s) { return zero_copy_ ? s : b_.Intern(s); }
 
   // Makes r end at the end of the attribute pool so new entries extend it (moving the earlier
@@ -141,7 +146,7 @@ bool Decoder::DecodeResourceSpans(std::string_view msg) {
       if (!Len(c, &sub) || !DecodeScopeSpans(sub, resource)) return false;
     } else if (field == 3 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      b_.resources[resource].schema_url = Text(sub);
+      b_.resources[resource].schema_url = Value(sub);
     } else if (!Skip(c, field, wt)) {
       return false;
     }
@@ -185,7 +190,7 @@ bool Decoder::DecodeScopeSpans(std::string_view msg, uint32_t resource) {
       if (!Len(c, &sub) || !DecodeSpan(sub, resource, scope)) return false;
     } else if (field == 3 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      b_.scopes[scope].schema_url = Text(sub);
+      b_.scopes[scope].schema_url = Value(sub);
     } else if (!Skip(c, field, wt)) {
       return false;
     }
@@ -201,10 +206,10 @@ bool Decoder::DecodeScope(std::string_view msg, uint32_t scope) {
     std::string_view sub;
     if (field == 1 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      b_.scopes[scope].name = Text(sub);
+      b_.scopes[scope].name = Name(sub);
     } else if (field == 2 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      b_.scopes[scope].version = Text(sub);
+      b_.scopes[scope].version = Name(sub);
     } else if (field == 3 && wt == kLen) {
       Scope& s = b_.scopes[scope];
       if (!Len(c, &sub) || !DecodeAttribute(sub, &s.attributes, &s.dropped_attributes_count)) {
@@ -250,7 +255,7 @@ bool Decoder::DecodeSpan(std::string_view msg, uint32_t resource, uint32_t scope
       case 3:
         if (wt != kLen) break;
         if (!Len(c, &sub)) return false;
-        b_.spans.trace_state[row] = Text(sub);
+        b_.spans.trace_state[row] = Value(sub);
         continue;
       case 4:
         if (wt != kLen) break;
@@ -259,7 +264,7 @@ bool Decoder::DecodeSpan(std::string_view msg, uint32_t resource, uint32_t scope
       case 5:
         if (wt != kLen) break;
         if (!Len(c, &sub)) return false;
-        b_.spans.name[row] = Text(sub);
+        b_.spans.name[row] = Name(sub);
         continue;
       case 6:
         if (wt != kVarint) break;
@@ -321,12 +326,7 @@ bool Decoder::DecodeSpan(std::string_view msg, uint32_t resource, uint32_t scope
         if (!DecodeLink(sub, l, &valid)) return false;
         if (!valid) {
           // A link with malformed ids is dropped alone and counted.
-          b_.links.trace_id.pop_back();
-          b_.links.span_id.pop_back();
-          b_.links.trace_state.pop_back();
-          b_.links.attributes.pop_back();
-          b_.links.dropped_attributes_count.pop_back();
-          b_.links.flags.pop_back();
+          DropLastLink(&b_);
           ++b_.spans.dropped_links_count[row];
           continue;
         }
@@ -384,7 +384,7 @@ bool Decoder::DecodeEvent(std::string_view msg, uint32_t event) {
       b_.events.time_unix_nano[event] = v;
     } else if (field == 2 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      b_.events.name[event] = Text(sub);
+      b_.events.name[event] = Name(sub);
     } else if (field == 3 && wt == kLen) {
       if (!Len(c, &sub) || !DecodeAttribute(sub, &b_.events.attributes[event],
                                             &b_.events.dropped_attributes_count[event])) {
@@ -415,7 +415,7 @@ bool Decoder::DecodeLink(std::string_view msg, uint32_t link, bool* valid) {
       if (!Len(c, &span_id)) return false;
     } else if (field == 3 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      b_.links.trace_state[link] = Text(sub);
+      b_.links.trace_state[link] = Value(sub);
     } else if (field == 4 && wt == kLen) {
       if (!Len(c, &sub) || !DecodeAttribute(sub, &b_.links.attributes[link],
                                             &b_.links.dropped_attributes_count[link])) {
@@ -446,7 +446,7 @@ bool Decoder::DecodeStatus(std::string_view msg, uint32_t span) {
     uint64_t v;
     if (field == 2 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      b_.spans.status_message[span] = Text(sub);
+      b_.spans.status_message[span] = Value(sub);
     } else if (field == 3 && wt == kVarint) {
       if (!Varint(c, &v)) return false;
       // Unknown codes become unset.
@@ -480,7 +480,7 @@ bool Decoder::DecodeKeyValueInto(std::string_view msg, KeyValue* kv, uint32_t de
     std::string_view sub;
     if (field == 1 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      kv->key = Text(sub);
+      kv->key = Name(sub);
     } else if (field == 2 && wt == kLen) {
       if (!Len(c, &sub) || !DecodeAnyValue(sub, &kv->value, depth)) return false;
     } else if (!Skip(c, field, wt)) {  // key_strindex (3) and anything newer
@@ -500,7 +500,7 @@ bool Decoder::DecodeAnyValue(std::string_view msg, AnyValue* v, uint32_t depth) 
     // A oneof: the last member present wins, as in protobuf.
     if (field == 1 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      *v = AnyValue::String(Text(TruncateValue(sub, limits_.max_value_bytes, true)));
+      *v = AnyValue::String(Value(sub));
     } else if (field == 2 && wt == kVarint) {
       if (!Varint(c, &x)) return false;
       *v = AnyValue::Bool(x != 0);
@@ -518,7 +518,7 @@ bool Decoder::DecodeAnyValue(std::string_view msg, AnyValue* v, uint32_t depth) 
       if (!Len(c, &sub) || !DecodeKvList(sub, v, depth + 1)) return false;
     } else if (field == 7 && wt == kLen) {
       if (!Len(c, &sub)) return false;
-      *v = AnyValue::Bytes(Raw(TruncateValue(sub, limits_.max_value_bytes, false)));
+      *v = AnyValue::Bytes(Raw(sub.substr(0, limits_.max_value_bytes)));
     } else if (!Skip(c, field, wt)) {  // string_value_strindex (8): profiles only, ignored
       return false;
     }

@@ -9,6 +9,7 @@
 
 #include "wire/otlp/otlp_proto_encoder.h"
 #include "wire/otlp/otlp_test_util.h"
+#include "wire/otlp/otlp_text.h"
 
 namespace ariadne {
 namespace {
@@ -160,6 +161,82 @@ TEST(OtlpProtoDecoder, AppliesAttributeEventLinkAndValueLimitsWithDroppedCounts)
   EXPECT_EQ(b.spans.dropped_links_count[0], 2u);
   // Truncated at a character boundary: 3 bytes allow one 2-byte character.
   EXPECT_EQ(b.attributes[b.spans.attributes[0].begin].value.str, "\xC3\xA9");
+}
+
+// n bytes of 'a' then "é" (2 bytes) straddling the limit, then more: a cut at n + 1 bytes must
+// back off to n.
+std::string Straddling(size_t n) {
+  return std::string(n, 'a') + "\xC3\xA9" + std::string(300, 'b');
+}
+
+TEST(OtlpProtoDecoder, TruncatesEveryNameKeyAndTextFieldAtACharacterBoundary) {
+  DecodeLimits limits;  // defaults: names 1 KiB, values 16 KiB
+  const size_t kName = limits.max_name_bytes - 1, kValue = limits.max_value_bytes - 1;
+  pb::ExportTraceServiceRequest req;
+  pb::Span* s = AddSpan(&req, 'a');
+  s->set_name(Straddling(kName));
+  s->set_trace_state(Straddling(kValue));
+  s->mutable_status()->set_message(Straddling(kValue));
+  s->mutable_status()->set_code(2);
+  pb::KeyValue* kv = s->add_attributes();
+  kv->set_key(Straddling(kName));
+  pb::KeyValue* nested = kv->mutable_value()->mutable_kvlist_value()->add_values();
+  nested->set_key(Straddling(kName));
+  nested->mutable_value()->set_string_value(Straddling(kValue));
+  s->add_events()->set_name(Straddling(kName));
+  pb::Link* l = s->add_links();
+  l->set_trace_id(kTrace);
+  l->set_span_id(std::string(8, '\x05'));
+  l->set_trace_state(Straddling(kValue));
+  pb::ScopeSpans* ss = req.mutable_resource_spans(0)->mutable_scope_spans(0);
+  ss->mutable_scope()->set_name(Straddling(kName));
+  ss->mutable_scope()->set_version(Straddling(kName));
+  ss->set_schema_url(Straddling(kValue));
+  req.mutable_resource_spans(0)->set_schema_url(Straddling(kValue));
+  for (bool zero_copy : {false, true}) {
+    DecodeResult r;
+    std::string bytes = req.SerializeAsString();
+    Status st = zero_copy ? DecodeOtlpProto(std::move(bytes), limits, &r)
+                          : DecodeOtlpProto(std::string_view(bytes), limits, &r);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    const SpanBatch& b = r.batch;
+    ASSERT_EQ(b.size(), 1u);
+    const std::string name(kName, 'a'), value(kValue, 'a');
+    EXPECT_EQ(b.spans.name[0], name);
+    EXPECT_EQ(b.spans.trace_state[0], value);
+    EXPECT_EQ(b.spans.status_message[0], value);
+    const KeyValue& attr = b.attributes[b.spans.attributes[0].begin];
+    EXPECT_EQ(attr.key, name);
+    ASSERT_EQ(attr.value.type, ValueType::kKvList);
+    EXPECT_EQ(b.kvlist_values[attr.value.children.begin].key, name);
+    EXPECT_EQ(b.kvlist_values[attr.value.children.begin].value.str, value);
+    EXPECT_EQ(b.events.name[b.spans.events[0].begin], name);
+    EXPECT_EQ(b.links.trace_state[b.spans.links[0].begin], value);
+    const Scope& scope = b.scopes[b.spans.scope_index[0]];
+    EXPECT_EQ(scope.name, name);
+    EXPECT_EQ(scope.version, name);
+    EXPECT_EQ(scope.schema_url, value);
+    EXPECT_EQ(b.resources[b.spans.resource_index[0]].schema_url, value);
+  }
+}
+
+TEST(OtlpProtoDecoder, RepairedInvalidUtf8StaysWithinTheLimit) {
+  // Each invalid byte becomes a 3-byte U+FFFD: the repaired name is cut again to the limit.
+  pb::ExportTraceServiceRequest req;
+  AddSpan(&req, 'a')->set_name(std::string(100, '@'));
+  std::string bytes = req.SerializeAsString();
+  for (char& c : bytes) {
+    if (c == '@') c = static_cast<char>(0xFF);
+  }
+  DecodeLimits limits;
+  limits.max_name_bytes = 10;
+  DecodeResult r;
+  ASSERT_TRUE(DecodeOtlpProto(bytes, limits, &r).ok());
+  ASSERT_EQ(r.batch.size(), 1u);
+  std::string want;
+  for (int i = 0; i < 3; ++i) want += "\xEF\xBF\xBD";
+  EXPECT_EQ(r.batch.spans.name[0], want);  // 9 bytes: a fourth would not fit in 10
+  EXPECT_TRUE(IsValidUtf8(r.batch.spans.name[0]));
 }
 
 TEST(OtlpProtoDecoder, RefusesARequestWithTooManySpans) {

@@ -6,15 +6,6 @@
 
 namespace ariadne {
 
-std::string_view TruncateValue(std::string_view s, uint32_t max, bool is_utf8) {
-  if (s.size() <= max) return s;
-  size_t cut = max;
-  if (is_utf8) {
-    while (cut > 0 && (static_cast<uint8_t>(s[cut]) & 0xC0) == 0x80) --cut;
-  }
-  return s.substr(0, cut);
-}
-
 bool IsValidUtf8(std::string_view s) {
   // Most OTLP strings are short ASCII: check 8 bytes at a time before calling simdjson.
   const char* p = s.data();

@@ -1,8 +1,8 @@
 // UTF-8 helpers shared by the OTLP codecs (internal to wire/otlp).
 //
 // Invalid UTF-8 in a text field is repaired, never rejected: each byte that does not start a
-// valid sequence becomes U+FFFD (docs/formats/otlp.md). Truncation of over-long values happens
-// at a character boundary. Pure functions; tested by otlp_proto_decoder_test.cc.
+// valid sequence becomes U+FFFD (docs/formats/otlp.md). Truncation is base/utf8.h's
+// TruncateUtf8. Pure functions; tested by otlp_proto_decoder_test.cc.
 #ifndef ARIADNE_WIRE_OTLP_OTLP_TEXT_H_
 #define ARIADNE_WIRE_OTLP_OTLP_TEXT_H_
 
@@ -11,9 +11,6 @@
 #include <string_view>
 
 namespace ariadne {
-
-// s cut to at most max bytes, backing off to a UTF-8 character boundary when is_utf8.
-std::string_view TruncateValue(std::string_view s, uint32_t max, bool is_utf8);
 
 // True if s is valid UTF-8.
 bool IsValidUtf8(std::string_view s);

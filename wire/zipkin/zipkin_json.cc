@@ -6,7 +6,7 @@
 
 #include <simdjson.h>
 
-#include "wire/jaeger/utf8_truncate.h"
+#include "base/utf8.h"
 
 namespace ariadne {
 namespace {
@@ -74,8 +74,13 @@ class ZipkinDecoder {
   }
 
  private:
+  // Free text (attribute values, status messages) and names (span, event and scope names,
+  // attribute keys), each cut to its limit at a UTF-8 boundary and copied into the batch.
   std::string_view Str(std::string_view s) {
     return b_.Intern(TruncateUtf8(s, limits_.max_value_bytes));
+  }
+  std::string_view Name(std::string_view s) {
+    return b_.Intern(TruncateUtf8(s, limits_.max_name_bytes));
   }
 
   void AddAttr(std::string_view key, const AnyValue& v, Range* r, uint32_t* dropped) {
@@ -83,7 +88,7 @@ class ZipkinDecoder {
       ++*dropped;
       return;
     }
-    uint32_t i = b_.AddAttribute(b_.Intern(key), v);
+    uint32_t i = b_.AddAttribute(Name(key), v);
     if (r->count == 0) r->begin = i;
     ++r->count;
   }
@@ -145,12 +150,14 @@ class ZipkinDecoder {
   }
 
   uint32_t ScopeFor(std::string_view name, std::string_view version) {
+    name = TruncateUtf8(name, limits_.max_name_bytes);
+    version = TruncateUtf8(version, limits_.max_name_bytes);
     for (const auto& s : scopes_) {
       if (s.name == name && s.version == version) return s.index;
     }
     uint32_t index = b_.AddScope();
-    b_.scopes[index].name = name.empty() ? std::string_view() : Str(name);
-    b_.scopes[index].version = version.empty() ? std::string_view() : Str(version);
+    b_.scopes[index].name = name.empty() ? std::string_view() : b_.Intern(name);
+    b_.scopes[index].version = version.empty() ? std::string_view() : b_.Intern(version);
     scopes_.push_back({b_.scopes[index].name, b_.scopes[index].version, index});
     return index;
   }
@@ -204,7 +211,7 @@ class ZipkinDecoder {
         }
       } else if (k == "name") {
         if (v.get_string().get(str)) return "name is not a string";
-        s.name[row] = Str(str);
+        s.name[row] = Name(str);
       } else if (k == "kind") {
         if (v.get_string().get(str)) return "kind is not a string";
         if (str == "CLIENT") {
@@ -361,7 +368,7 @@ class ZipkinDecoder {
         uint32_t ev = b_.AddEvent();
         if (s.events[row].count == 0) s.events[row].begin = ev;
         ++s.events[row].count;
-        b_.events.name[ev] = Str(value);
+        b_.events.name[ev] = Name(value);
         b_.events.time_unix_nano[ev] = ats * 1000;
       }
     }

@@ -212,6 +212,7 @@ TEST(ZipkinJson, LimitsApply) {
   limits.max_attributes = 1;
   limits.max_events = 1;
   limits.max_value_bytes = 2;
+  limits.max_name_bytes = 2;
   DecodeResult r2;
   ASSERT_TRUE(DecodeZipkinJson(R"([{"traceId":"00000000000000a1","id":"01","name":"long",
       "tags":{"a":"xyz","b":"2"},"annotations":[{"timestamp":1,"value":"e1"},
@@ -223,6 +224,37 @@ TEST(ZipkinJson, LimitsApply) {
   EXPECT_EQ(r2.batch.spans.attributes[0].count, 1u);
   EXPECT_EQ(r2.batch.spans.dropped_attributes_count[0], 1u);
   EXPECT_EQ(r2.batch.spans.dropped_events_count[0], 1u);
+}
+
+// n bytes of 'a', then "é" (2 bytes) straddling the limit n + 1, then more.
+std::string Straddling(size_t n) {
+  return std::string(n, 'a') + "\xc3\xa9" + std::string(300, 'b');
+}
+
+TEST(ZipkinJson, TruncatesNamesKeysAndValuesAtACharacterBoundary) {
+  DecodeLimits limits;
+  limits.max_name_bytes = 20;
+  limits.max_value_bytes = 30;
+  const std::string n = Straddling(19), v = Straddling(29);
+  auto q = [](const std::string& s) { return "\"" + s + "\""; };
+  std::string body = R"([{"traceId":"00000000000000a1","id":"01","name":)" + q(n) +
+                     R"(,"localEndpoint":{"serviceName":)" + q(v) + R"(},"tags":{)" + q(n) + ":" +
+                     q(v) + R"(,"otel.scope.name":)" + q(n) + R"(,"otel.scope.version":)" + q(n) +
+                     R"(,"otel.status_code":"ERROR","otel.status_description":)" + q(v) +
+                     R"(},"annotations":[{"timestamp":1,"value":)" + q(n) + "}]}]";
+  DecodeResult r;
+  ASSERT_TRUE(DecodeZipkinJson(body, limits, &r).ok());
+  const SpanBatch& b = r.batch;
+  ASSERT_EQ(b.size(), 1u);
+  const std::string name(19, 'a'), value(29, 'a');
+  EXPECT_EQ(b.spans.name[0], name);
+  EXPECT_EQ(b.ServiceName(0), value);
+  EXPECT_EQ(StrAttr(b, 0, name), value);
+  EXPECT_EQ(b.scopes[b.spans.scope_index[0]].name, name);
+  EXPECT_EQ(b.scopes[b.spans.scope_index[0]].version, name);
+  EXPECT_EQ(b.spans.status_message[0], value);
+  ASSERT_EQ(b.spans.events[0].count, 1u);
+  EXPECT_EQ(b.events.name[b.spans.events[0].begin], name);
 }
 
 }  // namespace
