@@ -10,6 +10,7 @@
 #include "server/receivers/http_reply.h"
 #include "wire/otlp/otlp_proto_decoder.h"
 #include "wire/otlp/otlp_proto_encoder.h"
+#include "wire/otlp/proto_wire.h"
 
 namespace ariadne {
 namespace {
@@ -17,20 +18,6 @@ namespace {
 constexpr std::string_view kReceiver = "otlp_grpc";
 constexpr std::string_view kExportMethod =
     "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
-
-void AppendVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-void AppendLengthDelimited(int field, std::string_view bytes, std::string* out) {
-  out->push_back(static_cast<char>((field << 3) | 2));
-  AppendVarint(bytes.size(), out);
-  out->append(bytes);
-}
 
 grpc::Status ToGrpcStatus(const Status& s) {
   switch (s.code()) {
@@ -129,19 +116,21 @@ class ExportService : public grpc::CallbackGenericService {
 }  // namespace
 
 std::string EncodeRetryStatusDetails(int code, std::string_view message, int retry_seconds) {
+  using proto_wire::AppendLenField;
+  using proto_wire::AppendVarint;
   std::string duration;
-  duration.push_back(0x08);
-  AppendVarint(static_cast<uint64_t>(retry_seconds), &duration);
+  duration.push_back(0x08);  // field 1, varint
+  AppendVarint(&duration, static_cast<uint64_t>(retry_seconds));
   std::string retry_info;
-  AppendLengthDelimited(1, duration, &retry_info);
+  AppendLenField(&retry_info, 1, duration);
   std::string any;
-  AppendLengthDelimited(1, "type.googleapis.com/google.rpc.RetryInfo", &any);
-  AppendLengthDelimited(2, retry_info, &any);
+  AppendLenField(&any, 1, "type.googleapis.com/google.rpc.RetryInfo");
+  AppendLenField(&any, 2, retry_info);
   std::string status;
   status.push_back(0x08);
-  AppendVarint(static_cast<uint64_t>(code), &status);
-  AppendLengthDelimited(2, message, &status);
-  AppendLengthDelimited(3, any, &status);
+  AppendVarint(&status, static_cast<uint64_t>(code));
+  AppendLenField(&status, 2, message);
+  AppendLenField(&status, 3, any);
   return status;
 }
 

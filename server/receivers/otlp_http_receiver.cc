@@ -3,24 +3,17 @@
 #include <memory>
 #include <utility>
 
+#include "base/json_string.h"
 #include "server/receivers/http_reply.h"
-#include "wire/jaeger/jaeger_ui_json.h"
 #include "wire/otlp/otlp_json.h"
 #include "wire/otlp/otlp_proto_decoder.h"
 #include "wire/otlp/otlp_proto_encoder.h"
+#include "wire/otlp/proto_wire.h"
 
 namespace ariadne {
 namespace {
 
 constexpr std::string_view kReceiver = "otlp_http";
-
-void AppendVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
 
 // gRPC status codes (google.rpc.Code) for the error bodies.
 int RpcCodeFor(StatusCode code) {
@@ -57,14 +50,10 @@ void AddCors(const OtlpHttpOptions& o, const HttpRequest& req, HttpResponse* r) 
 std::string EncodeRpcStatusProto(int code, std::string_view message) {
   std::string out;
   if (code != 0) {
-    out.push_back(0x08);
-    AppendVarint(static_cast<uint64_t>(code), &out);
+    out.push_back(0x08);  // field 1, varint
+    proto_wire::AppendVarint(&out, static_cast<uint64_t>(code));
   }
-  if (!message.empty()) {
-    out.push_back(0x12);
-    AppendVarint(message.size(), &out);
-    out.append(message);
-  }
+  if (!message.empty()) proto_wire::AppendLenField(&out, 2, message);
   return out;
 }
 
@@ -144,7 +133,7 @@ void RegisterOtlpHttpRoutes(HttpServer* server, IngestPipeline* pipeline, OtlpHt
                          if (json) {
                            r.content_type = "application/json";
                            r.body = "{\"code\":" + std::to_string(rpc) + ",\"message\":";
-                           AppendJaegerJsonString(reply.status.message(), &r.body);
+                           AppendJsonString(&r.body, reply.status.message());
                            r.body += "}";
                          } else {
                            r.content_type = "application/x-protobuf";

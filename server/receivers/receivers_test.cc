@@ -255,6 +255,17 @@ class BlockingStore : public MemoryStore {
   std::promise<void> release_;
 };
 
+TEST(RpcStatusTest, HandWrittenProtosAreByteExact) {
+  EXPECT_EQ(EncodeRpcStatusProto(0, ""), "");
+  EXPECT_EQ(EncodeRpcStatusProto(8, "busy"), std::string("\x08\x08\x12\x04") + "busy");
+  std::string long_message(200, 'm');  // a two-byte length varint
+  EXPECT_EQ(EncodeRpcStatusProto(3, long_message), "\x08\x03\x12\xc8\x01" + long_message);
+  const std::string type = "type.googleapis.com/google.rpc.RetryInfo";  // 40 bytes
+  std::string any = "\x0a\x28" + type + std::string("\x12\x04\x0a\x02\x08\x03", 6);
+  EXPECT_EQ(EncodeRetryStatusDetails(14, "x", 3),
+            std::string("\x08\x0e\x12\x01x\x1a\x30", 7) + any);
+}
+
 TEST(OtlpGrpcTest, OverloadIsResourceExhaustedWithRetryInfoAndCountedByReason) {
   BlockingStore store;
   IngestStats stats;

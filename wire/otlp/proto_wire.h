@@ -1,17 +1,20 @@
-// Protobuf wire-format primitives shared by the OTLP decoder and encoder (internal to wire/otlp).
+// Protobuf wire-format primitives shared by the OTLP decoder and encoder, and by the OTLP
+// receivers for the small messages they write by hand (google.rpc.Status, RetryInfo).
 //
 // Reading: a Cursor is a [p, end) window over bytes the caller keeps alive. Every Read* checks
 // the remaining input first and returns false (leaving the cursor unspecified) on truncation,
 // a varint longer than 10 bytes or overflowing 64 bits, or a declared length larger than what is
 // left; nothing is ever allocated from a declared length. Groups (wire types 3/4) are skipped
 // with a nesting limit.
-// Writing: Put* write into a raw buffer already sized by the caller (sizes from *Size()).
+// Writing: Put* write into a raw buffer already sized by the caller (sizes from *Size());
+// Append* grow a std::string (for small messages, where sizing first is not worth it).
 // Thread-safety: pure functions. Tested through otlp_proto_decoder_test.cc.
 #ifndef ARIADNE_WIRE_OTLP_PROTO_WIRE_H_
 #define ARIADNE_WIRE_OTLP_PROTO_WIRE_H_
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace ariadne::proto_wire {
@@ -124,6 +127,18 @@ inline char* PutFixed32(char* p, uint32_t v) {
 inline char* PutBytes(char* p, std::string_view s) {
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   return p + s.size();
+}
+
+inline void AppendVarint(std::string* out, uint64_t v) {
+  char buf[10];
+  out->append(buf, PutVarint(buf, v));
+}
+
+// A length-delimited field: tag (field, kLen), length, bytes.
+inline void AppendLenField(std::string* out, uint32_t field, std::string_view bytes) {
+  AppendVarint(out, (uint64_t{field} << 3) | kLen);
+  AppendVarint(out, bytes.size());
+  out->append(bytes);
 }
 
 }  // namespace ariadne::proto_wire
