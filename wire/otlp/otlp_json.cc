@@ -10,7 +10,6 @@
 #include "base/json_string.h"
 #include "base/utf8.h"
 #include "wire/otlp/otlp_grouping.h"
-#include "wire/otlp/otlp_text.h"
 
 namespace ariadne {
 namespace {
