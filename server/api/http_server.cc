@@ -1,6 +1,7 @@
 #include "server/api/http_server.h"
 
 #include <array>
+#include <cctype>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -10,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -54,7 +56,8 @@ struct RouteEntry {
 };
 
 struct HttpServer::Impl {
-  explicit Impl(const HttpServerOptions& o) : options(o), ioc(o.threads), acceptor(ioc) {}
+  explicit Impl(const HttpServerOptions& o)
+      : options(o), ioc(o.threads), acceptor(ioc), accept_timer(ioc) {}
 
   const HttpHandler* Find(const std::string& method, const std::string& path) const {
     for (const RouteEntry& r : routes) {
@@ -67,23 +70,47 @@ struct HttpServer::Impl {
   }
 
   void Accept();
+  void OnAcceptError(const beast::error_code& ec);
+  void RefuseConnection(tcp::socket socket);
+
+  // Declared first so that they outlive the io_context, whose destruction destroys the sessions
+  // still referenced by pending handlers (their destructors count down `connections`).
+  std::atomic<uint64_t> connections{0};
+  std::atomic<uint64_t> connections_accepted{0};
+  std::atomic<uint64_t> connections_refused{0};
+  std::atomic<uint64_t> accept_errors{0};
+  std::atomic<uint64_t> timeouts{0};
+  std::atomic<uint64_t> early_refusals{0};
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
 
   HttpServerOptions options;
   asio::io_context ioc;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_timer;  // the pause after an accept() failure
   std::vector<RouteEntry> routes;
   HttpHandler not_found;
+  HttpEarlyCheck early_check;
   std::vector<std::thread> threads;
-  std::atomic<bool> stopping{false};
-  std::atomic<int> in_flight{0};
+  // Rate limit of the accept warnings. Only the accept chain touches these, and it has one
+  // operation outstanding at a time, so they need no lock.
+  std::chrono::steady_clock::time_point last_accept_log{};
+  uint64_t accept_failures_unlogged = 0;
 };
 
 namespace {
 
+constexpr std::chrono::seconds kAcceptLogInterval{10};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server)
-      : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), server_(server) {
+    server_->connections.fetch_add(1);
+  }
+  ~Session() { server_->connections.fetch_sub(1); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void Start() {
     // Beast reads at most (capacity - size) bytes per read_some, and a flat_buffer starts tiny:
@@ -100,42 +127,80 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_->options.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
-    stream_.expires_after(server_->options.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    // A new connection must send its first request's headers promptly; a keep-alive connection
+    // may wait idle_timeout for its next request.
+    stream_.expires_after(first_request_ ? server_->options.header_timeout
+                                         : server_->options.idle_timeout);
+    first_request_ = false;
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
-  void OnRead(beast::error_code ec, size_t /*bytes*/) {
-    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
-        ec == asio::error::connection_reset) {
-      return Close();
+  // Handles a read error (closing or answering); false when there was none.
+  bool ReadFailed(const beast::error_code& ec) {
+    if (!ec) return false;
+    if (ec == beast::error::timeout) {
+      // An idle keep-alive connection reaching its deadline is normal; one that had started a
+      // request is a slow (or slowloris) client.
+      if (parser_->got_some() || buffer_.size() > 0) server_->timeouts.fetch_add(1);
+      Close();
+    } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+               ec == asio::error::connection_reset) {
+      Close();
+    } else if (ec == http::error::body_limit) {
+      SendError(413, "request body larger than " + std::to_string(server_->options.max_body_bytes) +
+                         " bytes\n");
+    } else if (ec == http::error::header_limit) {
+      SendError(431, "request headers too large\n");
+    } else {
+      SendError(400, "malformed HTTP request: " + ec.message() + "\n");
     }
-    if (ec == http::error::body_limit) {
-      return SendError(413, "request body larger than " +
-                                std::to_string(server_->options.max_body_bytes) + " bytes\n");
-    }
-    if (ec == http::error::header_limit) return SendError(431, "request headers too large\n");
-    if (ec) return SendError(400, "malformed HTTP request: " + ec.message() + "\n");
+    return true;
+  }
 
-    http::request<http::string_body> msg = parser_->release();
+  void OnHeader(beast::error_code ec, size_t /*bytes*/) {
+    if (ReadFailed(ec)) return;
+    const auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
-    HttpRequest req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    size_t q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    head_request_ = msg.method() == http::verb::head;
+    req_ = HttpRequest{};
+    req_.method = std::string(msg.method_string());
+    req_.target = std::string(msg.target());
+    size_t q = req_.target.find('?');
+    req_.path = req_.target.substr(0, q);
+    if (q != std::string::npos) req_.query = req_.target.substr(q + 1);
     for (const auto& field : msg) {
       std::string name(field.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.emplace_back(std::move(name), std::string(field.value()));
+      req_.headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    req.body = std::move(msg.body());
     beast::error_code ep_ec;
     auto ep = stream_.socket().remote_endpoint(ep_ec);
-    if (!ep_ec) req.remote_address = ep.address().to_string();
-    head_request_ = msg.method() == http::verb::head;
+    if (!ep_ec) req_.remote_address = ep.address().to_string();
 
+    if (server_->early_check) {
+      std::optional<HttpResponse> refusal =
+          server_->early_check(req_, parser_->content_length().value_or(0));
+      if (refusal) {
+        server_->early_refusals.fetch_add(1);
+        keep_alive_ = false;  // the body was not read: the connection cannot be reused
+        return Write(std::move(*refusal));
+      }
+    }
+    if (parser_->is_done()) return Dispatch();
+    stream_.expires_after(server_->options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, size_t /*bytes*/) {
+    if (ReadFailed(ec)) return;
+    Dispatch();
+  }
+
+  void Dispatch() {
+    req_.body = std::move(parser_->get().body());
+    HttpRequest req = std::move(req_);
     const HttpHandler* h = server_->Find(req.method, req.path);
     if (h == nullptr && head_request_) h = server_->Find("GET", req.path);
     server_->in_flight.fetch_add(1);
@@ -151,7 +216,9 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (server_->not_found) {
       server_->not_found(std::move(req), std::move(respond));
     } else {
-      respond(HttpResponse::Text(404, "not found: " + req.path + "\n"));
+      // The path is not echoed: an answer should never carry attacker-chosen text it does not
+      // need to.
+      respond(HttpResponse::Text(404, "not found\n"));
     }
   }
 
@@ -167,6 +234,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res->version(11);
     res->set(http::field::server, "ariadne");
     res->set(http::field::content_type, r.content_type);
+    // Browsers must take every answer for what its Content-Type says (a JSON error holding
+    // span text must never be sniffed into HTML).
+    res->set("X-Content-Type-Options", "nosniff");
     for (auto& [k, v] : r.headers) res->set(k, v);
     res->body() = std::move(r.body);
     res->keep_alive(keep_alive_ && !server_->stopping.load());
@@ -206,26 +276,75 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl* server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  HttpRequest req_;  // the request being read: headers first, then the body
   bool keep_alive_ = true;
   bool head_request_ = false;
+  bool first_request_ = true;
 };
+
+// What a connection over max_connections gets before it is closed.
+constexpr std::string_view kTooManyConnections =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Server: ariadne\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Retry-After: 1\r\n"
+    "Connection: close\r\n"
+    "Content-Length: 21\r\n"
+    "\r\n"
+    "too many connections\n";
 
 }  // namespace
 
+void HttpServer::Impl::RefuseConnection(tcp::socket socket) {
+  connections_refused.fetch_add(1);
+  // Best effort and never blocking: a socket whose send buffer cannot take these few bytes at
+  // once just gets closed.
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  if (!ec) socket.send(asio::buffer(kTooManyConnections.data(), kTooManyConnections.size()), 0, ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
+void HttpServer::Impl::OnAcceptError(const beast::error_code& ec) {
+  accept_errors.fetch_add(1);
+  ++accept_failures_unlogged;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_accept_log >= kAcceptLogInterval) {
+    ARIADNE_LOG(kWarn, "accept failed")
+        .Field("server", options.name)
+        .Field("error", ec.message())
+        .Field("failures", std::to_string(accept_failures_unlogged));
+    last_accept_log = now;
+    accept_failures_unlogged = 0;
+  }
+  // A connection the client aborted before we took it is its own business: take the next one.
+  if (ec == asio::error::connection_aborted) return Accept();
+  // Anything else (EMFILE, ENFILE, ENOBUFS, ENOMEM, ...) tends to persist, and the listening
+  // socket stays readable, so retrying at once would spin a core until it clears. Pause instead;
+  // the pending connections wait in the kernel's backlog.
+  accept_timer.expires_after(options.accept_backoff);
+  accept_timer.async_wait([this](beast::error_code timer_ec) {
+    if (timer_ec || stopping.load()) return;
+    Accept();
+  });
+}
+
 void HttpServer::Impl::Accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-    if (stopping.load()) return;
-    if (!ec) {
-      // Answers are small and written at once: without TCP_NODELAY, Nagle's algorithm and the
-      // client's delayed ACK can hold each answer back for tens of milliseconds.
-      beast::error_code nd_ec;
-      socket.set_option(tcp::no_delay(true), nd_ec);
-      std::make_shared<Session>(std::move(socket), this)->Start();
-    } else if (ec != asio::error::operation_aborted) {
-      ARIADNE_LOG(kWarn, "accept failed")
-          .Field("server", options.name)
-          .Field("error", ec.message());
+    if (stopping.load() || ec == asio::error::operation_aborted) return;
+    if (ec) return OnAcceptError(ec);
+    if (connections.load() >= options.max_connections) {
+      RefuseConnection(std::move(socket));
+      return Accept();
     }
+    connections_accepted.fetch_add(1);
+    // Answers are small and written at once: without TCP_NODELAY, Nagle's algorithm and the
+    // client's delayed ACK can hold each answer back for tens of milliseconds.
+    beast::error_code nd_ec;
+    socket.set_option(tcp::no_delay(true), nd_ec);
+    std::make_shared<Session>(std::move(socket), this)->Start();
     Accept();
   });
 }
@@ -240,6 +359,19 @@ void HttpServer::Route(std::string method, std::string path, HttpHandler handler
 }
 
 void HttpServer::SetNotFound(HttpHandler handler) { impl_->not_found = std::move(handler); }
+
+void HttpServer::SetEarlyCheck(HttpEarlyCheck check) { impl_->early_check = std::move(check); }
+
+HttpServerStats HttpServer::stats() const {
+  HttpServerStats s;
+  s.connections = impl_->connections.load();
+  s.connections_accepted = impl_->connections_accepted.load();
+  s.connections_refused = impl_->connections_refused.load();
+  s.accept_errors = impl_->accept_errors.load();
+  s.timeouts = impl_->timeouts.load();
+  s.early_refusals = impl_->early_refusals.load();
+  return s;
+}
 
 Status HttpServer::Start() {
   beast::error_code ec;
@@ -268,6 +400,7 @@ void HttpServer::Stop() {
   asio::post(impl_->ioc, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->accept_timer.cancel();
   });
   auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
   while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -1,10 +1,15 @@
 #include "server/api/http_server.h"
 
+#include <atomic>
+#include <chrono>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "tests/testing/http_client.h"
+#include "tests/testing/raw_connection.h"
 
 namespace ariadne {
 namespace {
@@ -12,6 +17,28 @@ namespace {
 using testing::HttpGet;
 using testing::HttpPost;
 using testing::HttpRequestRaw;
+using testing::RawConnection;
+
+// Waits until pred() holds or timeout_ms passes; returns pred().
+template <typename Pred>
+bool WaitFor(Pred pred, int timeout_ms = 5'000) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!pred() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return pred();
+}
+
+std::unique_ptr<HttpServer> StartHealthServer(HttpServerOptions o) {
+  auto server = std::make_unique<HttpServer>(o);
+  server->Route("GET", "/health",
+                [](HttpRequest&&, HttpResponder r) { r(HttpResponse::Text(200, "ok\n")); });
+  server->Route("POST", "/ingest", [](HttpRequest&& req, HttpResponder r) {
+    r(HttpResponse::Text(200, std::to_string(req.body.size())));
+  });
+  EXPECT_TRUE(server->Start().ok());
+  return server;
+}
 
 class HttpServerTest : public ::testing::Test {
  protected:
@@ -87,6 +114,140 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
       "close\r\n\r\n";
   auto r = HttpRequestRaw(server_->port(), two);
   EXPECT_EQ(r.status, 200);  // the client reads the first; the server answered both
+}
+
+TEST_F(HttpServerTest, EveryAnswerSaysNosniffAndTheDefault404DoesNotEchoThePath) {
+  EXPECT_EQ(HttpGet(server_->port(), "/health").Header("x-content-type-options"), "nosniff");
+  auto r = HttpGet(server_->port(), "/%3Cscript%3Ealert(1)%3C/script%3E<b>");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(r.Header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(r.body.find("script"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("<b>"), std::string::npos) << r.body;
+  r = HttpPost(server_->port(), "/echo", std::string(4096, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
+}
+
+TEST(HttpServerLimitsTest, ConnectionsOverTheCapAreRefusedAndCountedThenServiceResumes) {
+  HttpServerOptions o;
+  o.max_connections = 4;
+  auto server = StartHealthServer(o);
+  std::vector<RawConnection> held(4);
+  for (RawConnection& c : held) ASSERT_TRUE(c.Connect(server->port()));
+  ASSERT_TRUE(WaitFor([&] { return server->stats().connections == 4; }));
+
+  for (int i = 0; i < 10; ++i) {
+    RawConnection extra;
+    ASSERT_TRUE(extra.Connect(server->port()));
+    bool closed = false;
+    std::string got = extra.ReadUntilClosed(5'000, &closed);
+    EXPECT_TRUE(closed) << "connection " << i << " over the cap was left open";
+    // The 503 is best effort; when it arrives it must be whole.
+    if (!got.empty()) {
+      EXPECT_EQ(got.rfind("HTTP/1.1 503", 0), 0u) << got;
+    }
+  }
+  EXPECT_EQ(server->stats().connections_refused, 10u);
+  EXPECT_EQ(server->stats().connections, 4u);
+
+  held.clear();
+  ASSERT_TRUE(WaitFor([&] { return server->stats().connections == 0; }));
+  EXPECT_EQ(HttpGet(server->port(), "/health").status, 200);
+}
+
+TEST(HttpServerLimitsTest, SlowlorisIsCutOffByTheHeaderDeadline) {
+  HttpServerOptions o;
+  o.header_timeout = std::chrono::milliseconds(300);
+  auto server = StartHealthServer(o);
+  RawConnection slow;
+  ASSERT_TRUE(slow.Connect(server->port()));
+  std::string request = "GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(200, 'a');
+  auto start = std::chrono::steady_clock::now();
+  bool cut = false;
+  // One byte every 50 ms: the headers would take 12 s; the server must close within ~0.3 s.
+  for (char c : request) {
+    if (!slow.Send(std::string(1, c))) {
+      cut = true;
+      break;
+    }
+    bool closed = false;
+    slow.ReadUntilClosed(50, &closed);
+    if (closed) {
+      cut = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(cut);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_TRUE(WaitFor([&] { return server->stats().timeouts == 1; }));
+  EXPECT_EQ(HttpGet(server->port(), "/health").status, 200);
+}
+
+TEST(HttpServerLimitsTest, KeepAliveConnectionMayIdleLongerThanTheHeaderDeadline) {
+  HttpServerOptions o;
+  o.header_timeout = std::chrono::milliseconds(200);
+  o.idle_timeout = std::chrono::milliseconds(10'000);
+  auto server = StartHealthServer(o);
+  RawConnection c;
+  ASSERT_TRUE(c.Connect(server->port()));
+  ASSERT_TRUE(c.Send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_NE(c.ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // 3x the header deadline
+  ASSERT_TRUE(c.Send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_NE(c.ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
+  EXPECT_EQ(server->stats().timeouts, 0u);
+}
+
+TEST(HttpServerLimitsTest, EarlyCheckRefusesBeforeTheBodyIsSent) {
+  HttpServerOptions o;
+  auto server = std::make_unique<HttpServer>(o);
+  std::atomic<int> handled{0};
+  server->Route("POST", "/ingest", [&](HttpRequest&&, HttpResponder r) {
+    handled.fetch_add(1);
+    r(HttpResponse::Text(200, "stored\n"));
+  });
+  uint64_t seen_length = 0;
+  std::string seen_path;
+  server->SetEarlyCheck(
+      [&](const HttpRequest& head, uint64_t length) -> std::optional<HttpResponse> {
+        seen_length = length;
+        seen_path = head.path;
+        if (length <= 100) return std::nullopt;
+        HttpResponse r = HttpResponse::Text(429, "busy\n");
+        r.headers.emplace_back("Retry-After", "1");
+        return r;
+      });
+  ASSERT_TRUE(server->Start().ok());
+
+  // Headers only, declaring 1 MB (within max_body_bytes): the answer must come without the
+  // body ever being sent.
+  RawConnection c;
+  ASSERT_TRUE(c.Connect(server->port()));
+  ASSERT_TRUE(c.Send("POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"));
+  std::string got = c.ReadUntil("busy\n", 5'000);
+  EXPECT_EQ(got.rfind("HTTP/1.1 429", 0), 0u) << got;
+  EXPECT_NE(got.find("Retry-After: 1"), std::string::npos) << got;
+  EXPECT_EQ(seen_length, 1000000u);
+  EXPECT_EQ(seen_path, "/ingest");
+  EXPECT_EQ(handled.load(), 0);
+  EXPECT_EQ(server->stats().early_refusals, 1u);
+
+  // A body the check admits reaches the handler.
+  EXPECT_EQ(HttpPost(server->port(), "/ingest", std::string(50, 'x')).status, 200);
+  EXPECT_EQ(handled.load(), 1);
+}
+
+TEST(HttpServerLimitsTest, DeclaredLengthOverTheLimitGets413WithoutTheBody) {
+  HttpServerOptions o;
+  o.max_body_bytes = 64 << 10;
+  auto server = StartHealthServer(o);
+  RawConnection c;
+  ASSERT_TRUE(c.Connect(server->port()));
+  ASSERT_TRUE(c.Send("POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n"));
+  std::string got = c.ReadUntil("bytes\n", 5'000);
+  EXPECT_EQ(got.rfind("HTTP/1.1 413", 0), 0u) << got;
+  EXPECT_EQ(HttpPost(server->port(), "/ingest", std::string(1000, 'x')).body, "1000");
 }
 
 TEST(HttpServerStartTest, BadAddressAndBusyPortAreErrors) {

@@ -23,6 +23,20 @@ void Gauge(std::string* out, const char* name, const char* type, const char* hel
   out->append(name).append(" ").append(std::to_string(v)).append("\n");
 }
 
+// One metric family with a sample per HTTP listener.
+void ListenerFamily(std::string* out, const std::vector<const HttpServer*>& listeners,
+                    const char* name, const char* type, const char* help,
+                    uint64_t HttpServerStats::*field) {
+  if (listeners.empty()) return;
+  out->append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out->append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  for (const HttpServer* l : listeners) {
+    HttpServerStats st = l->stats();
+    out->append(name).append("{listener=\"").append(l->options().name).append("\"} ");
+    out->append(std::to_string(st.*field)).append("\n");
+  }
+}
+
 }  // namespace
 
 std::string RenderMetrics(const OpsState& s) {
@@ -55,6 +69,24 @@ std::string RenderMetrics(const OpsState& s) {
         "Spans not stored because their trace had reached max_spans_per_trace", st.dropped_spans);
   Gauge(&out, "ariadne_process_resident_memory_bytes", "gauge", "Resident set size",
         ResidentBytes());
+  const auto& ls = s.listeners;
+  ListenerFamily(&out, ls, "ariadne_http_connections", "gauge", "Open HTTP connections",
+                 &HttpServerStats::connections);
+  ListenerFamily(&out, ls, "ariadne_http_connections_accepted_total", "counter",
+                 "HTTP connections accepted", &HttpServerStats::connections_accepted);
+  ListenerFamily(&out, ls, "ariadne_http_connections_refused_total", "counter",
+                 "HTTP connections closed at once because --http-max-connections were open",
+                 &HttpServerStats::connections_refused);
+  ListenerFamily(&out, ls, "ariadne_http_accept_errors_total", "counter",
+                 "accept() failures (EMFILE and the like; accepting pauses after each)",
+                 &HttpServerStats::accept_errors);
+  ListenerFamily(&out, ls, "ariadne_http_timeouts_total", "counter",
+                 "HTTP connections closed mid-request by --http-header-timeout or "
+                 "--http-idle-timeout",
+                 &HttpServerStats::timeouts);
+  ListenerFamily(&out, ls, "ariadne_http_early_refusals_total", "counter",
+                 "HTTP requests refused after their headers, before their body was read",
+                 &HttpServerStats::early_refusals);
   return out;
 }
 

@@ -1,6 +1,9 @@
 // /health, /ready and /metrics over HTTP.
 #include "server/api/ops_routes.h"
 
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "server/pipeline/span_factory.h"
@@ -17,7 +20,7 @@ TEST(OpsRoutesTest, HealthReadyAndMetrics) {
   stats.CountAccepted("otlp_http", "protobuf", 42);
   std::atomic<bool> ready{false};
   HttpServer server(HttpServerOptions{});
-  RegisterOpsRoutes(&server, OpsState{&pipeline, &store, &ready});
+  RegisterOpsRoutes(&server, OpsState{&pipeline, &store, &ready, {}});
   ASSERT_TRUE(server.Start().ok());
   EXPECT_EQ(testing::HttpGet(server.port(), "/health").status, 200);
   EXPECT_EQ(testing::HttpGet(server.port(), "/api/health").status, 200);
@@ -52,6 +55,34 @@ TEST(OpsRoutesTest, SpansDroppedByThePerTraceLimitAreCounted) {
   EXPECT_NE(metrics.find("\nariadne_store_dropped_spans_total " + std::to_string(dropped) + "\n"),
             std::string::npos)
       << metrics;
+}
+
+TEST(OpsRoutesTest, MetricsShowEachListenersConnectionCounters) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestPipeline pipeline(&store, {}, &stats);
+  std::atomic<bool> ready{true};
+  HttpServerOptions o;
+  o.name = "query";
+  HttpServer server(o);
+  RegisterOpsRoutes(&server, OpsState{&pipeline, &store, &ready, {&server}});
+  ASSERT_TRUE(server.Start().ok());
+  EXPECT_EQ(testing::HttpGet(server.port(), "/health").status, 200);
+  for (int i = 0; i < 500 && server.stats().connections != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto m = testing::HttpGet(server.port(), "/metrics");
+  // The connection asking for /metrics is open, and it is the second one accepted.
+  EXPECT_NE(m.body.find("\nariadne_http_connections{listener=\"query\"} 1\n"), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("\nariadne_http_connections_accepted_total{listener=\"query\"} 2\n"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("# TYPE ariadne_http_connections_refused_total counter"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("ariadne_http_accept_errors_total{listener=\"query\"} 0"),
+            std::string::npos);
+  server.Stop();
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "server/app/serve.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 #include "server/api/ops_routes.h"
 #include "server/api/query_api.h"
 #include "server/pipeline/ingest.h"
+#include "server/receivers/http_reply.h"
 #include "server/receivers/jaeger_udp_receiver.h"
 #include "server/receivers/jaeger_zipkin_http_receivers.h"
 #include "server/receivers/otlp_grpc_receiver.h"
@@ -75,18 +79,52 @@ IngestOptions IngestOptionsFromConfig(const Config& config) {
   return o;
 }
 
-// The HTTP receivers each get their own listener.
-std::unique_ptr<HttpServer> MakeHttpListener(const Config& config, const char* name,
-                                             const char* port_key) {
+std::chrono::milliseconds Millis(const Config& config, const char* key) {
+  return std::chrono::milliseconds(config.GetDurationNanos(key) / 1'000'000);
+}
+
+// What every HTTP listener shares: threads, connection cap, deadlines.
+HttpServerOptions HttpListenerOptions(const Config& config, const char* name,
+                                      const char* port_key) {
   HttpServerOptions o;
   o.name = name;
   o.host = config.GetString("listen_host");
   o.port = static_cast<uint16_t>(config.GetInt(port_key));
   o.threads = static_cast<int>(config.GetInt("http_threads"));
+  o.max_connections =
+      static_cast<size_t>(std::max<int64_t>(1, config.GetInt("http_max_connections")));
+  o.header_timeout = Millis(config, "http_header_timeout");
+  o.idle_timeout = Millis(config, "http_idle_timeout");
+  o.drain_timeout = Millis(config, "shutdown_timeout");
+  return o;
+}
+
+// Refuses an ingest request whose declared body cannot fit in the in-flight memory budget now,
+// before the body is read: reading it first would spend the very memory the budget protects,
+// only for the pipeline to refuse it. Counted like the pipeline's own refusal (protocol "http":
+// the format is not known yet).
+HttpEarlyCheck IngestEarlyCheck(IngestPipeline* pipeline, std::string receiver) {
+  return [pipeline, receiver = std::move(receiver)](
+             const HttpRequest& head, uint64_t content_length) -> std::optional<HttpResponse> {
+    if (head.method != "POST" || content_length == 0) return std::nullopt;
+    const Admission& a = pipeline->admission();
+    if (a.inflight_bytes() + content_length <= a.max_inflight_bytes()) return std::nullopt;
+    pipeline->stats()->CountRequestRefused(receiver, "http", "inflight_limit");
+    pipeline->stats()->CountRequest(receiver, "http", 429);
+    return HttpErrorResponse(
+        Status::ResourceExhausted("in-flight limit of " + std::to_string(a.max_inflight_bytes()) +
+                                  " bytes reached (--max-inflight-bytes); retry later"));
+  };
+}
+
+// The HTTP receivers each get their own listener.
+std::unique_ptr<HttpServer> MakeHttpListener(const Config& config, const char* name,
+                                             const char* port_key, IngestPipeline* pipeline) {
+  HttpServerOptions o = HttpListenerOptions(config, name, port_key);
   o.max_body_bytes = config.GetBytes("max_request_bytes");
-  o.drain_timeout =
-      std::chrono::milliseconds(config.GetDurationNanos("shutdown_timeout") / 1'000'000);
-  return std::make_unique<HttpServer>(o);
+  auto server = std::make_unique<HttpServer>(o);
+  server->SetEarlyCheck(IngestEarlyCheck(pipeline, name));
+  return server;
 }
 
 void LogEndpoint(std::string_view endpoint, const std::string& url) {
@@ -134,14 +172,45 @@ int RunServe(const Config& config) {
   IngestPipeline pipeline(store.get(), IngestOptionsFromConfig(config), &stats);
   std::atomic<bool> ready{false};
 
-  // Query port: operations, query API, UI.
-  HttpServerOptions query_options;
-  query_options.name = "query";
-  query_options.host = host;
-  query_options.port = static_cast<uint16_t>(config.GetInt("query_port"));
-  query_options.threads = static_cast<int>(config.GetInt("http_threads"));
+  // Query port: operations, query API, UI. Every route there is a GET or a bodiless POST, so
+  // its bodies are capped far below the receivers'.
+  HttpServerOptions query_options = HttpListenerOptions(config, "query", "query_port");
+  query_options.max_body_bytes = config.GetBytes("query_max_request_bytes");
   HttpServer query(query_options);
-  RegisterOpsRoutes(&query, OpsState{&pipeline, store.get(), &ready});
+
+  std::unique_ptr<HttpServer> otlp_http, jaeger_http, zipkin;
+  std::unique_ptr<OtlpGrpcReceiver> otlp_grpc;
+  std::unique_ptr<JaegerUdpReceiver> jaeger_udp;
+  if (config.GetBool("otlp_http_enabled")) {
+    otlp_http = MakeHttpListener(config, "otlp_http", "otlp_http_port", &pipeline);
+    OtlpHttpOptions oh;
+    oh.cors_allowed_origins = SplitList(config.GetString("cors_allowed_origins"));
+    RegisterOtlpHttpRoutes(otlp_http.get(), &pipeline, oh);
+  }
+  if (config.GetBool("jaeger_http_enabled")) {
+    jaeger_http = MakeHttpListener(config, "jaeger_http", "jaeger_http_port", &pipeline);
+    RegisterJaegerHttpRoutes(jaeger_http.get(), &pipeline);
+  }
+  if (config.GetBool("zipkin_enabled")) {
+    zipkin = MakeHttpListener(config, "zipkin", "zipkin_port", &pipeline);
+    RegisterZipkinRoutes(zipkin.get(), &pipeline);
+  }
+  if (config.GetBool("otlp_grpc_enabled")) {
+    OtlpGrpcOptions go;
+    go.host = host;
+    go.port = static_cast<uint16_t>(config.GetInt("otlp_grpc_port"));
+    go.max_concurrent_streams = static_cast<int>(config.GetInt("grpc_max_concurrent_streams"));
+    go.max_connection_idle = Millis(config, "grpc_max_connection_idle");
+    go.max_connection_age = Millis(config, "grpc_max_connection_age");
+    otlp_grpc = std::make_unique<OtlpGrpcReceiver>(&pipeline, go);
+  }
+
+  OpsState ops{&pipeline, store.get(), &ready, {}};
+  for (const HttpServer* l : std::initializer_list<const HttpServer*>{
+           &query, otlp_http.get(), jaeger_http.get(), zipkin.get()}) {
+    if (l != nullptr) ops.listeners.push_back(l);
+  }
+  RegisterOpsRoutes(&query, ops);
   QueryApiOptions qo;
   qo.default_lookback_ns = config.GetDurationNanos("query_lookback");
   qo.max_limit = static_cast<size_t>(config.GetInt("query_max_limit"));
@@ -151,28 +220,6 @@ int RunServe(const Config& config) {
 #ifdef ARIADNE_HAVE_UI
   RegisterUiRoutes(&query);
 #endif
-
-  std::unique_ptr<HttpServer> otlp_http, jaeger_http, zipkin;
-  std::unique_ptr<OtlpGrpcReceiver> otlp_grpc;
-  std::unique_ptr<JaegerUdpReceiver> jaeger_udp;
-  if (config.GetBool("otlp_http_enabled")) {
-    otlp_http = MakeHttpListener(config, "otlp_http", "otlp_http_port");
-    OtlpHttpOptions oh;
-    oh.cors_allowed_origins = SplitList(config.GetString("cors_allowed_origins"));
-    RegisterOtlpHttpRoutes(otlp_http.get(), &pipeline, oh);
-  }
-  if (config.GetBool("jaeger_http_enabled")) {
-    jaeger_http = MakeHttpListener(config, "jaeger_http", "jaeger_http_port");
-    RegisterJaegerHttpRoutes(jaeger_http.get(), &pipeline);
-  }
-  if (config.GetBool("zipkin_enabled")) {
-    zipkin = MakeHttpListener(config, "zipkin", "zipkin_port");
-    RegisterZipkinRoutes(zipkin.get(), &pipeline);
-  }
-  if (config.GetBool("otlp_grpc_enabled")) {
-    otlp_grpc = std::make_unique<OtlpGrpcReceiver>(
-        &pipeline, host, static_cast<uint16_t>(config.GetInt("otlp_grpc_port")));
-  }
   bool compact = config.GetBool("jaeger_compact_enabled");
   bool binary = config.GetBool("jaeger_binary_enabled");
   if (compact || binary) {

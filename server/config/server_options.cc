@@ -55,6 +55,13 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"jaeger_http_port", OptionType::kInt, "14268", "Port of the Jaeger HTTP receiver"},
       {"zipkin_enabled", OptionType::kBool, "true", "Receive Zipkin v2 JSON (POST /api/v2/spans)"},
       {"zipkin_port", OptionType::kInt, "9411", "Port of the Zipkin receiver"},
+      {"grpc_max_concurrent_streams", OptionType::kInt, "100",
+       "Calls one OTLP/gRPC connection may have in progress at once (HTTP/2 streams)"},
+      {"grpc_max_connection_idle", OptionType::kDuration, "5m",
+       "An OTLP/gRPC connection without calls for this long is closed (0: never)"},
+      {"grpc_max_connection_age", OptionType::kDuration, "30m",
+       "An OTLP/gRPC connection older than this is asked to reconnect (GOAWAY) and closed 60s "
+       "later (0: never)"},
       // Admission and limits
       {"max_request_bytes", OptionType::kBytes, "64MiB",
        "Largest request body, checked before and after decompression (413 beyond)"},
@@ -96,7 +103,16 @@ std::vector<OptionSpec> ServerOptionSpecs() {
        "How long SIGTERM waits for in-flight requests before closing"},
       // Query API and UI
       {"query_port", OptionType::kInt, "16686", "Port of the query API, UI, /health and /metrics"},
+      {"query_max_request_bytes", OptionType::kBytes, "64KiB",
+       "Largest request body on the query port (413 beyond, before it is read)"},
       {"http_threads", OptionType::kInt, "2", "Threads serving each HTTP listener"},
+      {"http_max_connections", OptionType::kInt, "1024",
+       "Open connections per HTTP listener; one more is answered 503 and closed"},
+      {"http_header_timeout", OptionType::kDuration, "10s",
+       "A new HTTP connection must send its first request's headers within this"},
+      {"http_idle_timeout", OptionType::kDuration, "60s",
+       "An HTTP keep-alive connection waiting longer for its next request, or a request body or "
+       "answer taking longer to transfer, is closed"},
   };
 }
 

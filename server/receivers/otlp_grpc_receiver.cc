@@ -1,10 +1,12 @@
 #include "server/receivers/otlp_grpc_receiver.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/resource_quota.h>
 
 #include "base/logging.h"
 #include "server/receivers/http_reply.h"
@@ -16,6 +18,7 @@ namespace ariadne {
 namespace {
 
 constexpr std::string_view kReceiver = "otlp_grpc";
+constexpr uint64_t kMinResourceQuotaBytes = uint64_t{16} << 20;
 constexpr std::string_view kExportMethod =
     "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
@@ -141,8 +144,11 @@ struct OtlpGrpcReceiver::Impl {
   std::unique_ptr<grpc::Server> server;
 };
 
+OtlpGrpcReceiver::OtlpGrpcReceiver(IngestPipeline* pipeline, OtlpGrpcOptions options)
+    : impl_(std::make_unique<Impl>(pipeline)), options_(std::move(options)), port_(options_.port) {}
+
 OtlpGrpcReceiver::OtlpGrpcReceiver(IngestPipeline* pipeline, std::string host, uint16_t port)
-    : impl_(std::make_unique<Impl>(pipeline)), host_(std::move(host)), port_(port) {}
+    : OtlpGrpcReceiver(pipeline, OtlpGrpcOptions{std::move(host), port}) {}
 
 OtlpGrpcReceiver::~OtlpGrpcReceiver() { Stop(); }
 
@@ -150,11 +156,34 @@ Status OtlpGrpcReceiver::Start() {
   grpc::ServerBuilder builder;
   int selected = 0;
   // IPv6 literals need brackets in a gRPC address.
-  bool v6 = host_.find(':') != std::string::npos && host_.front() != '[';
-  std::string addr = (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
+  const std::string& host = options_.host;
+  bool v6 = host.find(':') != std::string::npos && host.front() != '[';
+  std::string addr = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port_);
   builder.AddListeningPort(addr, grpc::InsecureServerCredentials(), &selected);
   uint64_t max = impl_->pipeline->options().max_request_bytes;
   builder.SetMaxReceiveMessageSize(max > INT32_MAX ? INT32_MAX : static_cast<int>(max));
+  // The pipeline's in-flight budget plus room for one largest message (a quota below one
+  // message would stall every call): without a quota, gRPC's buffers for messages still
+  // arriving are unbounded across connections.
+  // gRPC also needs buffers of its own per connection, hence the floor.
+  uint64_t budget =
+      std::max(impl_->pipeline->options().max_inflight_bytes + max, kMinResourceQuotaBytes);
+  grpc::ResourceQuota quota("otlp_grpc");
+  quota.Resize(static_cast<size_t>(budget));
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             std::max(1, options_.max_concurrent_streams));
+  auto ms = [](std::chrono::milliseconds d) {
+    return static_cast<int>(std::min<int64_t>(d.count(), INT32_MAX));
+  };
+  if (options_.max_connection_idle.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(options_.max_connection_idle));
+  }
+  if (options_.max_connection_age.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(options_.max_connection_age));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               ms(std::chrono::milliseconds(kConnectionAgeGrace)));
+  }
   // gRPC sets SO_REUSEPORT by default: a second server would silently share the port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterCallbackGenericService(&impl_->service);

@@ -8,12 +8,23 @@
 // refuses (in-flight limit or too large), UNAVAILABLE when the store refuses, UNIMPLEMENTED for
 // any other method.
 //
+// Resource bounds (every client may be hostile): the maximum receive message size is
+// max_request_bytes; gRPC's own memory (the transport buffers of every connection, where a
+// message sits until it is whole) is capped by a grpc::ResourceQuota of the pipeline's
+// max_inflight_bytes plus one max_request_bytes message (at least 16 MiB: a quota too small for
+// gRPC's own per-connection buffers stalls every call), under whose pressure gRPC shrinks buffers
+// and drops idle connections; a connection carries at most max_concurrent_streams calls at once; a
+// connection idle for max_connection_idle is closed, and one older than max_connection_age is sent
+// GOAWAY and closed kConnectionAgeGrace later, which also bounds how long a client trickling a
+// message can hold it.
+//
 // Ownership: owns the grpc::Server; the pipeline must outlive it. Thread-safety: Start and Stop
 // from one thread; calls are served on gRPC's threads. Stop() waits for in-flight calls.
-// Tested by otlp_grpc_receiver_test.cc.
+// Tested by receivers_test.cc.
 #ifndef ARIADNE_SERVER_RECEIVERS_OTLP_GRPC_RECEIVER_H_
 #define ARIADNE_SERVER_RECEIVERS_OTLP_GRPC_RECEIVER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,8 +34,20 @@
 
 namespace ariadne {
 
+struct OtlpGrpcOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0 picks a free port
+  int max_concurrent_streams = 100;
+  std::chrono::milliseconds max_connection_idle{5 * 60'000};
+  std::chrono::milliseconds max_connection_age{30 * 60'000};
+};
+
 class OtlpGrpcReceiver {
  public:
+  // How long a connection past max_connection_age may finish its calls before it is closed.
+  static constexpr std::chrono::seconds kConnectionAgeGrace{60};
+
+  OtlpGrpcReceiver(IngestPipeline* pipeline, OtlpGrpcOptions options);
   OtlpGrpcReceiver(IngestPipeline* pipeline, std::string host, uint16_t port);
   ~OtlpGrpcReceiver();
   OtlpGrpcReceiver(const OtlpGrpcReceiver&) = delete;
@@ -38,7 +61,7 @@ class OtlpGrpcReceiver {
 
  private:
   std::unique_ptr<Impl> impl_;
-  std::string host_;
+  OtlpGrpcOptions options_;
   uint16_t port_;
 };
 

@@ -1,8 +1,11 @@
 // The receivers in process: OTLP/HTTP (protobuf, gzip, zstd, errors, CORS, refusals) and
 // OTLP/gRPC (through a generic gRPC client), each into a memory store.
+#include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <string>
+#include <thread>
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
@@ -177,10 +180,13 @@ TEST_F(OtlpHttpTest, CorsPreflightAndAllowedOrigin) {
   EXPECT_EQ(post.Header("access-control-allow-origin"), "https://app.example.com");
 }
 
-grpc::Status CallExport(uint16_t port, const std::string& method, const std::string& body,
-                        std::string* response) {
-  auto channel =
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+std::shared_ptr<grpc::Channel> Channel(uint16_t port) {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                             grpc::InsecureChannelCredentials());
+}
+
+grpc::Status CallExportOn(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                          const std::string& body, std::string* response) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -197,6 +203,11 @@ grpc::Status CallExport(uint16_t port, const std::string& method, const std::str
     for (auto& sl : slices) response->append(reinterpret_cast<const char*>(sl.begin()), sl.size());
   }
   return s;
+}
+
+grpc::Status CallExport(uint16_t port, const std::string& method, const std::string& body,
+                        std::string* response) {
+  return CallExportOn(Channel(port), method, body, response);
 }
 
 constexpr char kExport[] = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
@@ -242,17 +253,24 @@ TEST(OtlpGrpcTest, RefusalsAreResourceExhaustedAndStoreRefusalIsUnavailable) {
   r2.Stop();
 }
 
-// A memory store whose Append waits until released: holds the pipeline's only ingest slot.
+// A memory store whose first Append waits until released: holds the pipeline's only ingest
+// slot. Later appends go straight through.
 class BlockingStore : public MemoryStore {
  public:
   BlockingStore() : MemoryStore({}) {}
   void Append(SpanBatch batch, std::function<void(Status)> done) override {
-    entered_.set_value();
-    release_.get_future().wait();
+    if (!blocked_once_.exchange(true)) {
+      entered_.set_value();
+      released_.wait();
+    }
     MemoryStore::Append(std::move(batch), std::move(done));
   }
   std::promise<void> entered_;
   std::promise<void> release_;
+
+ private:
+  std::atomic<bool> blocked_once_{false};
+  std::shared_future<void> released_ = release_.get_future().share();
 };
 
 TEST(RpcStatusTest, HandWrittenProtosAreByteExact) {
@@ -288,6 +306,60 @@ TEST(OtlpGrpcTest, OverloadIsResourceExhaustedWithRetryInfoAndCountedByReason) {
   store.release_.set_value();
   EXPECT_EQ(first.get(), grpc::StatusCode::OK);
   EXPECT_EQ(store.Stats().spans, 8u);
+  receiver.Stop();
+}
+
+TEST(OtlpGrpcTest, CallsBeyondMaxConcurrentStreamsWaitOnTheClientInsteadOfReachingTheServer) {
+  BlockingStore store;
+  IngestStats stats;
+  IngestOptions o;
+  o.gate.max_concurrent = 1;
+  o.gate.max_queue_wait = std::chrono::seconds(10);  // a call reaching the server would queue
+  IngestPipeline pipeline(&store, o, &stats);
+  OtlpGrpcOptions go;
+  go.max_concurrent_streams = 1;
+  OtlpGrpcReceiver receiver(&pipeline, go);
+  ASSERT_TRUE(receiver.Start().ok());
+  auto channel = Channel(receiver.port());
+  auto first = std::async(std::launch::async, [&] {
+    std::string resp;
+    return CallExportOn(channel, kExport, RequestBytes(8, 1), &resp).error_code();
+  });
+  store.entered_.get_future().wait();  // the only ingest slot and the only stream are taken
+  auto second = std::async(std::launch::async, [&] {
+    std::string resp;
+    return CallExportOn(channel, kExport, RequestBytes(8, 2), &resp).error_code();
+  });
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  // Had the second call reached the server, it would be waiting in the gate's queue.
+  EXPECT_EQ(pipeline.gate().queued(), 0u);
+  store.release_.set_value();
+  EXPECT_EQ(first.get(), grpc::StatusCode::OK);
+  EXPECT_EQ(second.get(), grpc::StatusCode::OK);
+  EXPECT_EQ(store.Stats().spans, 16u);
+  receiver.Stop();
+}
+
+TEST(OtlpGrpcTest, IdleConnectionsAreClosed) {
+  MemoryStore store({});
+  IngestStats stats;
+  IngestPipeline pipeline(&store, {}, &stats);
+  OtlpGrpcOptions go;
+  go.max_connection_idle = std::chrono::milliseconds(200);
+  OtlpGrpcReceiver receiver(&pipeline, go);
+  ASSERT_TRUE(receiver.Start().ok());
+  auto channel = Channel(receiver.port());
+  std::string resp;
+  ASSERT_TRUE(CallExportOn(channel, kExport, RequestBytes(4), &resp).ok());
+  EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (channel->GetState(false) == GRPC_CHANNEL_READY &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(channel->GetState(false), GRPC_CHANNEL_READY) << "the server kept an idle connection";
+  // The client reconnects for the next export.
+  EXPECT_TRUE(CallExportOn(channel, kExport, RequestBytes(4, 3), &resp).ok());
   receiver.Stop();
 }
 

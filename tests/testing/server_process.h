@@ -39,7 +39,8 @@ class ServerProcess {
   void Kill(int sig);
   bool running() const { return pid_ > 0; }
   uint16_t query_port() const { return query_port_; }
-  std::string log() const;  // what the process printed so far
+  pid_t pid() const { return pid_; }  // -1 when not running
+  std::string log() const;            // what the process printed so far
 
  private:
   // Fails the current test if the log, from log_checked_ on, holds a sanitizer report.
