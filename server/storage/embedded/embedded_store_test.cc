@@ -334,6 +334,39 @@ TEST_F(EmbeddedStoreTest, CorruptBlockHeaderIsQuarantinedAtOpen) {
   EXPECT_EQ(store->BlockCount(), 0u);
 }
 
+// A checksum-valid block whose trace-id bloom filter hides indexed traces (fuzz finding
+// block_bloom_misses_indexed_trace) is quarantined at open like any other corrupt block, instead
+// of serving lookups that silently miss its traces.
+TEST_F(EmbeddedStoreTest, BlockWhoseBloomFilterHidesTracesIsQuarantinedAtOpen) {
+  MemEnv env;
+  {
+    auto store = Open(&env);
+    SpanBatch all;
+    AppendAll(store.get(), &all, 1);
+    ASSERT_TRUE(store->CutHead().ok());
+  }
+  auto blocks = env.GetChildren("/data/blocks");
+  ASSERT_TRUE(blocks.ok() && blocks->size() == 1);
+  const std::string path = JoinPath("/data/blocks", (*blocks)[0]);
+  auto meta = embedded::ReadBlockMeta(&env, path);
+  ASSERT_TRUE(meta.ok());
+  std::string data;
+  ASSERT_TRUE(env.ReadFileToString(path, &data).ok());
+  for (uint64_t word : meta->bloom) {
+    if (word != 0) {
+      ASSERT_TRUE(embedded_test::ReplaceMetaWord(&data, word, 0));
+    }
+  }
+  embedded_test::FixBlockChecksums(&data);
+  ASSERT_TRUE(env.WriteFileAtomically(path, data).ok());
+  auto store = Open(&env);
+  EXPECT_EQ(store->QuarantinedCount(), 1u);
+  EXPECT_EQ(store->BlockCount(), 0u);
+  auto q = env.GetChildren("/data/quarantine");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->size(), 1u);
+}
+
 TEST_F(EmbeddedStoreTest, HotRetentionDeletesWholeOldBlocks) {
   MemEnv env;
   auto store = Open(&env);
