@@ -34,8 +34,13 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"block_max_spans", OptionType::kInt, "1000000", "Spans in the head before a block is cut"},
       {"block_max_size", OptionType::kBytes, "256MiB", "Head memory before a block is cut"},
       {"block_max_age", OptionType::kDuration, "15m", "Age of the head before a block is cut"},
-      {"block_zstd_level", OptionType::kInt, "3", "zstd level of hot blocks"},
-      {"archive_zstd_level", OptionType::kInt, "19", "zstd level of archive blocks"},
+      {"block_zstd_level", OptionType::kInt, "3", "zstd level of hot blocks (1-22)"},
+      {"compaction_zstd_level", OptionType::kInt, "9",
+       "zstd level of blocks written by compaction (1-22)"},
+      {"archive_zstd_level", OptionType::kInt, "19", "zstd level of archive blocks (1-22)"},
+      {"block_page_spans", OptionType::kInt, "1024",
+       "Spans per block page, the unit a trace lookup decompresses (1-65536; a trace is never "
+       "split, so a larger trace gets a page of its own)"},
       // Receivers (a port of 0 binds any free port; the log says which)
       {"otlp_grpc_enabled", OptionType::kBool, "true", "Receive OTLP over gRPC"},
       {"otlp_grpc_port", OptionType::kInt, "4317", "Port of the OTLP/gRPC receiver"},

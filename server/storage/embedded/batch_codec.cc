@@ -254,6 +254,22 @@ Status Corrupt(std::string_view what) {
   return Status::DataLoss(std::string("corrupt span batch encoding: ") + std::string(what));
 }
 
+// The fewest input bytes each counted item takes, in the order of the counts (spans, events,
+// links, resources, scopes, attributes, array values, kvlist values, dictionary strings): one
+// per varint, index or byte, 8 per span id, 16 + 8 per link id pair, 2 per range.
+constexpr uint64_t kMinItemBytes[9] = {
+    28,  // span: 8 id + parent + trace state, flags, name, kind, start, duration, status,
+         // message, resource, scope + 3 ranges of 2 + 3 dropped counts
+    5,   // event: time, name, range of 2, dropped
+    29,  // link: 16 + 8 ids, trace state, range of 2, dropped, flags
+    5,   // resource: range of 2, dropped, schema url, service name
+    6,   // scope: name, version, range of 2, dropped, schema url
+    2,   // attribute: key, value type
+    1,   // array value: type
+    2,   // kvlist value: key, type
+    1,   // dictionary string: its length
+};
+
 class Decoder {
  public:
   explicit Decoder(const std::vector<TraceId>* run_ids) : run_ids_(run_ids) {}
@@ -275,6 +291,12 @@ class Decoder {
     const uint64_t n_spans = counts[0], n_events = counts[1], n_links = counts[2],
                    n_resources = counts[3], n_scopes = counts[4], n_attrs = counts[5],
                    n_array = counts[6], n_kvlist = counts[7], n_dict = counts[8];
+    // Every item needs at least kMinItemBytes of the input (the bytes the loops below read for
+    // it), so counts the input cannot hold are refused here, before the columns are sized: a
+    // small corrupt record cannot make the decoder allocate gigabytes.
+    uint64_t needed = 0;
+    for (size_t i = 0; i < 9; ++i) needed += counts[i] * kMinItemBytes[i];
+    if (needed > r.remaining()) return Corrupt("counts larger than the input can hold");
     std::string_view lengths, dict_bytes;
     uint64_t total;
     if (!r.Bytes(&lengths) || !r.Varint(&total) || !r.Raw(total, &dict_bytes)) {

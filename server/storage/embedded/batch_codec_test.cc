@@ -77,6 +77,48 @@ TEST(BatchCodec, EveryTruncationIsRejectedNotTrusted) {
   }
 }
 
+// Each span takes at least 28 bytes of the input (8 id bytes and 20 one-byte fields), each
+// event 5, link 29, ...: counts the remaining bytes cannot hold are refused before the columns
+// are sized, so a small corrupt WAL record or page cannot make the decoder allocate for
+// millions of spans. The declared counts here passed the old check (8 items per byte).
+TEST(BatchCodec, CountsTheInputCannotHoldAreRefusedBeforeAllocating) {
+  for (size_t item = 0; item < 9; ++item) {
+    SCOPED_TRACE(item);
+    std::string bytes(1, '\x01');                                               // codec version 1
+    for (size_t i = 0; i < 9; ++i) bytes.push_back(i == item ? '\x7f' : '\0');  // 127 items
+    bytes.append(item == 0 ? 1000 : 20, '\0');  // fewer bytes than 127 items need
+    auto decoded = DecodeBatch(bytes);
+    ASSERT_FALSE(decoded.ok());
+    EXPECT_EQ(decoded.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(decoded.status().ToString().find("counts larger than the input"), std::string::npos)
+        << decoded.status().ToString();
+  }
+}
+
+// The minimum sizes are exact, not guesses: batches of the smallest items still decode.
+TEST(BatchCodec, BatchesOfMinimalItemsStillDecode) {
+  SpanBatch batch;
+  for (uint64_t i = 0; i < 300; ++i) {
+    const uint32_t row = batch.AddSpan();
+    batch.spans.trace_id[row] = TraceId::FromHighLow(1, 1);
+    batch.spans.span_id[row] = SpanId::FromHighLow(0, i + 1);
+  }
+  for (int i = 0; i < 100; ++i) {
+    batch.AddEvent();
+    batch.AddLink();
+    batch.AddResource();
+    batch.AddScope();
+    batch.AddAttribute("", AnyValue());
+  }
+  std::string bytes;
+  EncodeBatch(batch, &bytes);
+  auto decoded = DecodeBatch(bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  std::string again;
+  EncodeBatch(*decoded, &again);
+  EXPECT_EQ(again, bytes);
+}
+
 TEST(BatchCodec, RandomByteFlipsNeverCrash) {
   std::mt19937_64 rng(12);
   SpanBatch batch = RandomBatch(&rng, {.traces = 3, .max_spans_per_trace = 4});

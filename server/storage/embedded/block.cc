@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <numeric>
 #include <set>
 #include <unordered_map>
@@ -25,7 +26,19 @@ constexpr size_t kPageBloomBitsPerToken = 10;
 constexpr size_t kPageBloomMaxTokensPerRow = 2;  // beyond this a page gets no bloom filter
 constexpr size_t kHeaderSize = 48;
 constexpr uint64_t kMaxBodyBytes = 8ull << 30;
+// Pages declaring up to this are decompressed in one call into a buffer of the declared size;
+// larger ones in steps (DecompressPage).
+constexpr uint64_t kOneShotPageBytes = 1ull << 20;
 constexpr int kBloomHashes = 4;
+// The fewest metadata bytes each listed item can take; a declared count is checked against the
+// bytes left before anything is allocated, so a corrupt count cannot allocate more than a small
+// multiple of the metadata's real size.
+constexpr uint64_t kMinReplaceBytes = 1;    // varint
+constexpr uint64_t kMinServiceBytes = 1;    // length varint
+constexpr uint64_t kMinOperationBytes = 3;  // two length varints + kind
+constexpr uint64_t kMinTraceBytes = 18;     // 16 id bytes + two varints
+constexpr uint64_t kMinPageBytesV1 = 10;    // two varints + 8-byte checksum
+constexpr uint64_t kMinPageBytesV2 = 15;    // + four summary varints + bloom word count
 
 Status Corrupt(const std::string& path, std::string_view what) {
   return Status::DataLoss("corrupt block " + path + ": " + std::string(what));
@@ -122,7 +135,8 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
   Reader r(data);
   uint64_t created, level, archive, n;
   if (!r.Varint(&m->id) || !r.Varint(&m->wal_seq_end) || !r.Varint(&created) || !r.Varint(&level) ||
-      level > 1000 || !r.Varint(&archive) || archive > 1 || !r.Varint(&n) || n > r.remaining()) {
+      level > 1000 || !r.Varint(&archive) || archive > 1 || !r.Varint(&n) ||
+      n > r.remaining() / kMinReplaceBytes) {
     return false;
   }
   m->created_ns = UnZigZag(created);
@@ -134,7 +148,7 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
   }
   if (!r.Varint(&m->min_start) || !r.Varint(&m->max_start) || m->min_start > m->max_start ||
       !r.Varint(&m->span_count) || m->span_count > 0xffffffffu || !r.Varint(&n) ||
-      n > r.remaining()) {
+      n > r.remaining() / kMinServiceBytes) {
     return false;
   }
   m->services.resize(n);
@@ -143,7 +157,7 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
     if (!r.Bytes(&v)) return false;
     s = std::string(v);
   }
-  if (!r.Varint(&n) || n > r.remaining()) return false;
+  if (!r.Varint(&n) || n > r.remaining() / kMinOperationBytes) return false;
   m->operations.resize(n);
   for (BlockOperation& op : m->operations) {
     std::string_view s, name;
@@ -156,7 +170,7 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
     op.name = std::string(name);
     op.kind = static_cast<SpanKind>(kind);
   }
-  if (!r.Varint(&n) || n > r.remaining() / 16) return false;
+  if (!r.Varint(&n) || n > r.remaining() / kMinTraceBytes) return false;
   m->traces.resize(n);
   uint64_t rows = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -181,7 +195,15 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
     if (!r.Fixed64(&w)) return false;
   }
   if (m->bloom.empty() && !m->traces.empty()) return false;
-  if (!r.Varint(&n) || n > r.remaining()) return false;
+  // The filter must admit every indexed trace: lookups consult it first, so a filter that
+  // disagrees with the index would hide traces the block holds (fuzz finding
+  // block_bloom_misses_indexed_trace). O(traces), once at open.
+  for (const BlockTrace& t : m->traces) {
+    if (!m->MayContain(t.id)) return false;
+  }
+  if (!r.Varint(&n) || n > r.remaining() / (version >= 2 ? kMinPageBytesV2 : kMinPageBytesV1)) {
+    return false;
+  }
   m->pages.resize(n);
   uint64_t offset = 0, first_row = 0;
   for (BlockPage& p : m->pages) {
@@ -628,6 +650,100 @@ StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path) {
 
 namespace {
 
+// Pruning trusts the metadata (block time range, service and operation sets, page summaries,
+// each trace's latest start): a value there that disagrees with the spans would make a search
+// skip spans it should find. A page read checks its spans against all of it except the page's
+// token bloom filter (hashing every attribute on each read would cost as much as decoding).
+Status CheckPageAgainstMeta(const std::string& path, const BlockMeta& meta, const BlockPage& p,
+                            const SpanBatch& batch) {
+  const SpanColumns& c = batch.spans;
+  for (uint32_t i = 0; i < c.size(); ++i) {
+    const uint64_t start = c.start_time_unix_nano[i];
+    const uint64_t end = c.end_time_unix_nano[i];
+    const uint64_t duration = end > start ? end - start : 0;
+    if (start < meta.min_start || start > meta.max_start || start < p.min_start ||
+        start > p.max_start || duration < p.min_duration || duration > p.max_duration) {
+      return Corrupt(path, "span start or duration outside the page summary");
+    }
+    const std::string_view service = batch.ServiceName(i);
+    if (!std::binary_search(meta.services.begin(), meta.services.end(), service, std::less<>())) {
+      return Corrupt(path, "span service missing from the block's service set");
+    }
+    const std::string_view name = c.name[i];
+    const SpanKind kind = c.kind[i];
+    // The first operation not ordered before (service, name, kind); operator<=> of
+    // BlockOperation orders by service, then name, then kind.
+    auto op = std::partition_point(
+        meta.operations.begin(), meta.operations.end(), [&](const BlockOperation& o) {
+          if (int cmp = std::string_view(o.service).compare(service); cmp != 0) return cmp < 0;
+          if (int cmp = std::string_view(o.name).compare(name); cmp != 0) return cmp < 0;
+          return o.kind < kind;
+        });
+    if (op == meta.operations.end() || op->service != service || op->name != name ||
+        op->kind != kind) {
+      return Corrupt(path, "span operation missing from the block's operation set");
+    }
+  }
+  for (uint32_t t = p.trace_begin; t < p.trace_end; ++t) {
+    const BlockTrace& tr = meta.traces[t];
+    uint64_t latest = 0;
+    for (uint32_t r = tr.row_begin; r < tr.row_begin + tr.row_count; ++r) {
+      latest = std::max(latest, c.start_time_unix_nano[r - p.first_row]);
+    }
+    if (latest != tr.max_start) return Corrupt(path, "trace latest start differs from body");
+  }
+  return Status::Ok();
+}
+
+struct DctxFree {
+  void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+};
+
+// Decompresses one page's zstd frame. The size the frame declares is checked against what the
+// page's rows can hold (PageRawLimit) before anything is allocated, and a frame declaring more
+// than kOneShotPageBytes is decompressed in steps into a buffer that grows with the real
+// output, so a frame that declares much more than it holds costs only what it holds.
+StatusOr<std::string> DecompressPage(const std::string& path, const BlockPage& p,
+                                     std::string_view compressed) {
+  const unsigned long long declared =
+      ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (declared == ZSTD_CONTENTSIZE_ERROR || declared == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return Corrupt(path, "compressed frame");
+  }
+  if (declared > PageRawLimit(p.row_count)) {
+    return Corrupt(path, "page declares " + std::to_string(declared) +
+                             " decompressed bytes, more than its " + std::to_string(p.row_count) +
+                             " rows can hold");
+  }
+  std::string raw;
+  if (declared <= kOneShotPageBytes) {
+    raw.resize(declared);
+    size_t n = ZSTD_decompress(raw.data(), raw.size(), compressed.data(), compressed.size());
+    if (ZSTD_isError(n) || n != declared) return Corrupt(path, "decompression");
+    return raw;
+  }
+  std::unique_ptr<ZSTD_DCtx, DctxFree> dctx(ZSTD_createDCtx());
+  if (dctx == nullptr) return Status::ResourceExhausted("zstd: cannot create a context");
+  raw.resize(kOneShotPageBytes);
+  ZSTD_inBuffer in{compressed.data(), compressed.size(), 0};
+  ZSTD_outBuffer out{raw.data(), raw.size(), 0};
+  while (true) {
+    const size_t ret = ZSTD_decompressStream(dctx.get(), &out, &in);
+    if (ZSTD_isError(ret)) return Corrupt(path, "decompression");
+    if (ret == 0) break;  // the frame is complete
+    if (out.pos == out.size) {
+      if (raw.size() >= declared) return Corrupt(path, "page larger than its frame declares");
+      raw.resize(std::min<uint64_t>(declared, raw.size() * 2));
+      out.dst = raw.data();
+      out.size = raw.size();
+    } else if (in.pos == in.size) {
+      return Corrupt(path, "truncated compressed frame");
+    }
+  }
+  if (out.pos != declared || in.pos != in.size) return Corrupt(path, "decompression");
+  return raw;
+}
+
 StatusOr<SpanBatch> DecodePage(const std::string& path, const BlockMeta& meta, size_t page,
                                std::string_view compressed) {
   const BlockPage& p = meta.pages[page];
@@ -635,18 +751,12 @@ StatusOr<SpanBatch> DecodePage(const std::string& path, const BlockMeta& meta, s
       XXH3_64bits(compressed.data(), compressed.size()) != p.checksum) {
     return Corrupt(path, "page checksum");
   }
-  unsigned long long raw_size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN ||
-      raw_size > kMaxBodyBytes) {
-    return Corrupt(path, "compressed frame");
-  }
-  std::string raw(raw_size, '\0');
-  size_t n = ZSTD_decompress(raw.data(), raw.size(), compressed.data(), compressed.size());
-  if (ZSTD_isError(n) || n != raw_size) return Corrupt(path, "decompression");
+  auto raw = DecompressPage(path, p, compressed);
+  if (!raw.ok()) return raw.status();
   std::vector<TraceId> run_ids;
   run_ids.reserve(p.trace_end - p.trace_begin);
   for (uint32_t t = p.trace_begin; t < p.trace_end; ++t) run_ids.push_back(meta.traces[t].id);
-  auto batch = DecodeBatch(raw, run_ids);
+  auto batch = DecodeBatch(*raw, run_ids);
   if (!batch.ok()) return batch.status().WithContext(path);
   if (batch->size() != p.row_count) return Corrupt(path, "page span count differs from metadata");
   auto it = std::lower_bound(meta.traces.begin(), meta.traces.end(), p.first_row,
@@ -658,6 +768,7 @@ StatusOr<SpanBatch> DecodePage(const std::string& path, const BlockMeta& meta, s
       }
     }
   }
+  if (Status s = CheckPageAgainstMeta(path, meta, p, *batch); !s.ok()) return s;
   return batch;
 }
 

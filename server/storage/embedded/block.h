@@ -47,6 +47,16 @@ struct BlockOperation {
 };
 
 constexpr uint32_t kPageSpans = 1024;
+// The decompressed size a page may declare: kMaxPageBytesPerRow for each of its rows, at most
+// kMaxPageBytes. A span is never larger than the request that carried it (max_request_bytes,
+// 64 MiB by default), so a page declaring more is corrupt; the reader refuses it before
+// allocating anything (docs/formats/limits.md).
+constexpr uint64_t kMaxPageBytesPerRow = 256ull << 20;
+constexpr uint64_t kMaxPageBytes = 8ull << 30;
+constexpr uint64_t PageRawLimit(uint64_t row_count) {
+  return row_count >= kMaxPageBytes / kMaxPageBytesPerRow ? kMaxPageBytes
+                                                          : row_count * kMaxPageBytesPerRow;
+}
 
 struct BlockPage {
   uint64_t offset = 0;  // within the body

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <xxhash.h>
+#include <zstd.h>
 
 #include "base/mem_env.h"
 #include "server/query/trace_query.h"
@@ -16,8 +17,11 @@ namespace ariadne::embedded {
 namespace {
 
 using embedded_test::CanonicalSpans;
+using embedded_test::FixBlockChecksums;
 using embedded_test::RandomBatch;
+using embedded_test::ReplaceMetaWord;
 using embedded_test::TraceIds;
+using embedded_test::ZstdFrameDeclaring;
 
 struct Built {
   SpanBatch input;
@@ -246,6 +250,132 @@ TEST(Block, UnknownVersionIsRefusedWithAClearError) {
   EXPECT_EQ(meta.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(meta.status().ToString().find("version 9 is not supported"), std::string::npos)
       << meta.status().ToString();
+}
+
+StatusOr<BlockMeta> WriteAndReadMeta(MemEnv* env, const std::string& bytes) {
+  if (Status s = env->CreateDirs("/b"); !s.ok()) return s;
+  if (Status s = env->WriteFileAtomically("/b/x.blk", bytes); !s.ok()) return s;
+  return ReadBlockMeta(env, "/b/x.blk");
+}
+
+// fuzz/findings/block_bloom_misses_indexed_trace.bin: a checksum-valid block whose trace-id
+// bloom filter disagrees with its trace index was accepted, and FindTrace (bloom first) then
+// missed traces the block holds. Every accepted block must find every trace it indexes.
+TEST(Block, BloomFilterThatHidesAnIndexedTraceIsCorrupt) {
+  Built b = Build(11);
+  ASSERT_GE(b.meta.bloom.size(), 2u);
+  int refused = 0;
+  for (size_t w = 0; w < b.meta.bloom.size(); ++w) {
+    if (b.meta.bloom[w] == 0) continue;
+    std::string bytes = b.bytes;
+    ASSERT_TRUE(ReplaceMetaWord(&bytes, b.meta.bloom[w], 0)) << "word " << w;
+    FixBlockChecksums(&bytes);
+    MemEnv env;
+    auto meta = WriteAndReadMeta(&env, bytes);
+    if (!meta.ok()) {
+      EXPECT_EQ(meta.status().code(), StatusCode::kDataLoss);
+      ++refused;
+      continue;
+    }
+    for (const BlockTrace& t : meta->traces) {
+      EXPECT_EQ(meta->FindTrace(t.id), &t) << "accepted block hides trace " << t.id.ToHex();
+    }
+  }
+  EXPECT_GE(refused, 1) << "clearing a word of a 10-bits-per-trace filter hides some trace";
+}
+
+// A page is read only after checking the size its zstd frame declares against what its rows can
+// hold (PageRawLimit): a small checksum-valid page could otherwise make the reader allocate up
+// to 8 GiB. Pages declaring more than the limit are DataLoss; within it a frame that holds less
+// than it declares is still caught (decompressed in steps, not trusted).
+TEST(Block, PageDeclaringMoreThanItsRowsCanHoldIsRefused) {
+  Built b = Build(12, 3);
+  ASSERT_EQ(b.meta.pages.size(), 1u);
+  const BlockPage& page = b.meta.pages[0];
+  ASSERT_GE(page.len, 16u);
+  for (uint64_t declared : {PageRawLimit(page.row_count) + 1, uint64_t{1} << 62,
+                            PageRawLimit(page.row_count), uint64_t{5} << 20}) {
+    SCOPED_TRACE(declared);
+    std::string bytes = b.bytes;
+    std::string frame = ZstdFrameDeclaring(declared, page.len);
+    bytes.replace(b.meta.body_offset + page.offset, page.len, frame);
+    ASSERT_TRUE(ReplaceMetaWord(&bytes, page.checksum, XXH3_64bits(frame.data(), frame.size())));
+    FixBlockChecksums(&bytes);
+    MemEnv env;
+    auto meta = WriteAndReadMeta(&env, bytes);
+    ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+    auto read = ReadBlockPage(&env, "/b/x.blk", *meta, 0);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.status().code(), StatusCode::kDataLoss);
+    const bool over = declared > PageRawLimit(page.row_count);
+    EXPECT_EQ(read.status().ToString().find("rows can hold") != std::string::npos, over)
+        << read.status().ToString();
+    auto body = ReadBlockBody(&env, "/b/x.blk", *meta);
+    EXPECT_EQ(body.status().code(), StatusCode::kDataLoss);
+  }
+  EXPECT_EQ(PageRawLimit(1), kMaxPageBytesPerRow);
+  EXPECT_EQ(PageRawLimit(1u << 20), kMaxPageBytes);
+}
+
+// Pages larger than the one-call threshold (1 MiB decompressed) are decompressed in steps; they
+// must read back exactly like small ones.
+TEST(Block, LargePageDecompressedInStepsReadsBack) {
+  std::mt19937_64 rng(13);
+  SpanBatch input = RandomBatch(&rng, {.traces = 20});
+  std::string blob(3u << 20, 'x');  // a 3 MiB attribute value makes the page large
+  for (size_t i = 0; i < blob.size(); i += 7) blob[i] = static_cast<char>('a' + rng() % 26);
+  const uint32_t attr = input.AddAttribute("blob", AnyValue::String(input.Intern(blob)));
+  input.spans.attributes[0] = Range{attr, 1};
+  SpanBatch sorted = SortForBlock({&input});
+  BlockMeta built;
+  built.id = 5;
+  std::string bytes = BuildBlock(sorted, 1, &built, /*page_spans=*/1u << 20);
+  ASSERT_EQ(built.pages.size(), 1u);
+  ASSERT_GT(ZSTD_getFrameContentSize(bytes.data() + built.body_offset, built.pages[0].len),
+            2u << 20);
+  MemEnv env;
+  auto meta = WriteAndReadMeta(&env, bytes);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  auto page = ReadBlockPage(&env, "/b/x.blk", *meta, 0);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(CanonicalSpans(*page), CanonicalSpans(input));
+}
+
+// What pruning trusts (block time range and service/operation sets, page summaries, each trace's
+// latest start) is checked against the spans whenever a page is read.
+TEST(Block, PageSummaryThatExcludesItsSpansIsCorrupt) {
+  Built b = Build(14, 3);
+  ASSERT_EQ(b.meta.pages.size(), 1u);
+  // The metadata as read, then each field made to lie (as a crafted or buggy file could).
+  MemEnv env;
+  auto meta = WriteAndReadMeta(&env, b.bytes);
+  ASSERT_TRUE(meta.ok());
+  ASSERT_TRUE(ReadBlockPage(&env, "/b/x.blk", *meta, 0).ok());
+  BlockMeta bad = *meta;
+  ASSERT_LT(bad.pages[0].min_duration, bad.pages[0].max_duration);
+  bad.pages[0].max_duration = bad.pages[0].min_duration;
+  EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
+      << "duration outside the summary";
+  bad = *meta;
+  bad.pages[0].min_start = bad.pages[0].max_start;
+  EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
+      << "start outside the summary";
+  bad = *meta;
+  bad.traces[0].max_start -= 1;
+  EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
+      << "trace latest start";
+  bad = *meta;
+  bad.services.erase(bad.services.begin());
+  EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
+      << "service set";
+  bad = *meta;
+  bad.operations.pop_back();
+  EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
+      << "operation set";
+  bad = *meta;
+  bad.max_start = bad.min_start;
+  EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
+      << "block time range";
 }
 
 TEST(Block, FileNamesRoundTrip) {

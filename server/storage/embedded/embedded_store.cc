@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <queue>
 #include <set>
 #include <unordered_set>
+#include <utility>
 
 #include "base/logging.h"
 #include "server/storage/embedded/batch_codec.h"
@@ -49,13 +51,41 @@ EmbeddedStoreOptions EmbeddedStoreOptionsFromConfig(const Config& config) {
   o.block_max_spans = static_cast<uint64_t>(std::max<int64_t>(1, config.GetInt("block_max_spans")));
   o.block_max_bytes = config.GetBytes("block_max_size");
   o.block_max_age_ns = config.GetDurationNanos("block_max_age");
-  o.zstd_level = static_cast<int>(config.GetInt("block_zstd_level"));
-  o.archive_zstd_level = static_cast<int>(config.GetInt("archive_zstd_level"));
+  // Clamped into int / uint32 range only; ValidateEmbeddedStoreOptions (at open) refuses values
+  // outside the documented ranges with a message naming the option.
+  auto level = [&](const char* key) {
+    return static_cast<int>(std::clamp<int64_t>(config.GetInt(key), INT32_MIN, INT32_MAX));
+  };
+  o.zstd_level = level("block_zstd_level");
+  o.compaction_zstd_level = level("compaction_zstd_level");
+  o.archive_zstd_level = level("archive_zstd_level");
+  o.block_page_spans =
+      static_cast<uint32_t>(std::clamp<int64_t>(config.GetInt("block_page_spans"), 0, UINT32_MAX));
   return o;
+}
+
+Status ValidateEmbeddedStoreOptions(const EmbeddedStoreOptions& o) {
+  const std::pair<const char*, int> levels[] = {{"block_zstd_level", o.zstd_level},
+                                                {"compaction_zstd_level", o.compaction_zstd_level},
+                                                {"archive_zstd_level", o.archive_zstd_level}};
+  for (auto [key, value] : levels) {
+    if (value < kMinZstdLevel || value > kMaxZstdLevel) {
+      return Status::InvalidArgument(
+          std::string(key) + " must be between " + std::to_string(kMinZstdLevel) + " and " +
+          std::to_string(kMaxZstdLevel) + ", not " + std::to_string(value));
+    }
+  }
+  if (o.block_page_spans < 1 || o.block_page_spans > kMaxBlockPageSpans) {
+    return Status::InvalidArgument("block_page_spans must be between 1 and " +
+                                   std::to_string(kMaxBlockPageSpans) + ", not " +
+                                   std::to_string(o.block_page_spans));
+  }
+  return Status::Ok();
 }
 
 StatusOr<std::unique_ptr<SpanStore>> OpenEmbeddedStore(const EmbeddedStoreOptions& options,
                                                        Env* env, Clock* clock) {
+  if (Status s = ValidateEmbeddedStoreOptions(options); !s.ok()) return s;
   auto store = std::make_unique<EmbeddedStore>(options, env, clock);
   if (Status s = store->Open(); !s.ok()) return s;
   return std::unique_ptr<SpanStore>(std::move(store));

@@ -59,13 +59,20 @@ struct EmbeddedStoreOptions {
   bool background_threads = true;  // false: tests drive maintenance with RunMaintenance()
 };
 
+// Ranges of the tuning options (server_options.cc and docs/configuration.md say the same).
+constexpr int kMinZstdLevel = 1;
+constexpr int kMaxZstdLevel = 22;
+constexpr uint32_t kMaxBlockPageSpans = 65536;
+
 // Reads the "Embedded storage" options of server/config/server_options.cc.
 EmbeddedStoreOptions EmbeddedStoreOptionsFromConfig(const Config& config);
+// InvalidArgument naming the option if a zstd level or block_page_spans is out of range.
+[[nodiscard]] Status ValidateEmbeddedStoreOptions(const EmbeddedStoreOptions& options);
 
 // Opens (creating if needed) the store in options.data_dir: replays the WAL (a torn or corrupt
 // tail is truncated to the last valid record), loads block metadata, quarantines blocks that do
-// not validate, and starts the writer and maintenance threads. Fails only if the directory cannot
-// be created or listed.
+// not validate, and starts the writer and maintenance threads. Fails if an option is out of range
+// (ValidateEmbeddedStoreOptions) or the directory cannot be created or listed.
 [[nodiscard]] StatusOr<std::unique_ptr<SpanStore>> OpenEmbeddedStore(
     const EmbeddedStoreOptions& options, Env* env, Clock* clock);
 

@@ -334,6 +334,39 @@ TEST_F(EmbeddedStoreTest, CorruptBlockHeaderIsQuarantinedAtOpen) {
   EXPECT_EQ(store->BlockCount(), 0u);
 }
 
+// A checksum-valid block whose trace-id bloom filter hides indexed traces (fuzz finding
+// block_bloom_misses_indexed_trace) is quarantined at open like any other corrupt block, instead
+// of serving lookups that silently miss its traces.
+TEST_F(EmbeddedStoreTest, BlockWhoseBloomFilterHidesTracesIsQuarantinedAtOpen) {
+  MemEnv env;
+  {
+    auto store = Open(&env);
+    SpanBatch all;
+    AppendAll(store.get(), &all, 1);
+    ASSERT_TRUE(store->CutHead().ok());
+  }
+  auto blocks = env.GetChildren("/data/blocks");
+  ASSERT_TRUE(blocks.ok() && blocks->size() == 1);
+  const std::string path = JoinPath("/data/blocks", (*blocks)[0]);
+  auto meta = embedded::ReadBlockMeta(&env, path);
+  ASSERT_TRUE(meta.ok());
+  std::string data;
+  ASSERT_TRUE(env.ReadFileToString(path, &data).ok());
+  for (uint64_t word : meta->bloom) {
+    if (word != 0) {
+      ASSERT_TRUE(embedded_test::ReplaceMetaWord(&data, word, 0));
+    }
+  }
+  embedded_test::FixBlockChecksums(&data);
+  ASSERT_TRUE(env.WriteFileAtomically(path, data).ok());
+  auto store = Open(&env);
+  EXPECT_EQ(store->QuarantinedCount(), 1u);
+  EXPECT_EQ(store->BlockCount(), 0u);
+  auto q = env.GetChildren("/data/quarantine");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->size(), 1u);
+}
+
 TEST_F(EmbeddedStoreTest, HotRetentionDeletesWholeOldBlocks) {
   MemEnv env;
   auto store = Open(&env);
@@ -438,7 +471,9 @@ TEST_F(EmbeddedStoreTest, OptionsComeFromTheServerConfig) {
                                                         {"wal_segment_size", "1MiB"},
                                                         {"block_max_spans", "5000"},
                                                         {"block_zstd_level", "5"},
-                                                        {"archive_zstd_level", "15"}}) {
+                                                        {"compaction_zstd_level", "7"},
+                                                        {"archive_zstd_level", "15"},
+                                                        {"block_page_spans", "256"}}) {
     ASSERT_TRUE(config.Set(k, v).ok()) << k;
   }
   EmbeddedStoreOptions o = EmbeddedStoreOptionsFromConfig(config);
@@ -451,7 +486,78 @@ TEST_F(EmbeddedStoreTest, OptionsComeFromTheServerConfig) {
   EXPECT_EQ(o.wal_segment_bytes, 1u << 20);
   EXPECT_EQ(o.block_max_spans, 5000u);
   EXPECT_EQ(o.zstd_level, 5);
+  EXPECT_EQ(o.compaction_zstd_level, 7);
   EXPECT_EQ(o.archive_zstd_level, 15);
+  EXPECT_EQ(o.block_page_spans, 256u);
+  EXPECT_TRUE(ValidateEmbeddedStoreOptions(o).ok());
+}
+
+TEST_F(EmbeddedStoreTest, DefaultsMatchTheOptionsStructAndAreValid) {
+  Config config(ServerOptionSpecs());
+  EmbeddedStoreOptions from_config = EmbeddedStoreOptionsFromConfig(config);
+  EmbeddedStoreOptions defaults;
+  EXPECT_EQ(from_config.zstd_level, defaults.zstd_level);
+  EXPECT_EQ(from_config.compaction_zstd_level, defaults.compaction_zstd_level);
+  EXPECT_EQ(from_config.archive_zstd_level, defaults.archive_zstd_level);
+  EXPECT_EQ(from_config.block_page_spans, defaults.block_page_spans);
+  EXPECT_TRUE(ValidateEmbeddedStoreOptions(from_config).ok());
+}
+
+TEST_F(EmbeddedStoreTest, OutOfRangeTuningOptionsAreRefusedAtOpenNamingTheOption) {
+  struct Case {
+    std::string key, value;
+  };
+  for (const Case& c : std::vector<Case>{{"compaction_zstd_level", "0"},
+                                         {"compaction_zstd_level", "23"},
+                                         {"block_zstd_level", "-5"},
+                                         {"archive_zstd_level", "99"},
+                                         {"block_page_spans", "0"},
+                                         {"block_page_spans", "65537"},
+                                         {"block_page_spans", "-1"},
+                                         {"compaction_zstd_level", "4294967297"}}) {
+    SCOPED_TRACE(c.key + "=" + c.value);
+    Config config(ServerOptionSpecs());
+    ASSERT_TRUE(config.Set(c.key, c.value).ok());
+    EmbeddedStoreOptions o = EmbeddedStoreOptionsFromConfig(config);
+    o.data_dir = "/data";
+    Status s = ValidateEmbeddedStoreOptions(o);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(s.ToString().find(c.key), std::string::npos) << s.ToString();
+    MemEnv env;
+    auto opened = OpenEmbeddedStore(o, &env, &clock_);
+    EXPECT_EQ(opened.status().code(), StatusCode::kInvalidArgument);
+  }
+  for (const Case& c : std::vector<Case>{{"compaction_zstd_level", "1"},
+                                         {"compaction_zstd_level", "22"},
+                                         {"block_page_spans", "1"},
+                                         {"block_page_spans", "65536"}}) {
+    SCOPED_TRACE(c.key + "=" + c.value);
+    Config config(ServerOptionSpecs());
+    ASSERT_TRUE(config.Set(c.key, c.value).ok());
+    EXPECT_TRUE(ValidateEmbeddedStoreOptions(EmbeddedStoreOptionsFromConfig(config)).ok());
+  }
+}
+
+// block_page_spans reaches the blocks the store writes.
+TEST_F(EmbeddedStoreTest, PageSpansOptionSizesTheBlockPages) {
+  MemEnv env;
+  EmbeddedStoreOptions o = Options();
+  o.block_page_spans = 4;
+  auto store = Open(&env, o);
+  SpanBatch all;
+  AppendAll(store.get(), &all, 3);
+  ASSERT_TRUE(store->CutHead().ok());
+  auto blocks = env.GetChildren("/data/blocks");
+  ASSERT_TRUE(blocks.ok() && blocks->size() == 1);
+  auto meta = embedded::ReadBlockMeta(&env, JoinPath("/data/blocks", (*blocks)[0]));
+  ASSERT_TRUE(meta.ok());
+  ASSERT_GE(meta->pages.size(), 2u);
+  for (const embedded::BlockPage& p : meta->pages) {
+    // Traces are added while the page has fewer than 4 rows (whole traces, so the last may
+    // take it past 4).
+    const uint32_t last = meta->traces[p.trace_end - 1].row_count;
+    EXPECT_LT(p.row_count - last, 4u) << p.row_count;
+  }
 }
 
 }  // namespace

@@ -1,7 +1,12 @@
 #include "server/storage/embedded/test_util.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
+
+#include <xxhash.h>
+
+#include "server/storage/embedded/varint.h"
 
 namespace ariadne::embedded_test {
 namespace {
@@ -151,6 +156,45 @@ std::vector<std::string> CanonicalTrace(const SpanBatch& batch, const TraceId& i
 std::vector<TraceId> TraceIds(const SpanBatch& batch) {
   std::set<TraceId> ids(batch.spans.trace_id.begin(), batch.spans.trace_id.end());
   return {ids.begin(), ids.end()};
+}
+
+namespace {
+constexpr size_t kBlockHeader = 48;
+}  // namespace
+
+bool ReplaceMetaWord(std::string* block, uint64_t from, uint64_t to) {
+  const uint64_t meta_len = embedded::GetFixed32(block->data() + 12);
+  std::string old, now;
+  embedded::PutFixed64(&old, from);
+  embedded::PutFixed64(&now, to);
+  const size_t at = block->find(old, kBlockHeader);
+  if (at == std::string::npos || at + 8 > kBlockHeader + meta_len) return false;
+  block->replace(at, 8, now);
+  return true;
+}
+
+void FixBlockChecksums(std::string* block) {
+  const uint64_t meta_len = embedded::GetFixed32(block->data() + 12);
+  const uint64_t body_len = block->size() - kBlockHeader - meta_len;
+  auto put = [&](size_t at, uint64_t v) {
+    std::string w;
+    embedded::PutFixed64(&w, v);
+    block->replace(at, 8, w);
+  };
+  put(24, XXH3_64bits(block->data() + kBlockHeader, meta_len));
+  put(32, XXH3_64bits(block->data() + kBlockHeader + meta_len, body_len));
+  put(40, XXH3_64bits(block->data(), 40));
+}
+
+std::string ZstdFrameDeclaring(uint64_t declared, size_t len) {
+  std::string f = {'\x28', '\xb5', '\x2f', '\xfd'};  // magic
+  f.push_back('\xe0');  // 8-byte content size, single segment, no checksum, no dictionary
+  embedded::PutFixed64(&f, declared);
+  const uint32_t n = static_cast<uint32_t>(len - 16);
+  const uint32_t block_header = 1 | (n << 3);  // last block, raw, n bytes
+  for (int i = 0; i < 3; ++i) f.push_back(static_cast<char>(block_header >> (8 * i)));
+  f.append(n, '\0');
+  return f;
 }
 
 }  // namespace ariadne::embedded_test

@@ -28,6 +28,17 @@ std::vector<std::string> CanonicalSpans(const SpanBatch& batch);
 std::vector<std::string> CanonicalTrace(const SpanBatch& batch, const TraceId& id);
 std::vector<TraceId> TraceIds(const SpanBatch& batch);
 
+// Block file surgery for corruption tests (layout: docs/formats/block.md). A test edits bytes,
+// then makes the checksums agree again, so the edit reaches the validation behind them.
+// Replaces the first occurrence of the 8 little-endian bytes of `from` inside the metadata with
+// `to` (a bloom word, a page checksum); false if they are not there.
+bool ReplaceMetaWord(std::string* block, uint64_t from, uint64_t to);
+// Recomputes the metadata, body and header checksums (not the page checksums).
+void FixBlockChecksums(std::string* block);
+// A zstd frame of exactly `len` bytes (>= 16) declaring `declared` decompressed bytes but holding
+// one raw block of len - 16 zero bytes.
+std::string ZstdFrameDeclaring(uint64_t declared, size_t len);
+
 }  // namespace ariadne::embedded_test
 
 #endif  // ARIADNE_SERVER_STORAGE_EMBEDDED_TEST_UTIL_H_
