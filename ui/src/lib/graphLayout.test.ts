@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layeredLayout } from './graphLayout';
+import { layeredLayout, placeLabels } from './graphLayout';
 
 describe('layeredLayout', () => {
   it('puts callees right of their deepest caller', () => {
@@ -29,5 +29,20 @@ describe('layeredLayout', () => {
 
   it('is empty for no nodes', () => {
     expect(layeredLayout([], []).nodes.size).toBe(0);
+  });
+});
+
+describe('placeLabels', () => {
+  it('moves a label that would cover another one down, and leaves separate labels alone', () => {
+    const out = placeLabels([
+      { x: 268, y: 198, width: 80 },
+      { x: 268, y: 201, width: 20 },
+      { x: 268, y: 205, width: 40 },
+      { x: 600, y: 198, width: 40 },
+    ]);
+    expect(out[0]).toEqual({ x: 268, y: 198 });
+    expect(out[1]).toEqual({ x: 268, y: 212 });
+    expect(out[2]).toEqual({ x: 268, y: 226 });
+    expect(out[3]).toEqual({ x: 600, y: 198 });
   });
 });

@@ -116,3 +116,26 @@ export function layeredLayout(
     layers: layerCount,
   };
 }
+
+// Moves labels down until no two overlap (labels of edges that leave one column tend to meet
+// halfway); each keeps its x, so it stays beside its own edge.
+export function placeLabels(
+  wanted: { x: number; y: number; width: number }[],
+  lineHeight = 14,
+): { x: number; y: number }[] {
+  const placed: { x: number; y: number; width: number }[] = [];
+  return wanted.map((w) => {
+    let y = w.y;
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const p of placed) {
+        if (Math.abs(p.x - w.x) < (p.width + w.width) / 2 && Math.abs(p.y - y) < lineHeight) {
+          y = p.y + lineHeight;
+          moved = true;
+        }
+      }
+    }
+    placed.push({ x: w.x, y, width: w.width });
+    return { x: w.x, y };
+  });
+}

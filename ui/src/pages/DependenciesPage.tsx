@@ -8,13 +8,14 @@ import { Empty, ErrorBox, Loading } from '../components/States';
 import { useAsync } from '../hooks';
 import { serviceColor } from '../lib/colors';
 import { parseDuration } from '../lib/duration';
-import { layeredLayout } from '../lib/graphLayout';
+import { layeredLayout, placeLabels } from '../lib/graphLayout';
 import { formatErrorShare, serviceMapStats } from '../lib/serviceMap';
 import { LOOKBACKS } from '../lib/searchParams';
 import { navigate, type Loc } from '../router';
 
 const NODE_W = 170;
 const NODE_H = 40;
+const LABEL_CHAR_W = 6.5; // average advance of an 11px label character
 
 export function DependenciesPage({ loc }: { loc: Loc }) {
   const lookback = loc.params.get('lookback') ?? '24h';
@@ -46,6 +47,14 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
     body = <Empty title="No dependencies yet">Calls between services appear here once traces with client and server spans arrive.</Empty>;
   else {
     const { layout, list, maxCalls, stats } = graph;
+    const geometry = list.map((d) =>
+      edgeGeometry(layout.nodes.get(d.parent)!, layout.nodes.get(d.child)!, d.parent === d.child),
+    );
+    const labelText = list.map((d, i) => {
+      const errShare = stats.edges[i].errorShare;
+      return `${d.callCount.toLocaleString()}${errShare ? ` · ${formatErrorShare(errShare)} err` : ''}`;
+    });
+    const labels = placeLabels(geometry.map((g, i) => ({ x: g.lx, y: g.ly, width: labelText[i].length * LABEL_CHAR_W })));
     body = (
       <>
         <div className="map panel">
@@ -56,38 +65,25 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
               </marker>
             </defs>
             {list.map((d, i) => {
-              const p = layout.nodes.get(d.parent)!;
-              const c = layout.nodes.get(d.child)!;
+              const g = geometry[i];
               const errShare = stats.edges[i].errorShare;
               const dim = hover && hover !== d.parent && hover !== d.child;
-              let path: string;
-              let lx: number;
-              let ly: number;
-              if (d.parent === d.child) {
-                path = `M ${p.x + NODE_W - 20} ${p.y} C ${p.x + NODE_W} ${p.y - 40}, ${p.x + NODE_W + 30} ${p.y}, ${p.x + NODE_W} ${p.y + 12}`;
-                lx = p.x + NODE_W + 18;
-                ly = p.y - 18;
-              } else {
-                const forward = c.x > p.x;
-                const x1 = forward ? p.x + NODE_W : p.x + NODE_W / 2;
-                const y1 = forward ? p.y + NODE_H / 2 : p.y + NODE_H;
-                const x2 = forward ? c.x : c.x + NODE_W / 2;
-                const y2 = forward ? c.y + NODE_H / 2 : c.y + NODE_H;
-                const mx = (x1 + x2) / 2;
-                path = forward
-                  ? `M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2} ${y2}`
-                  : `M ${x1} ${y1} C ${x1} ${y1 + 60}, ${x2} ${y2 + 60}, ${x2} ${y2}`;
-                lx = mx;
-                ly = forward ? (y1 + y2) / 2 - 6 : Math.max(y1, y2) + 40;
-              }
               return (
                 <g key={i} className={`edge${dim ? ' dim' : ''}${errShare ? ' has-errors' : ''}`}>
-                  <path d={path} markerEnd="url(#arrow)" strokeWidth={1.5 + 3 * Math.sqrt(d.callCount / maxCalls)} />
-                  <text x={lx} y={ly} textAnchor="middle" className="edge-label">
-                    {d.callCount.toLocaleString()}
-                    {errShare ? ` · ${formatErrorShare(errShare)} err` : ''}
-                  </text>
+                  <path d={g.path} markerEnd="url(#arrow)" strokeWidth={1.5 + 3 * Math.sqrt(d.callCount / maxCalls)} />
                   <title>{`${d.parent} → ${d.child}: ${d.callCount} calls${d.errorCount !== undefined ? `, ${d.errorCount} errors` : ''}`}</title>
+                </g>
+              );
+            })}
+            {/* Labels after every edge, so no edge is drawn across another edge's label. */}
+            {list.map((d, i) => {
+              const errShare = stats.edges[i].errorShare;
+              const dim = hover && hover !== d.parent && hover !== d.child;
+              return (
+                <g key={`l${i}`} className={`edge${dim ? ' dim' : ''}${errShare ? ' has-errors' : ''}`}>
+                  <text x={labels[i].x} y={labels[i].y} textAnchor="middle" className="edge-label">
+                    {labelText[i]}
+                  </text>
                 </g>
               );
             })}
@@ -172,3 +168,33 @@ export function DependenciesPage({ loc }: { loc: Loc }) {
     </div>
   );
 }
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+// The curve of an edge from p to c (node top-left corners) and where its label sits.
+function edgeGeometry(p: Point, c: Point, selfLoop: boolean): { path: string; lx: number; ly: number } {
+  if (selfLoop) {
+    return {
+      path: `M ${p.x + NODE_W - 20} ${p.y} C ${p.x + NODE_W} ${p.y - 40}, ${p.x + NODE_W + 30} ${p.y}, ${p.x + NODE_W} ${p.y + 12}`,
+      lx: p.x + NODE_W + 18,
+      ly: p.y - 18,
+    };
+  }
+  const forward = c.x > p.x;
+  const x1 = forward ? p.x + NODE_W : p.x + NODE_W / 2;
+  const y1 = forward ? p.y + NODE_H / 2 : p.y + NODE_H;
+  const x2 = forward ? c.x : c.x + NODE_W / 2;
+  const y2 = forward ? c.y + NODE_H / 2 : c.y + NODE_H;
+  const mx = (x1 + x2) / 2;
+  return {
+    path: forward
+      ? `M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2} ${y2}`
+      : `M ${x1} ${y1} C ${x1} ${y1 + 60}, ${x2} ${y2 + 60}, ${x2} ${y2}`,
+    lx: mx,
+    ly: forward ? (y1 + y2) / 2 - 6 : Math.max(y1, y2) + 40,
+  };
+}
+
