@@ -276,8 +276,6 @@ void AppendProcess(const SpanBatch& b, uint32_t resource, std::string* out) {
 
 }  // namespace
 
-void AppendJaegerJsonString(std::string_view s, std::string* out) { AppendJsonString(out, s); }
-
 void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out) {
   const SpanBatch& b = trace;
   const SpanColumns& s = b.spans;

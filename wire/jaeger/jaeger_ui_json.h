@@ -17,7 +17,6 @@
 #define ARIADNE_WIRE_JAEGER_JAEGER_UI_JSON_H_
 
 #include <string>
-#include <string_view>
 
 #include "model/span_batch.h"
 
@@ -26,10 +25,6 @@ namespace ariadne {
 // Appends one trace object. `trace` holds the spans of one trace (the traceID is taken from the
 // first span; an empty batch writes an object with an empty span list).
 void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out);
-
-// Appends s as a JSON string literal (with quotes), escaped as described above: the same as
-// AppendJsonString (base/json_string.h), which new code should call.
-void AppendJaegerJsonString(std::string_view s, std::string* out);
 
 }  // namespace ariadne
 
