@@ -7,6 +7,7 @@
 #include <memory>
 #include <numeric>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,16 +92,8 @@ void AppendBoundedJaegerTrace(const SpanBatch& trace, size_t max_spans, std::str
     AppendJaegerUiTrace(trace, out);
     return;
   }
-  AppendJaegerUiTrace(KeepEarliestSpans(trace, max_spans), out);
-  // The encoder ends every trace with "warnings":null (wire/jaeger/jaeger_ui_json.h); the test
-  // TruncatedTraceCarriesAWarning notices if that changes.
-  constexpr std::string_view kNullWarnings = "\"warnings\":null}";
-  if (std::string_view(*out).ends_with(kNullWarnings)) {
-    out->resize(out->size() - std::string_view("null}").size());
-    out->push_back('[');
-    AppendJsonString(out, TruncationWarning(trace.size(), max_spans));
-    out->append("]}");
-  }
+  const std::string warning = TruncationWarning(trace.size(), max_spans);
+  AppendJaegerUiTrace(KeepEarliestSpans(trace, max_spans), out, std::span(&warning, 1));
 }
 
 // a - b, saturated to the int64 range.
