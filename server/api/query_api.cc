@@ -7,12 +7,14 @@
 #include <memory>
 #include <numeric>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <simdjson.h>
 
+#include "base/json_string.h"
 #include "server/api/query_params.h"
 #include "wire/jaeger/jaeger_ui_json.h"
 #include "wire/otlp/otlp_json.h"
@@ -26,8 +28,6 @@ int64_t SystemNowNs() {
       .count();
 }
 
-void AppendString(std::string_view s, std::string* out) { AppendJaegerJsonString(s, out); }
-
 // Jaeger's structuredResponse with data already rendered as JSON.
 HttpResponse Envelope(std::string data_json, size_t total) {
   std::string body = "{\"data\":" + data_json + ",\"total\":" + std::to_string(total) +
@@ -38,7 +38,7 @@ HttpResponse Envelope(std::string data_json, size_t total) {
 HttpResponse JaegerError(int code, std::string_view msg) {
   std::string body = "{\"data\":null,\"total\":0,\"limit\":0,\"offset\":0,\"errors\":[{\"code\":" +
                      std::to_string(code) + ",\"msg\":";
-  AppendString(msg, &body);
+  AppendJsonString(&body, msg);
   body += "}]}";
   return HttpResponse::Json(code, std::move(body));
 }
@@ -55,12 +55,11 @@ HttpResponse JaegerStatusError(const Status& s) {
 HttpResponse V3Error(int http_code, int grpc_code, std::string_view msg) {
   std::string body = "{\"error\":{\"grpcCode\":" + std::to_string(grpc_code) +
                      ",\"httpCode\":" + std::to_string(http_code) + ",\"message\":";
-  AppendString(msg, &body);
+  AppendJsonString(&body, msg);
   body += ",\"httpStatus\":";
-  AppendString(http_code == 404   ? "Not Found"
-               : http_code == 400 ? "Bad Request"
-                                  : "Internal Server Error",
-               &body);
+  AppendJsonString(&body, http_code == 404   ? "Not Found"
+                          : http_code == 400 ? "Bad Request"
+                                             : "Internal Server Error");
   body += "}}";
   return HttpResponse::Json(http_code, std::move(body));
 }
@@ -93,16 +92,8 @@ void AppendBoundedJaegerTrace(const SpanBatch& trace, size_t max_spans, std::str
     AppendJaegerUiTrace(trace, out);
     return;
   }
-  AppendJaegerUiTrace(KeepEarliestSpans(trace, max_spans), out);
-  // The encoder ends every trace with "warnings":null (wire/jaeger/jaeger_ui_json.h); the test
-  // TruncatedTraceCarriesAWarning notices if that changes.
-  constexpr std::string_view kNullWarnings = "\"warnings\":null}";
-  if (std::string_view(*out).ends_with(kNullWarnings)) {
-    out->resize(out->size() - std::string_view("null}").size());
-    out->push_back('[');
-    AppendString(TruncationWarning(trace.size(), max_spans), out);
-    out->append("]}");
-  }
+  const std::string warning = TruncationWarning(trace.size(), max_spans);
+  AppendJaegerUiTrace(KeepEarliestSpans(trace, max_spans), out, std::span(&warning, 1));
 }
 
 // a - b, saturated to the int64 range.
@@ -159,7 +150,7 @@ class QueryApi {
     std::string data = "[";
     for (size_t i = 0; i < r->size(); ++i) {
       if (i) data += ",";
-      AppendString((*r)[i], &data);
+      AppendJsonString(&data, (*r)[i]);
     }
     data += "]";
     return Envelope(std::move(data), r->size());
@@ -175,7 +166,7 @@ class QueryApi {
     for (const std::string& n : names) {
       if (!first) data += ",";
       first = false;
-      AppendString(n, &data);
+      AppendJsonString(&data, n);
     }
     data += "]";
     return Envelope(std::move(data), names.size());
@@ -205,9 +196,9 @@ class QueryApi {
     for (size_t i = 0; i < r->size(); ++i) {
       if (i) data += ",";
       data += "{\"name\":";
-      AppendString((*r)[i].name, &data);
+      AppendJsonString(&data, (*r)[i].name);
       data += ",\"spanKind\":";
-      AppendString(KindName((*r)[i].kind), &data);
+      AppendJsonString(&data, KindName((*r)[i].kind));
       data += "}";
     }
     data += "]";
@@ -415,9 +406,9 @@ class QueryApi {
       if (!service.empty() && l.parent != service && l.child != service) continue;
       if (n++) data += ",";
       data += "{\"parent\":";
-      AppendString(l.parent, &data);
+      AppendJsonString(&data, l.parent);
       data += ",\"child\":";
-      AppendString(l.child, &data);
+      AppendJsonString(&data, l.child);
       data += ",\"callCount\":" + std::to_string(l.call_count);
       // Not in Jaeger's shape; Jaeger clients ignore it, our UI colours failing edges with it.
       data += ",\"errorCount\":" + std::to_string(l.error_count) + "}";
@@ -446,7 +437,7 @@ class QueryApi {
     std::string body = "{\"services\":[";
     for (size_t i = 0; i < r->size(); ++i) {
       if (i) body += ",";
-      AppendString((*r)[i], &body);
+      AppendJsonString(&body, (*r)[i]);
     }
     body += "]}";
     return HttpResponse::Json(200, std::move(body));
@@ -459,9 +450,9 @@ class QueryApi {
     for (size_t i = 0; i < r->size(); ++i) {
       if (i) body += ",";
       body += "{\"name\":";
-      AppendString((*r)[i].name, &body);
+      AppendJsonString(&body, (*r)[i].name);
       body += ",\"spanKind\":";
-      AppendString(KindName((*r)[i].kind), &body);
+      AppendJsonString(&body, KindName((*r)[i].kind));
       body += "}";
     }
     body += "]}";

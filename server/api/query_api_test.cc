@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include "server/pipeline/span_factory.h"
 #include "server/storage/memory/memory_store.h"
@@ -288,6 +289,17 @@ TEST_F(QueryApiTest, TruncatedTraceCarriesAWarning) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(Count(r.body, "\"operationName\""), 3u) << r.body;
     EXPECT_NE(r.body.find(warning), std::string::npos) << r.body;
+    // The body is valid JSON, with the warning as the trace's only one.
+    simdjson::dom::parser parser;
+    simdjson::dom::element body;
+    ASSERT_EQ(parser.parse(r.body).get(body), simdjson::SUCCESS) << r.body;
+    simdjson::dom::array warnings;
+    ASSERT_EQ(body["data"].at(0)["warnings"].get_array().get(warnings), simdjson::SUCCESS);
+    ASSERT_EQ(warnings.size(), 1u);
+    std::string_view text;
+    ASSERT_EQ(warnings.at(0).get_string().get(text), simdjson::SUCCESS);
+    EXPECT_EQ(text, "trace has " + std::to_string(whole->size()) +
+                        " spans; only the 3 earliest are shown (max_spans_per_trace)");
     // The earliest spans are the ones kept.
     std::vector<uint64_t> starts = whole->spans.start_time_unix_nano;
     std::sort(starts.begin(), starts.end());

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -276,9 +277,8 @@ void AppendProcess(const SpanBatch& b, uint32_t resource, std::string* out) {
 
 }  // namespace
 
-void AppendJaegerJsonString(std::string_view s, std::string* out) { AppendJsonString(out, s); }
-
-void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out) {
+void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out,
+                         std::span<const std::string> warnings) {
   const SpanBatch& b = trace;
   const SpanColumns& s = b.spans;
   out->append("{\"traceID\":");
@@ -391,7 +391,16 @@ void AppendJaegerUiTrace(const SpanBatch& trace, std::string* out) {
     out->append("\":");
     out->append(process_json[p]);
   }
-  out->append("},\"warnings\":null}");
+  if (warnings.empty()) {
+    out->append("},\"warnings\":null}");
+    return;
+  }
+  out->append("},\"warnings\":[");
+  for (size_t w = 0; w < warnings.size(); ++w) {
+    if (w > 0) out->push_back(',');
+    AppendJsonString(out, warnings[w]);
+  }
+  out->append("]}");
 }
 
 }  // namespace ariadne

@@ -5,6 +5,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "base/json_string.h"
 #include "wire/jaeger/jaeger_ui_json.h"
 
 namespace ariadne {
@@ -69,7 +70,7 @@ void BM_JsonString(benchmark::State& state, std::string text) {
   std::string out;
   for (auto _ : state) {
     out.clear();
-    AppendJaegerJsonString(text, &out);
+    AppendJsonString(&out, text);
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));

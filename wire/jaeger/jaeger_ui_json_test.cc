@@ -4,8 +4,10 @@
 #include "wire/jaeger/jaeger_ui_json.h"
 
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -288,10 +290,49 @@ TEST(JaegerUiJson, HostileStringsAreEscapedAndCannotCloseAScript) {
   }
 }
 
-TEST(JaegerUiJson, EscapesExactly) {
-  std::string out;
-  AppendJaegerJsonString(std::string_view("a\"\\\n\t\x01<>&\xc3\xa9\xff", 12), &out);
-  EXPECT_EQ(out, "\"a\\\"\\\\\\n\\t\\u0001\\u003c\\u003e\\u0026\xc3\xa9\\ufffd\"");
+TEST(JaegerUiJson, TraceWarningsAreAnEscapedArray) {
+  const std::vector<std::string> warnings = {
+      "trace cut to 3 spans",
+      "say \"hi\" </script><script>alert(1)</script> & <!--\n",
+      "bad utf8: \xff end",
+  };
+  for (const SpanBatch& b : {MakeTrace(1), SpanBatch()}) {
+    std::string json;
+    AppendJaegerUiTrace(b, &json, warnings);
+    EXPECT_EQ(json.find('<'), std::string::npos) << json;
+    EXPECT_EQ(json.find('>'), std::string::npos) << json;
+    EXPECT_EQ(json.find('&'), std::string::npos) << json;
+    EXPECT_EQ(json.find('\n'), std::string::npos) << json;
+    EXPECT_TRUE(
+        json.ends_with("\"warnings\":[\"trace cut to 3 spans\",\"say \\\"hi\\\" "
+                       "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/"
+                       "script\\u003e \\u0026 \\u003c!--\\n\",\"bad utf8: \\ufffd end\"]}"))
+        << json;
+    Parsed p;
+    Parse(json, &p);
+    array got;
+    ASSERT_FALSE(p.root["warnings"].get_array().get(got)) << json;
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(Str(got.at(0).value()), warnings[0]);
+    EXPECT_EQ(Str(got.at(1).value()), warnings[1]);  // comes back exactly once parsed
+    EXPECT_EQ(Str(got.at(2).value()), "bad utf8: \xef\xbf\xbd end");
+    // Span-level warnings are untouched.
+    array spans;
+    ASSERT_FALSE(p.root["spans"].get_array().get(spans));
+    for (element span : spans) {
+      EXPECT_TRUE(span["warnings"].is_null());
+    }
+  }
+}
+
+TEST(JaegerUiJson, NoWarningsIsTheSameAsTheDefaultAndNull) {
+  SpanBatch b = MakeTrace(0x1234);
+  std::string plain;
+  AppendJaegerUiTrace(b, &plain);
+  std::string with_empty;
+  AppendJaegerUiTrace(b, &with_empty, std::span<const std::string>());
+  EXPECT_EQ(with_empty, plain);
+  EXPECT_TRUE(plain.ends_with("},\"warnings\":null}")) << plain;
 }
 
 TEST(JaegerUiJson, JaegerClientPayloadRoundTripsThroughTheDecoder) {
