@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -55,9 +56,17 @@ struct RouteEntry {
   bool prefix;
 };
 
+namespace {
+class Session;
+}  // namespace
+
 struct HttpServer::Impl {
   explicit Impl(const HttpServerOptions& o)
-      : options(o), ioc(o.threads), acceptor(ioc), accept_timer(ioc) {}
+      : options(o),
+        ioc(o.threads),
+        accept_strand(asio::make_strand(ioc)),
+        acceptor(accept_strand),
+        accept_timer(accept_strand) {}
 
   const HttpHandler* Find(const std::string& method, const std::string& path) const {
     for (const RouteEntry& r : routes) {
@@ -72,6 +81,9 @@ struct HttpServer::Impl {
   void Accept();
   void OnAcceptError(const beast::error_code& ec);
   void RefuseConnection(tcp::socket socket);
+  // At the cap: closes the oldest idle keep-alive connection to admit `socket`, or refuses it.
+  void AdmitByEvictingIdle(tcp::socket socket);
+  void StartSession(tcp::socket socket);
 
   // Declared first so that they outlive the io_context, whose destruction destroys the sessions
   // still referenced by pending handlers (their destructors count down `connections`).
@@ -81,19 +93,27 @@ struct HttpServer::Impl {
   std::atomic<uint64_t> accept_errors{0};
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> early_refusals{0};
+  std::atomic<uint64_t> idle_evictions{0};
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
+  // Keep-alive connections waiting for their next request, oldest first. A session adds itself
+  // when it starts waiting and removes itself when bytes arrive or it ends; the accept chain
+  // takes the oldest at the cap. Every access holds idle_mu (also a session's idle_it).
+  std::mutex idle_mu;
+  std::list<std::weak_ptr<Session>> idle;
 
   HttpServerOptions options;
   asio::io_context ioc;
+  // The accept chain (acceptor, accept_timer, their handlers and Stop's close) runs on this one
+  // strand: with several threads they would otherwise touch the acceptor and timer at once.
+  asio::strand<asio::io_context::executor_type> accept_strand;
   tcp::acceptor acceptor;
   asio::steady_timer accept_timer;  // the pause after an accept() failure
   std::vector<RouteEntry> routes;
   HttpHandler not_found;
   HttpEarlyCheck early_check;
   std::vector<std::thread> threads;
-  // Rate limit of the accept warnings. Only the accept chain touches these, and it has one
-  // operation outstanding at a time, so they need no lock.
+  // Rate limit of the accept warnings. Only the accept chain touches these, on accept_strand.
   std::chrono::steady_clock::time_point last_accept_log{};
   uint64_t accept_failures_unlogged = 0;
 };
@@ -108,9 +128,25 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), server_(server) {
     server_->connections.fetch_add(1);
   }
-  ~Session() { server_->connections.fetch_sub(1); }
+  ~Session() {
+    Unlist();
+    server_->connections.fetch_sub(1);
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
+
+  // The accept chain took this session off the idle list. Call with server_->idle_mu held.
+  void UnlistedLocked() { listed_ = false; }
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+  // On this session's strand: closes the connection if it is still waiting for its next request
+  // with no byte of it received, and says whether it did.
+  bool EvictIfIdle() {
+    if (!waiting_idle_ || buffer_.size() > 0 || (parser_ && parser_->got_some())) return false;
+    waiting_idle_ = false;
+    stream_.close();  // the pending read ends with operation_aborted
+    return true;
+  }
 
   void Start() {
     // Beast reads at most (capacity - size) bytes per read_some, and a flat_buffer starts tiny:
@@ -124,6 +160,9 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void Read() {
     if (server_->stopping.load()) return Close();
+    // A keep-alive connection with nothing of its next request buffered is idle: at the
+    // connection cap it may be closed to admit a new one.
+    const bool idle = !first_request_ && buffer_.size() == 0;
     parser_.emplace();
     parser_->body_limit(server_->options.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(server_->options.max_header_bytes));
@@ -132,6 +171,10 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(first_request_ ? server_->options.header_timeout
                                          : server_->options.idle_timeout);
     first_request_ = false;
+    if (idle) {
+      waiting_idle_ = true;
+      List();
+    }
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
@@ -139,7 +182,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Handles a read error (closing or answering); false when there was none.
   bool ReadFailed(const beast::error_code& ec) {
     if (!ec) return false;
-    if (ec == beast::error::timeout) {
+    if (ec == asio::error::operation_aborted) {
+      // Closed by EvictIfIdle: nothing left to do.
+    } else if (ec == beast::error::timeout) {
       // An idle keep-alive connection reaching its deadline is normal; one that had started a
       // request is a slow (or slowloris) client.
       if (parser_->got_some() || buffer_.size() > 0) server_->timeouts.fetch_add(1);
@@ -159,6 +204,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec, size_t /*bytes*/) {
+    waiting_idle_ = false;
+    Unlist();
     if (ReadFailed(ec)) return;
     const auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
@@ -268,6 +315,18 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
+  void List() {
+    std::lock_guard<std::mutex> lock(server_->idle_mu);
+    idle_it_ = server_->idle.insert(server_->idle.end(), weak_from_this());
+    listed_ = true;
+  }
+
+  void Unlist() {
+    std::lock_guard<std::mutex> lock(server_->idle_mu);
+    if (listed_) server_->idle.erase(idle_it_);
+    listed_ = false;
+  }
+
   static constexpr std::chrono::seconds kLingerTimeout{2};
   static constexpr size_t kReadBufferBytes = 64 * 1024;
   std::array<char, 16 * 1024> drain_buffer_;
@@ -280,6 +339,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   bool head_request_ = false;
   bool first_request_ = true;
+  bool waiting_idle_ = false;  // reading the headers of a request after the first, none yet
+  // This session's entry in server_->idle; both guarded by server_->idle_mu.
+  std::list<std::weak_ptr<Session>>::iterator idle_it_;
+  bool listed_ = false;
 };
 
 // What a connection over max_connections gets before it is closed.
@@ -325,28 +388,61 @@ void HttpServer::Impl::OnAcceptError(const beast::error_code& ec) {
   // socket stays readable, so retrying at once would spin a core until it clears. Pause instead;
   // the pending connections wait in the kernel's backlog.
   accept_timer.expires_after(options.accept_backoff);
-  accept_timer.async_wait([this](beast::error_code timer_ec) {
+  accept_timer.async_wait(asio::bind_executor(accept_strand, [this](beast::error_code timer_ec) {
     if (timer_ec || stopping.load()) return;
     Accept();
+  }));
+}
+
+void HttpServer::Impl::StartSession(tcp::socket socket) {
+  connections_accepted.fetch_add(1);
+  // Answers are small and written at once: without TCP_NODELAY, Nagle's algorithm and the
+  // client's delayed ACK can hold each answer back for tens of milliseconds.
+  beast::error_code nd_ec;
+  socket.set_option(tcp::no_delay(true), nd_ec);
+  std::make_shared<Session>(std::move(socket), this)->Start();
+}
+
+void HttpServer::Impl::AdmitByEvictingIdle(tcp::socket socket) {
+  // Without this, one client could hold every slot for idle_timeout with keep-alive
+  // connections it never uses. Only a connection between requests is closed, never one with a
+  // request in progress; a client reusing it retries on a new connection as HTTP/1.1 expects.
+  std::shared_ptr<Session> victim;
+  {
+    std::lock_guard<std::mutex> lock(idle_mu);
+    for (auto it = idle.begin(); it != idle.end(); ++it) {
+      victim = it->lock();  // an expired entry is a session being destroyed: it removes itself
+      if (victim) {
+        victim->UnlistedLocked();
+        idle.erase(it);
+        break;
+      }
+    }
+  }
+  if (!victim) return RefuseConnection(std::move(socket));
+  // The victim's state is only read on its strand. If its next request started meanwhile, it
+  // stays and the new connection is refused, so the cap holds.
+  asio::any_io_executor ex = victim->executor();
+  asio::post(ex, [this, victim = std::move(victim), socket = std::move(socket)]() mutable {
+    if (!victim->EvictIfIdle()) return RefuseConnection(std::move(socket));
+    idle_evictions.fetch_add(1);
+    StartSession(std::move(socket));
   });
 }
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-    if (stopping.load() || ec == asio::error::operation_aborted) return;
-    if (ec) return OnAcceptError(ec);
-    if (connections.load() >= options.max_connections) {
-      RefuseConnection(std::move(socket));
-      return Accept();
-    }
-    connections_accepted.fetch_add(1);
-    // Answers are small and written at once: without TCP_NODELAY, Nagle's algorithm and the
-    // client's delayed ACK can hold each answer back for tens of milliseconds.
-    beast::error_code nd_ec;
-    socket.set_option(tcp::no_delay(true), nd_ec);
-    std::make_shared<Session>(std::move(socket), this)->Start();
-    Accept();
-  });
+  acceptor.async_accept(
+      asio::make_strand(ioc),
+      asio::bind_executor(accept_strand, [this](beast::error_code ec, tcp::socket socket) {
+        if (stopping.load() || ec == asio::error::operation_aborted) return;
+        if (ec) return OnAcceptError(ec);
+        if (connections.load() >= options.max_connections) {
+          AdmitByEvictingIdle(std::move(socket));
+        } else {
+          StartSession(std::move(socket));
+        }
+        Accept();
+      }));
 }
 
 HttpServer::HttpServer(HttpServerOptions options)
@@ -370,6 +466,7 @@ HttpServerStats HttpServer::stats() const {
   s.accept_errors = impl_->accept_errors.load();
   s.timeouts = impl_->timeouts.load();
   s.early_refusals = impl_->early_refusals.load();
+  s.idle_evictions = impl_->idle_evictions.load();
   return s;
 }
 
@@ -387,7 +484,7 @@ Status HttpServer::Start() {
                                std::to_string(options_.port) + ": " + ec.message());
   }
   port_ = impl_->acceptor.local_endpoint().port();
-  impl_->Accept();
+  asio::post(impl_->accept_strand, [impl = impl_.get()] { impl->Accept(); });
   for (int i = 0; i < std::max(1, options_.threads); ++i) {
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   }
@@ -397,7 +494,7 @@ Status HttpServer::Start() {
 void HttpServer::Stop() {
   if (!impl_ || impl_->threads.empty()) return;
   impl_->stopping.store(true);
-  asio::post(impl_->ioc, [this] {
+  asio::post(impl_->accept_strand, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
     impl_->accept_timer.cancel();

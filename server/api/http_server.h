@@ -10,9 +10,14 @@
 //    is read, before any of the body is (chunked bodies: once they pass the limit); headers
 //    larger than max_header_bytes with 431.
 //  - After the headers, the early check (SetEarlyCheck) may refuse the request before its body
-//    is read, e.g. 429 when the ingest memory budget cannot take Content-Length more bytes.
-//  - At most max_connections connections are open per listener; one more is accepted, answered
-//    with a 503 if the socket takes it at once, and closed (counted).
+//    is read, e.g. 429 when the ingest memory budget cannot take Content-Length more bytes. The
+//    answer is best effort: a client that does not wait for it and keeps uploading may see a
+//    connection reset instead once the lingering close (kLingerTimeout) gives up.
+//  - At most max_connections connections are open per listener. At the cap a new connection
+//    takes the place of the oldest idle keep-alive connection (one waiting for its next request
+//    with none of it received; closed and counted), so idle connections cannot hold every slot;
+//    with none idle it is answered with a 503 if the socket takes it at once, and closed
+//    (counted).
 //  - The first request's headers must arrive within header_timeout; every later request on a
 //    keep-alive connection, and every request's body, within idle_timeout. A client sending one
 //    byte a second is cut off by these deadlines (counted as timeouts).
@@ -95,6 +100,7 @@ struct HttpServerStats {
   uint64_t accept_errors = 0;         // accept() failures (EMFILE, ...)
   uint64_t timeouts = 0;              // connections closed by header_timeout / idle_timeout
   uint64_t early_refusals = 0;        // requests refused by the early check
+  uint64_t idle_evictions = 0;        // idle keep-alive connections closed at the cap
 };
 
 class HttpServer {

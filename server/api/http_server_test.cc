@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -10,6 +11,7 @@
 
 #include "tests/testing/http_client.h"
 #include "tests/testing/raw_connection.h"
+#include "tests/testing/wait_for.h"
 
 namespace ariadne {
 namespace {
@@ -18,16 +20,7 @@ using testing::HttpGet;
 using testing::HttpPost;
 using testing::HttpRequestRaw;
 using testing::RawConnection;
-
-// Waits until pred() holds or timeout_ms passes; returns pred().
-template <typename Pred>
-bool WaitFor(Pred pred, int timeout_ms = 5'000) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!pred() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return pred();
-}
+using testing::WaitFor;
 
 std::unique_ptr<HttpServer> StartHealthServer(HttpServerOptions o) {
   auto server = std::make_unique<HttpServer>(o);
@@ -156,6 +149,62 @@ TEST(HttpServerLimitsTest, ConnectionsOverTheCapAreRefusedAndCountedThenServiceR
   EXPECT_EQ(HttpGet(server->port(), "/health").status, 200);
 }
 
+constexpr char kHealth[] = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+
+TEST(HttpServerLimitsTest, AtTheCapTheOldestIdleKeepAliveConnectionMakesRoom) {
+  HttpServerOptions o;
+  o.max_connections = 2;
+  auto server = StartHealthServer(o);
+  // Two keep-alive connections that served a request and now sit idle hold every slot.
+  RawConnection oldest, newer;
+  for (RawConnection* c : {&oldest, &newer}) {
+    ASSERT_TRUE(c->Connect(server->port()));
+    ASSERT_TRUE(c->Send(kHealth));
+    ASSERT_NE(c->ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
+  }
+  ASSERT_TRUE(WaitFor([&] { return server->stats().connections == 2; }));
+
+  // A new connection is admitted in place of the oldest idle one.
+  RawConnection fresh;
+  ASSERT_TRUE(fresh.Connect(server->port()));
+  ASSERT_TRUE(fresh.Send(kHealth));
+  EXPECT_NE(fresh.ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
+  bool closed = false;
+  oldest.ReadUntilClosed(5'000, &closed);
+  EXPECT_TRUE(closed) << "the oldest idle connection was not closed";
+  EXPECT_EQ(server->stats().idle_evictions, 1u);
+  EXPECT_EQ(server->stats().connections_refused, 0u);
+  // The newer idle connection still works.
+  ASSERT_TRUE(newer.Send(kHealth));
+  EXPECT_NE(newer.ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
+}
+
+TEST(HttpServerLimitsTest, AtTheCapAConnectionMidRequestIsNotClosed) {
+  HttpServerOptions o;
+  o.max_connections = 1;
+  auto server = StartHealthServer(o);
+  RawConnection busy;
+  ASSERT_TRUE(busy.Connect(server->port()));
+  ASSERT_TRUE(busy.Send(kHealth));
+  ASSERT_NE(busy.ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
+  // Half of the next request's headers: no longer idle.
+  ASSERT_TRUE(busy.Send("GET /health HTTP/1.1\r\nHo"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // for the server to read them
+
+  RawConnection extra;
+  ASSERT_TRUE(extra.Connect(server->port()));
+  bool closed = false;
+  std::string got = extra.ReadUntilClosed(5'000, &closed);
+  EXPECT_TRUE(closed) << "the connection over the cap was left open";
+  if (!got.empty()) {
+    EXPECT_EQ(got.rfind("HTTP/1.1 503", 0), 0u) << got;
+  }
+  EXPECT_TRUE(WaitFor([&] { return server->stats().connections_refused == 1; }));
+  EXPECT_EQ(server->stats().idle_evictions, 0u);
+  ASSERT_TRUE(busy.Send("st: x\r\n\r\n"));
+  EXPECT_NE(busy.ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
+}
+
 TEST(HttpServerLimitsTest, SlowlorisIsCutOffByTheHeaderDeadline) {
   HttpServerOptions o;
   o.header_timeout = std::chrono::milliseconds(300);
@@ -186,14 +235,15 @@ TEST(HttpServerLimitsTest, SlowlorisIsCutOffByTheHeaderDeadline) {
 
 TEST(HttpServerLimitsTest, KeepAliveConnectionMayIdleLongerThanTheHeaderDeadline) {
   HttpServerOptions o;
-  o.header_timeout = std::chrono::milliseconds(200);
-  o.idle_timeout = std::chrono::milliseconds(10'000);
+  // The header deadline must cover connect -> send on a loaded machine, hence 1 s.
+  o.header_timeout = std::chrono::milliseconds(1'000);
+  o.idle_timeout = std::chrono::milliseconds(20'000);
   auto server = StartHealthServer(o);
   RawConnection c;
   ASSERT_TRUE(c.Connect(server->port()));
   ASSERT_TRUE(c.Send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_NE(c.ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // 3x the header deadline
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // 3x the header deadline
   ASSERT_TRUE(c.Send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_NE(c.ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
   EXPECT_EQ(server->stats().timeouts, 0u);
@@ -207,12 +257,17 @@ TEST(HttpServerLimitsTest, EarlyCheckRefusesBeforeTheBodyIsSent) {
     handled.fetch_add(1);
     r(HttpResponse::Text(200, "stored\n"));
   });
+  // Written on the server's thread, read on the test's.
+  std::mutex seen_mu;
   uint64_t seen_length = 0;
   std::string seen_path;
   server->SetEarlyCheck(
       [&](const HttpRequest& head, uint64_t length) -> std::optional<HttpResponse> {
-        seen_length = length;
-        seen_path = head.path;
+        {
+          std::lock_guard<std::mutex> lock(seen_mu);
+          seen_length = length;
+          seen_path = head.path;
+        }
         if (length <= 100) return std::nullopt;
         HttpResponse r = HttpResponse::Text(429, "busy\n");
         r.headers.emplace_back("Retry-After", "1");
@@ -228,8 +283,11 @@ TEST(HttpServerLimitsTest, EarlyCheckRefusesBeforeTheBodyIsSent) {
   std::string got = c.ReadUntil("busy\n", 5'000);
   EXPECT_EQ(got.rfind("HTTP/1.1 429", 0), 0u) << got;
   EXPECT_NE(got.find("Retry-After: 1"), std::string::npos) << got;
-  EXPECT_EQ(seen_length, 1000000u);
-  EXPECT_EQ(seen_path, "/ingest");
+  {
+    std::lock_guard<std::mutex> lock(seen_mu);
+    EXPECT_EQ(seen_length, 1000000u);
+    EXPECT_EQ(seen_path, "/ingest");
+  }
   EXPECT_EQ(handled.load(), 0);
   EXPECT_EQ(server->stats().early_refusals, 1u);
 
