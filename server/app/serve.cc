@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include "base/clock.h"
 #include "base/env.h"
@@ -79,20 +80,100 @@ IngestOptions IngestOptionsFromConfig(const Config& config) {
   return o;
 }
 
+// The flag that sets `key` (http_max_connections -> --http-max-connections), for messages.
+std::string Flag(std::string_view key) {
+  std::string flag = "--" + std::string(key);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+// Refuses values that would otherwise have to be changed silently: a zero timeout makes a
+// listener drop every connection, a cap of 0 would be raised to 1, a negative span cap would
+// mean "no limit".
+[[nodiscard]] Status ValidateServeOptions(const Config& config) {
+  for (const char* key : {"http_header_timeout", "http_idle_timeout"}) {
+    if (config.GetDurationNanos(key) < 1'000'000) {
+      return Status::InvalidArgument(Flag(key) +
+                                     " must be at least 1ms (0 would close every connection at "
+                                     "once), not " +
+                                     std::to_string(config.GetDurationNanos(key)) + "ns");
+    }
+  }
+  for (const char* key : {"http_max_connections", "http_threads", "grpc_max_concurrent_streams"}) {
+    if (config.GetInt(key) < 1) {
+      return Status::InvalidArgument(Flag(key) + " must be at least 1, not " +
+                                     std::to_string(config.GetInt(key)));
+    }
+  }
+  if (config.GetInt("max_spans_per_trace") < 0) {
+    return Status::InvalidArgument(Flag("max_spans_per_trace") +
+                                   " must be 0 (no limit) or more, not " +
+                                   std::to_string(config.GetInt("max_spans_per_trace")));
+  }
+  return Status::Ok();
+}
+
+// Descriptors kept free of HTTP connections: the embedded store's WAL segments and blocks,
+// gRPC's connections (which we cannot cap), UDP sockets, logs.
+constexpr uint64_t kReservedDescriptors = 256;
+
+// Raises the soft RLIMIT_NOFILE to the hard limit (a 1024 soft limit would run out long before
+// the connection caps, and EMFILE then also breaks the store's file opens and gRPC), then
+// returns how many connections each of `listeners` HTTP listeners may hold: `requested`, or
+// less (with a warning) when that many plus kReservedDescriptors do not fit under the limit.
+size_t FitConnectionCap(size_t requested, size_t listeners) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return requested;
+  const rlim_t old_soft = lim.rlim_cur;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    // An unlimited hard limit cannot be the soft one (the kernel caps it at fs.nr_open).
+    if (raised.rlim_cur == RLIM_INFINITY || ::setrlimit(RLIMIT_NOFILE, &raised) != 0) {
+      raised.rlim_cur = 1 << 20;
+      if (raised.rlim_cur > lim.rlim_max || ::setrlimit(RLIMIT_NOFILE, &raised) != 0) {
+        raised.rlim_cur = old_soft;
+      }
+    }
+    lim.rlim_cur = raised.rlim_cur;
+  }
+  auto text = [](rlim_t v) {
+    return v == RLIM_INFINITY ? std::string("unlimited") : std::to_string(v);
+  };
+  ARIADNE_LOG(kInfo, "file descriptor limit")
+      .Field("soft_was", text(old_soft))
+      .Field("soft", text(lim.rlim_cur))
+      .Field("hard", text(lim.rlim_max));
+  if (listeners == 0 || lim.rlim_cur == RLIM_INFINITY) return requested;
+  const uint64_t limit = lim.rlim_cur;
+  const uint64_t usable = limit > kReservedDescriptors ? limit - kReservedDescriptors : 0;
+  if (static_cast<uint64_t>(requested) * listeners <= usable) return requested;
+  const size_t fitted = std::max<size_t>(1, static_cast<size_t>(usable / listeners));
+  ARIADNE_LOG(kWarn, "connection cap lowered to fit the file descriptor limit")
+      .Field("http_max_connections", std::to_string(requested))
+      .Field("lowered_to", std::to_string(fitted))
+      .Field("listeners", std::to_string(listeners))
+      .Field("nofile_limit", std::to_string(limit))
+      .Field("reserved", std::to_string(kReservedDescriptors))
+      .Field("hint",
+             "raise the hard limit (ulimit -Hn, LimitNOFILE=) or lower --http-max-connections");
+  return fitted;
+}
+
 std::chrono::milliseconds Millis(const Config& config, const char* key) {
   return std::chrono::milliseconds(config.GetDurationNanos(key) / 1'000'000);
 }
 
-// What every HTTP listener shares: threads, connection cap, deadlines.
-HttpServerOptions HttpListenerOptions(const Config& config, const char* name,
-                                      const char* port_key) {
+// What every HTTP listener shares: threads, connection cap (already fitted to the descriptor
+// limit), deadlines. ValidateServeOptions has checked the values.
+HttpServerOptions HttpListenerOptions(const Config& config, const char* name, const char* port_key,
+                                      size_t max_connections) {
   HttpServerOptions o;
   o.name = name;
   o.host = config.GetString("listen_host");
   o.port = static_cast<uint16_t>(config.GetInt(port_key));
   o.threads = static_cast<int>(config.GetInt("http_threads"));
-  o.max_connections =
-      static_cast<size_t>(std::max<int64_t>(1, config.GetInt("http_max_connections")));
+  o.max_connections = max_connections;
   o.header_timeout = Millis(config, "http_header_timeout");
   o.idle_timeout = Millis(config, "http_idle_timeout");
   o.drain_timeout = Millis(config, "shutdown_timeout");
@@ -119,8 +200,9 @@ HttpEarlyCheck IngestEarlyCheck(IngestPipeline* pipeline, std::string receiver) 
 
 // The HTTP receivers each get their own listener.
 std::unique_ptr<HttpServer> MakeHttpListener(const Config& config, const char* name,
-                                             const char* port_key, IngestPipeline* pipeline) {
-  HttpServerOptions o = HttpListenerOptions(config, name, port_key);
+                                             const char* port_key, size_t max_connections,
+                                             IngestPipeline* pipeline) {
+  HttpServerOptions o = HttpListenerOptions(config, name, port_key, max_connections);
   o.max_body_bytes = config.GetBytes("max_request_bytes");
   auto server = std::make_unique<HttpServer>(o);
   server->SetEarlyCheck(IngestEarlyCheck(pipeline, name));
@@ -139,6 +221,17 @@ int RunServe(const Config& config) {
   SetLogLevel(level);
   SetLogFormat(config.GetString("log_format") == "json" ? LogFormat::kJson : LogFormat::kText);
   sigset_t stop_signals = BlockStopSignals();
+  if (Status s = ValidateServeOptions(config); !s.ok()) {
+    ARIADNE_LOG(kError, "invalid configuration").Field("error", s.ToString());
+    return 1;
+  }
+  // Before the store opens its files: they need descriptors too.
+  size_t http_listeners = 1;  // the query port
+  for (const char* key : {"otlp_http_enabled", "jaeger_http_enabled", "zipkin_enabled"}) {
+    if (config.GetBool(key)) ++http_listeners;
+  }
+  const size_t max_connections =
+      FitConnectionCap(static_cast<size_t>(config.GetInt("http_max_connections")), http_listeners);
 
   const std::string& host = config.GetString("listen_host");
   const std::string& storage = config.GetString("storage");
@@ -163,8 +256,7 @@ int RunServe(const Config& config) {
     MemoryStoreOptions mo;
     mo.max_spans = static_cast<uint64_t>(config.GetInt("memory_max_spans"));
     mo.max_bytes = config.GetBytes("memory_max_bytes");
-    mo.max_spans_per_trace =
-        static_cast<uint64_t>(std::max<int64_t>(0, config.GetInt("max_spans_per_trace")));
+    mo.max_spans_per_trace = static_cast<uint64_t>(config.GetInt("max_spans_per_trace"));
     store = std::make_unique<MemoryStore>(mo);
   }
 
@@ -174,7 +266,8 @@ int RunServe(const Config& config) {
 
   // Query port: operations, query API, UI. Every route there is a GET or a bodiless POST, so
   // its bodies are capped far below the receivers'.
-  HttpServerOptions query_options = HttpListenerOptions(config, "query", "query_port");
+  HttpServerOptions query_options =
+      HttpListenerOptions(config, "query", "query_port", max_connections);
   query_options.max_body_bytes = config.GetBytes("query_max_request_bytes");
   HttpServer query(query_options);
 
@@ -182,17 +275,18 @@ int RunServe(const Config& config) {
   std::unique_ptr<OtlpGrpcReceiver> otlp_grpc;
   std::unique_ptr<JaegerUdpReceiver> jaeger_udp;
   if (config.GetBool("otlp_http_enabled")) {
-    otlp_http = MakeHttpListener(config, "otlp_http", "otlp_http_port", &pipeline);
+    otlp_http = MakeHttpListener(config, "otlp_http", "otlp_http_port", max_connections, &pipeline);
     OtlpHttpOptions oh;
     oh.cors_allowed_origins = SplitList(config.GetString("cors_allowed_origins"));
     RegisterOtlpHttpRoutes(otlp_http.get(), &pipeline, oh);
   }
   if (config.GetBool("jaeger_http_enabled")) {
-    jaeger_http = MakeHttpListener(config, "jaeger_http", "jaeger_http_port", &pipeline);
+    jaeger_http =
+        MakeHttpListener(config, "jaeger_http", "jaeger_http_port", max_connections, &pipeline);
     RegisterJaegerHttpRoutes(jaeger_http.get(), &pipeline);
   }
   if (config.GetBool("zipkin_enabled")) {
-    zipkin = MakeHttpListener(config, "zipkin", "zipkin_port", &pipeline);
+    zipkin = MakeHttpListener(config, "zipkin", "zipkin_port", max_connections, &pipeline);
     RegisterZipkinRoutes(zipkin.get(), &pipeline);
   }
   if (config.GetBool("otlp_grpc_enabled")) {
@@ -214,8 +308,7 @@ int RunServe(const Config& config) {
   QueryApiOptions qo;
   qo.default_lookback_ns = config.GetDurationNanos("query_lookback");
   qo.max_limit = static_cast<size_t>(config.GetInt("query_max_limit"));
-  qo.max_spans_per_trace =
-      static_cast<size_t>(std::max<int64_t>(0, config.GetInt("max_spans_per_trace")));
+  qo.max_spans_per_trace = static_cast<size_t>(config.GetInt("max_spans_per_trace"));
   RegisterQueryApi(&query, store.get(), qo);
 #ifdef ARIADNE_HAVE_UI
   RegisterUiRoutes(&query);

@@ -61,7 +61,7 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"zipkin_enabled", OptionType::kBool, "true", "Receive Zipkin v2 JSON (POST /api/v2/spans)"},
       {"zipkin_port", OptionType::kInt, "9411", "Port of the Zipkin receiver"},
       {"grpc_max_concurrent_streams", OptionType::kInt, "100",
-       "Calls one OTLP/gRPC connection may have in progress at once (HTTP/2 streams)"},
+       "Calls one OTLP/gRPC connection may have in progress at once (HTTP/2 streams; at least 1)"},
       {"grpc_max_connection_idle", OptionType::kDuration, "5m",
        "An OTLP/gRPC connection without calls for this long is closed (0: never)"},
       {"grpc_max_connection_age", OptionType::kDuration, "30m",
@@ -103,21 +103,23 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"max_spans_per_trace", OptionType::kInt, "100000",
        "Spans per trace: the memory store keeps at most this many (later ones are dropped and "
        "counted), and the query API returns at most this many (the earliest, with a warning on "
-       "the Jaeger API); 0: no limit"},
+       "the Jaeger API); 0: no limit, negative values are refused"},
       {"shutdown_timeout", OptionType::kDuration, "10s",
        "How long SIGTERM waits for in-flight requests before closing"},
       // Query API and UI
       {"query_port", OptionType::kInt, "16686", "Port of the query API, UI, /health and /metrics"},
       {"query_max_request_bytes", OptionType::kBytes, "64KiB",
        "Largest request body on the query port (413 beyond, before it is read)"},
-      {"http_threads", OptionType::kInt, "2", "Threads serving each HTTP listener"},
+      {"http_threads", OptionType::kInt, "2", "Threads serving each HTTP listener (at least 1)"},
       {"http_max_connections", OptionType::kInt, "1024",
-       "Open connections per HTTP listener; one more is answered 503 and closed"},
+       "Open connections per HTTP listener (at least 1); at the cap a new one replaces the oldest "
+       "idle keep-alive connection, or is answered 503 and closed when none is idle; lowered at "
+       "startup to fit the file descriptor limit"},
       {"http_header_timeout", OptionType::kDuration, "10s",
-       "A new HTTP connection must send its first request's headers within this"},
+       "A new HTTP connection must send its first request's headers within this (at least 1ms)"},
       {"http_idle_timeout", OptionType::kDuration, "60s",
        "An HTTP keep-alive connection waiting longer for its next request, or a request body or "
-       "answer taking longer to transfer, is closed"},
+       "answer taking longer to transfer, is closed (at least 1ms)"},
   };
 }
 
