@@ -147,9 +147,6 @@ struct OtlpGrpcReceiver::Impl {
 OtlpGrpcReceiver::OtlpGrpcReceiver(IngestPipeline* pipeline, OtlpGrpcOptions options)
     : impl_(std::make_unique<Impl>(pipeline)), options_(std::move(options)), port_(options_.port) {}
 
-OtlpGrpcReceiver::OtlpGrpcReceiver(IngestPipeline* pipeline, std::string host, uint16_t port)
-    : OtlpGrpcReceiver(pipeline, OtlpGrpcOptions{std::move(host), port}) {}
-
 OtlpGrpcReceiver::~OtlpGrpcReceiver() { Stop(); }
 
 Status OtlpGrpcReceiver::Start() {

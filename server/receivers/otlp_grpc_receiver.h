@@ -48,7 +48,6 @@ class OtlpGrpcReceiver {
   static constexpr std::chrono::seconds kConnectionAgeGrace{60};
 
   OtlpGrpcReceiver(IngestPipeline* pipeline, OtlpGrpcOptions options);
-  OtlpGrpcReceiver(IngestPipeline* pipeline, std::string host, uint16_t port);
   ~OtlpGrpcReceiver();
   OtlpGrpcReceiver(const OtlpGrpcReceiver&) = delete;
   OtlpGrpcReceiver& operator=(const OtlpGrpcReceiver&) = delete;

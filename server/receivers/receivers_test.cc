@@ -216,7 +216,7 @@ TEST(OtlpGrpcTest, ExportStoresSpansAndMapsErrorsToGrpcCodes) {
   MemoryStore store({});
   IngestStats stats;
   IngestPipeline pipeline(&store, {}, &stats);
-  OtlpGrpcReceiver receiver(&pipeline, "127.0.0.1", 0);
+  OtlpGrpcReceiver receiver(&pipeline, OtlpGrpcOptions{});
   ASSERT_TRUE(receiver.Start().ok());
   std::string resp;
   grpc::Status s = CallExport(receiver.port(), kExport, RequestBytes(24), &resp);
@@ -235,7 +235,7 @@ TEST(OtlpGrpcTest, RefusalsAreResourceExhaustedAndStoreRefusalIsUnavailable) {
   IngestOptions o;
   o.max_inflight_bytes = 100;
   IngestPipeline pipeline(&store, o, &stats);
-  OtlpGrpcReceiver receiver(&pipeline, "127.0.0.1", 0);
+  OtlpGrpcReceiver receiver(&pipeline, OtlpGrpcOptions{});
   ASSERT_TRUE(receiver.Start().ok());
   std::string resp;
   grpc::Status s = CallExport(receiver.port(), kExport, RequestBytes(8), &resp);
@@ -246,7 +246,7 @@ TEST(OtlpGrpcTest, RefusalsAreResourceExhaustedAndStoreRefusalIsUnavailable) {
   MemoryStore closed({});
   closed.Close();
   IngestPipeline p2(&closed, {}, &stats);
-  OtlpGrpcReceiver r2(&p2, "127.0.0.1", 0);
+  OtlpGrpcReceiver r2(&p2, OtlpGrpcOptions{});
   ASSERT_TRUE(r2.Start().ok());
   s = CallExport(r2.port(), kExport, RequestBytes(8), &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
@@ -291,7 +291,7 @@ TEST(OtlpGrpcTest, OverloadIsResourceExhaustedWithRetryInfoAndCountedByReason) {
   o.gate.max_concurrent = 1;
   o.gate.max_queue_wait = std::chrono::milliseconds(0);
   IngestPipeline pipeline(&store, o, &stats);
-  OtlpGrpcReceiver receiver(&pipeline, "127.0.0.1", 0);
+  OtlpGrpcReceiver receiver(&pipeline, OtlpGrpcOptions{});
   ASSERT_TRUE(receiver.Start().ok());
   auto first = std::async(std::launch::async, [&] {
     std::string resp;
@@ -309,35 +309,52 @@ TEST(OtlpGrpcTest, OverloadIsResourceExhaustedWithRetryInfoAndCountedByReason) {
   receiver.Stop();
 }
 
-TEST(OtlpGrpcTest, CallsBeyondMaxConcurrentStreamsWaitOnTheClientInsteadOfReachingTheServer) {
+// Holds the only ingest slot with one call on a channel, then makes a second call on the same
+// channel and says whether it reached the server (where it waits in the gate's queue) within
+// `window`, polling. Both calls then complete.
+bool SecondCallReachesTheServer(int max_concurrent_streams, std::chrono::milliseconds window) {
   BlockingStore store;
   IngestStats stats;
   IngestOptions o;
   o.gate.max_concurrent = 1;
-  o.gate.max_queue_wait = std::chrono::seconds(10);  // a call reaching the server would queue
+  o.gate.max_queue_wait = std::chrono::seconds(30);  // a call reaching the server queues
   IngestPipeline pipeline(&store, o, &stats);
   OtlpGrpcOptions go;
-  go.max_concurrent_streams = 1;
+  go.max_concurrent_streams = max_concurrent_streams;
   OtlpGrpcReceiver receiver(&pipeline, go);
-  ASSERT_TRUE(receiver.Start().ok());
+  EXPECT_TRUE(receiver.Start().ok());
   auto channel = Channel(receiver.port());
   auto first = std::async(std::launch::async, [&] {
     std::string resp;
     return CallExportOn(channel, kExport, RequestBytes(8, 1), &resp).error_code();
   });
-  store.entered_.get_future().wait();  // the only ingest slot and the only stream are taken
+  store.entered_.get_future().wait();  // the only ingest slot is taken
   auto second = std::async(std::launch::async, [&] {
     std::string resp;
     return CallExportOn(channel, kExport, RequestBytes(8, 2), &resp).error_code();
   });
-  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
-  // Had the second call reached the server, it would be waiting in the gate's queue.
-  EXPECT_EQ(pipeline.gate().queued(), 0u);
+  bool reached = false;
+  auto deadline = std::chrono::steady_clock::now() + window;
+  while (!reached && std::chrono::steady_clock::now() < deadline) {
+    reached = pipeline.gate().queued() > 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(second.wait_for(std::chrono::milliseconds(0)), std::future_status::ready)
+      << "the second call finished while the first held the only ingest slot";
   store.release_.set_value();
   EXPECT_EQ(first.get(), grpc::StatusCode::OK);
   EXPECT_EQ(second.get(), grpc::StatusCode::OK);
   EXPECT_EQ(store.Stats().spans, 16u);
   receiver.Stop();
+  return reached;
+}
+
+TEST(OtlpGrpcTest, CallsBeyondMaxConcurrentStreamsWaitOnTheClientInsteadOfReachingTheServer) {
+  // Control: with two streams the second call does reach the server (generous window: the
+  // positive outcome is polled for, so a slow machine only makes it slower).
+  EXPECT_TRUE(SecondCallReachesTheServer(2, std::chrono::seconds(10)));
+  // With one stream it stays on the client for as long as the first call runs.
+  EXPECT_FALSE(SecondCallReachesTheServer(1, std::chrono::seconds(1)));
 }
 
 TEST(OtlpGrpcTest, IdleConnectionsAreClosed) {
@@ -367,9 +384,11 @@ TEST(OtlpGrpcTest, SecondReceiverOnTheSamePortFails) {
   MemoryStore store({});
   IngestStats stats;
   IngestPipeline pipeline(&store, {}, &stats);
-  OtlpGrpcReceiver first(&pipeline, "127.0.0.1", 0);
+  OtlpGrpcReceiver first(&pipeline, OtlpGrpcOptions{});
   ASSERT_TRUE(first.Start().ok());
-  OtlpGrpcReceiver second(&pipeline, "127.0.0.1", first.port());
+  OtlpGrpcOptions same_port;
+  same_port.port = first.port();
+  OtlpGrpcReceiver second(&pipeline, same_port);
   EXPECT_FALSE(second.Start().ok());
 }
 
