@@ -4,11 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "tests/testing/raw_connection.h"
 
 namespace ariadne::testing {
 
@@ -76,36 +72,19 @@ bool Parse(const std::string& data, bool eof, ClientResponse* out) {
 
 ClientResponse HttpRequestRaw(uint16_t port, const std::string& raw, int timeout_ms) {
   ClientResponse out;
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return out;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return out;
-  }
-  size_t sent = 0;
-  while (sent < raw.size()) {
-    ssize_t n = ::send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may answer (413) before reading everything
-    sent += static_cast<size_t>(n);
-  }
+  RawConnection c;
+  if (!c.Connect(port)) return out;
+  c.Send(raw);  // may fail part way: the server may answer (413) before reading everything
   std::string data;
-  char buf[65536];
   while (true) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, timeout_ms) <= 0) break;
-    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-    if (n <= 0) {
+    ssize_t n = c.ReadSome(timeout_ms, &data);
+    if (n < 0) break;
+    if (n == 0) {
       Parse(data, true, &out);
       break;
     }
-    data.append(buf, static_cast<size_t>(n));
     if (Parse(data, false, &out)) break;
   }
-  ::close(fd);
   return out;
 }
 

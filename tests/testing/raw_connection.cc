@@ -57,37 +57,32 @@ bool RawConnection::Send(const std::string& data) {
   return fd_ >= 0;
 }
 
+ssize_t RawConnection::ReadSome(int timeout_ms, std::string* out) {
+  if (fd_ < 0) return -1;
+  pollfd p{fd_, POLLIN, 0};
+  if (timeout_ms <= 0 || ::poll(&p, 1, timeout_ms) <= 0) return -1;
+  char buf[65536];
+  ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+  if (n <= 0) return 0;  // closed or reset
+  out->append(buf, static_cast<size_t>(n));
+  return n;
+}
+
 std::string RawConnection::ReadUntil(const std::string& marker, int timeout_ms) {
   std::string out;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  char buf[4096];
-  while (fd_ >= 0 && (marker.empty() || out.find(marker) == std::string::npos)) {
-    pollfd p{fd_, POLLIN, 0};
-    int wait = RemainingMs(deadline);
-    if (wait == 0 || ::poll(&p, 1, wait) <= 0) break;
-    ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
-    if (n <= 0) break;  // closed or reset
-    out.append(buf, static_cast<size_t>(n));
+  while (marker.empty() || out.find(marker) == std::string::npos) {
+    if (ReadSome(RemainingMs(deadline), &out) <= 0) break;
   }
   return out;
 }
 
 std::string RawConnection::ReadUntilClosed(int timeout_ms, bool* closed) {
   std::string out;
-  *closed = false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  char buf[4096];
-  while (fd_ >= 0) {
-    pollfd p{fd_, POLLIN, 0};
-    int wait = RemainingMs(deadline);
-    if (wait == 0 || ::poll(&p, 1, wait) <= 0) break;
-    ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
-    if (n <= 0) {
-      *closed = true;
-      break;
-    }
-    out.append(buf, static_cast<size_t>(n));
-  }
+  ssize_t n = 1;
+  while (n > 0) n = ReadSome(RemainingMs(deadline), &out);
+  *closed = n == 0;
   return out;
 }
 
