@@ -21,6 +21,7 @@
 
 #include "tests/integration/test_args.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/metrics_text.h"
 #include "tests/testing/raw_connection.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/server_process.h"
@@ -32,21 +33,16 @@ namespace {
 using testing::AnyPortArgs;
 using testing::HttpGet;
 using testing::HttpPost;
+using testing::MetricValue;
 using testing::PickFreePort;
 using testing::RawConnection;
 using testing::RunCommand;
 using testing::ServerProcess;
 using testing::WaitFor;
 
-// The value of the sample `name{labels} value` (labels exactly as rendered), or -1.
-int64_t Metric(const std::string& text, const std::string& sample) {
-  size_t at = text.find("\n" + sample + " ");
-  if (at == std::string::npos) return -1;
-  return std::strtoll(text.c_str() + at + sample.size() + 2, nullptr, 10);
-}
-
-int64_t QueryMetric(const ServerProcess& server, const std::string& sample) {
-  return Metric(HttpGet(server.query_port(), "/metrics").body, sample);
+int64_t QueryMetric(const ServerProcess& server, const std::string& name,
+                    const std::string& label) {
+  return MetricValue(HttpGet(server.query_port(), "/metrics").body, name, {label});
 }
 
 // User + system CPU time the process has used, in seconds (from /proc: getrusage cannot see a
@@ -89,12 +85,12 @@ TEST(HttpLimitsTest, ConnectionsOverTheCapAreRefusedAndServiceResumes) {
   ASSERT_TRUE(server.Start(AnyPortArgs({"--storage=memory", "--http-max-connections=8",
                                         "--otlp-http-port=" + std::to_string(otlp)})))
       << server.log();
-  const std::string open_now = "ariadne_http_connections{listener=\"otlp_http\"}";
-  const std::string refused = "ariadne_http_connections_refused_total{listener=\"otlp_http\"}";
+  const std::string otlp_http = "listener=\"otlp_http\"";
 
   std::vector<RawConnection> held(8);
   for (RawConnection& c : held) ASSERT_TRUE(c.Connect(otlp));
-  ASSERT_TRUE(WaitFor([&] { return QueryMetric(server, open_now) == 8; }));
+  ASSERT_TRUE(
+      WaitFor([&] { return QueryMetric(server, "ariadne_http_connections", otlp_http) == 8; }));
   for (int i = 0; i < 10; ++i) {
     RawConnection extra;
     ASSERT_TRUE(extra.Connect(otlp));
@@ -106,10 +102,11 @@ TEST(HttpLimitsTest, ConnectionsOverTheCapAreRefusedAndServiceResumes) {
       EXPECT_EQ(got.rfind("HTTP/1.1 503", 0), 0u) << got;
     }
   }
-  EXPECT_EQ(QueryMetric(server, refused), 10);
+  EXPECT_EQ(QueryMetric(server, "ariadne_http_connections_refused_total", otlp_http), 10);
 
   held.clear();
-  ASSERT_TRUE(WaitFor([&] { return QueryMetric(server, open_now) == 0; }));
+  ASSERT_TRUE(
+      WaitFor([&] { return QueryMetric(server, "ariadne_http_connections", otlp_http) == 0; }));
   auto r = HttpPost(otlp, "/v1/traces", "", {{"Content-Type", "application/x-protobuf"}});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(server.Stop(), 0);
@@ -141,11 +138,10 @@ TEST(HttpLimitsTest, BodiesAreRefusedFromTheirDeclaredLength) {
   got = headers_only(otlp, "/v1/traces", "1000000");
   EXPECT_EQ(got.rfind("HTTP/1.1 429", 0), 0u) << got;
   EXPECT_NE(got.find("Retry-After: 1"), std::string::npos) << got;
-  EXPECT_EQ(QueryMetric(server,
-                        "ariadne_receiver_requests_refused_total{receiver=\"otlp_http\","
-                        "protocol=\"http\",reason=\"inflight_limit\"}"),
+  EXPECT_EQ(QueryMetric(server, "ariadne_receiver_requests_refused_total",
+                        "receiver=\"otlp_http\",protocol=\"http\",reason=\"inflight_limit\""),
             1);
-  EXPECT_EQ(QueryMetric(server, "ariadne_http_early_refusals_total{listener=\"otlp_http\"}"), 1);
+  EXPECT_EQ(QueryMetric(server, "ariadne_http_early_refusals_total", "listener=\"otlp_http\""), 1);
   // A body that fits is still taken.
   r = HttpPost(otlp, "/v1/traces", "", {{"Content-Type", "application/x-protobuf"}});
   EXPECT_EQ(r.status, 200);
@@ -194,7 +190,7 @@ TEST(HttpLimitsTest, OutOfDescriptorsTheServerBacksOffInsteadOfSpinning) {
   pending.clear();
   ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, &old, nullptr), 0);
   ASSERT_TRUE(WaitFor([&] { return HttpGet(server.query_port(), "/health").status == 200; }));
-  int64_t errors = QueryMetric(server, "ariadne_http_accept_errors_total{listener=\"query\"}");
+  int64_t errors = QueryMetric(server, "ariadne_http_accept_errors_total", "listener=\"query\"");
   EXPECT_GT(errors, 0);
   EXPECT_LT(errors, 200) << "accept() was retried without a pause";
   EXPECT_EQ(server.Stop(), 0);

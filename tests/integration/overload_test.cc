@@ -16,6 +16,7 @@
 #include "server/pipeline/span_factory.h"
 #include "tests/integration/test_args.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/metrics_text.h"
 #include "tests/testing/server_process.h"
 #include "wire/otlp/otlp_proto_encoder.h"
 
@@ -25,6 +26,7 @@ namespace {
 using testing::AnyPortArgs;
 using testing::HttpGet;
 using testing::HttpPost;
+using testing::MetricValue;
 using testing::PickFreePort;
 using testing::ServerProcess;
 
@@ -49,26 +51,6 @@ Sent MakeRequest(uint64_t seed, int spans) {
   }
   EncodeOtlpProto(b, &s.body);
   return s;
-}
-
-// The value of the first sample of `name` whose labels contain every one of `labels`.
-uint64_t Metric(const std::string& text, const std::string& name,
-                const std::vector<std::string>& labels = {}) {
-  size_t pos = 0;
-  while ((pos = text.find(name, pos)) != std::string::npos) {
-    size_t eol = text.find('\n', pos);
-    std::string line = text.substr(pos, eol - pos);
-    bool line_start = pos == 0 || text[pos - 1] == '\n';
-    pos = eol;
-    if (!line_start) continue;
-    if (line.size() > name.size() && line[name.size()] != ' ' && line[name.size()] != '{') {
-      continue;
-    }
-    bool all = true;
-    for (const std::string& l : labels) all = all && line.find(l) != std::string::npos;
-    if (all) return std::strtoull(line.substr(line.rfind(' ') + 1).c_str(), nullptr, 10);
-  }
-  return 0;
 }
 
 class OverloadTest : public ::testing::TestWithParam<std::string> {
@@ -137,15 +119,16 @@ TEST_P(OverloadTest, ExcessIsRefusedWith429AndEveryAcceptedSpanIsStored) {
   EXPECT_FALSE(retry_after_missing);
 
   std::string metrics = HttpGet(server_.query_port(), "/metrics").body;
-  EXPECT_EQ(Metric(metrics, "ariadne_receiver_requests_refused_total",
-                   {"receiver=\"otlp_http\"", "reason=\"queue_full\""}),
-            refused.size())
+  EXPECT_EQ(MetricValue(metrics, "ariadne_receiver_requests_refused_total",
+                        {"receiver=\"otlp_http\"", "reason=\"queue_full\""}),
+            static_cast<int64_t>(refused.size()))
       << metrics;
   uint64_t accepted_spans = 0;
   for (const Sent& s : accepted) accepted_spans += s.spans;
-  EXPECT_EQ(Metric(metrics, "ariadne_receiver_spans_accepted_total", {"receiver=\"otlp_http\""}),
-            accepted_spans);
-  EXPECT_EQ(Metric(metrics, "ariadne_store_spans"), accepted_spans);
+  EXPECT_EQ(
+      MetricValue(metrics, "ariadne_receiver_spans_accepted_total", {"receiver=\"otlp_http\""}),
+      static_cast<int64_t>(accepted_spans));
+  EXPECT_EQ(MetricValue(metrics, "ariadne_store_spans"), static_cast<int64_t>(accepted_spans));
 
   // Every trace of an accepted request is stored whole; no trace of a refused one is.
   auto spans_of = [&](const TraceId& id) {
