@@ -98,7 +98,7 @@ struct HttpServer::Impl {
   std::atomic<int> in_flight{0};
   // Keep-alive connections waiting for their next request, oldest first. A session adds itself
   // when it starts waiting and removes itself when bytes arrive or it ends; the accept chain
-  // takes the oldest at the cap. Every access holds idle_mu (also a session's idle_it).
+  // takes the oldest at the cap. Every access holds idle_mu, as do a session's idle_it_/listed_.
   std::mutex idle_mu;
   std::list<std::weak_ptr<Session>> idle;
 
