@@ -3,7 +3,7 @@
 // caller for the export), serializing Export calls with a mutex. MultiSpanProcessor fans out;
 // its ForceFlush/Shutdown runs every processor at once (one thread each but the last) against
 // one deadline, so a hung processor cannot use up the time another needs to drain.
-// Thread-safe. Tested by tracer_test.cc.
+// Thread-safe. Tested by tracer_test.cc and span_processor_test.cc.
 #ifndef ARIADNE_SDK_SPAN_PROCESSOR_H_
 #define ARIADNE_SDK_SPAN_PROCESSOR_H_
 
