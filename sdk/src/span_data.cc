@@ -5,9 +5,9 @@
 
 #include "ariadne/sdk/span_processor.h"
 #include "ariadne/sdk/tracer_provider.h"
+#include "base/utf8.h"
 #include "sdk/src/span_clock.h"
 #include "sdk/src/span_pool.h"
-#include "sdk/src/utf8.h"
 
 namespace ariadne::sdk {
 
@@ -19,7 +19,7 @@ namespace {
 // The length limit is in bytes; a cut never splits a UTF-8 code point (it may then keep up to 3
 // bytes fewer). Strings within the limit (the common case) pay one comparison.
 std::string_view TruncateView(std::string_view s, uint32_t max_length) {
-  if (max_length != 0 && s.size() > max_length) s = s.substr(0, Utf8CutPoint(s, max_length));
+  if (max_length != 0) s = TruncateUtf8(s, max_length);
   return s;
 }
 

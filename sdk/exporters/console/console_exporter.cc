@@ -2,7 +2,7 @@
 
 #include <cinttypes>
 
-#include "sdk/src/utf8.h"
+#include "sdk/src/terminal_escape.h"
 
 namespace ariadne::exporters {
 namespace {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <grpcpp/grpcpp.h>
@@ -13,6 +14,7 @@
 #include "ariadne/sdk/deadline.h"
 #include "ariadne/sdk/id_generator.h"
 #include "base/logging.h"
+#include "sdk/exporters/otlp_common/grpc_retry_info.h"
 #include "sdk/exporters/otlp_common/retry_policy.h"
 #include "wire/otlp/otlp_proto_decoder.h"
 #include "wire/otlp/otlp_proto_encoder.h"
@@ -22,7 +24,8 @@ namespace {
 
 constexpr char kMethod[] = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-bool Retryable(const grpc::Status& s) {
+// server_delay: the status's RetryInfo delay, if it carries one (ParseGrpcRetryInfo).
+bool Retryable(const grpc::Status& s, std::optional<std::chrono::milliseconds> server_delay) {
   switch (s.error_code()) {
     case grpc::StatusCode::CANCELLED:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
@@ -32,7 +35,8 @@ bool Retryable(const grpc::Status& s) {
     case grpc::StatusCode::DATA_LOSS:
       return true;
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return s.error_details().find("google.rpc.RetryInfo") != std::string::npos;
+      // Quota exhausted: only worth retrying when the server says when (OTLP spec).
+      return server_delay.has_value();
     default:
       return false;
   }
@@ -191,8 +195,12 @@ sdk::ExportResult OtlpGrpcExporter::Export(std::span<const std::unique_ptr<sdk::
       stats_.exported_spans += spans.size() - rej;
       return sdk::ExportResult::kSuccess;
     }
-    if (!Retryable(status)) return fail(status.error_message(), status.error_code());
-    RetrySchedule::Step step = schedule.Next(attempt + 1, std::nullopt, sdk::RandomU64(),
+    std::optional<std::chrono::milliseconds> server_delay =
+        ParseGrpcRetryInfo(status.error_details());
+    if (!Retryable(status, server_delay)) {
+      return fail(status.error_message(), status.error_code());
+    }
+    RetrySchedule::Step step = schedule.Next(attempt + 1, server_delay, sdk::RandomU64(),
                                              std::chrono::steady_clock::now());
     if (!step.retry) return fail(step.why_not, status.error_code());
     std::unique_lock<std::mutex> lock(mu_);

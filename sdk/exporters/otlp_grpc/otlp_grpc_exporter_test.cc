@@ -1,6 +1,7 @@
 // OtlpGrpcExporter against an in-process gRPC server (callback generic service on 127.0.0.1)
 // that records requests and answers from a script: delivery, metadata, retry on UNAVAILABLE,
-// no retry on INVALID_ARGUMENT, partial success. Backoffs are 1 ms; no timing assertions.
+// no retry on INVALID_ARGUMENT, RESOURCE_EXHAUSTED retried only with RetryInfo and after its
+// delay, partial success. Backoffs are 1 ms; the only time bound is a generous one.
 #include "ariadne/exporters/otlp_grpc_exporter.h"
 
 #include <deque>
@@ -14,6 +15,7 @@
 #include "ariadne/sdk/tracer_provider.h"
 #include "wire/otlp/otlp_proto_decoder.h"
 #include "wire/otlp/otlp_proto_encoder.h"
+#include "wire/otlp/proto_wire.h"
 
 namespace ariadne::exporters {
 namespace {
@@ -170,6 +172,54 @@ TEST(OtlpGrpcExporter, ResourceExhaustedWithoutRetryInfoIsNotRetried) {
   OtlpGrpcExporter e(Fast(c.endpoint()));
   EXPECT_EQ(e.Export(s.spans, In20s()), sdk::ExportResult::kFailure);
   EXPECT_EQ(c.requests().size(), 1u);
+}
+
+// google.rpc.Status{code, message, details: [Any{RetryInfo{retry_delay: {seconds, nanos}}}]},
+// as the server's receiver writes it.
+std::string RetryInfoDetails(uint64_t seconds, uint64_t nanos) {
+  std::string duration;
+  proto_wire::AppendVarint(&duration, 1 << 3);
+  proto_wire::AppendVarint(&duration, seconds);
+  proto_wire::AppendVarint(&duration, 2 << 3);
+  proto_wire::AppendVarint(&duration, nanos);
+  std::string retry_info;
+  proto_wire::AppendLenField(&retry_info, 1, duration);
+  std::string any;
+  proto_wire::AppendLenField(&any, 1, "type.googleapis.com/google.rpc.RetryInfo");
+  proto_wire::AppendLenField(&any, 2, retry_info);
+  std::string status;
+  proto_wire::AppendVarint(&status, 1 << 3);
+  proto_wire::AppendVarint(&status, static_cast<uint64_t>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  proto_wire::AppendLenField(&status, 3, any);
+  return status;
+}
+
+TEST(OtlpGrpcExporter, ResourceExhaustedWithRetryInfoIsRetried) {
+  Collector c;
+  c.shared.script = {grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "busy",
+                                  RetryInfoDetails(0, 2'000'000)),  // 2 ms
+                     grpc::Status::OK};
+  Spans s(1);
+  OtlpGrpcExporter e(Fast(c.endpoint()));
+  EXPECT_EQ(e.Export(s.spans, In20s()), sdk::ExportResult::kSuccess);
+  EXPECT_EQ(c.requests().size(), 2u);
+  EXPECT_EQ(e.stats().retries, 1u);
+}
+
+TEST(OtlpGrpcExporter, RetryInfoDelayIsHonouredNotReplacedByTheBackoff) {
+  // The server asks for 60 s, more than the export's 20 s: the export fails at once, after one
+  // request. With the 1 ms backoff instead of the server's delay it would have been retried.
+  for (auto code : {grpc::StatusCode::RESOURCE_EXHAUSTED, grpc::StatusCode::UNAVAILABLE}) {
+    Collector c;
+    c.shared.script = {grpc::Status(code, "busy", RetryInfoDetails(60, 0)), grpc::Status::OK};
+    Spans s(1);
+    OtlpGrpcExporter e(Fast(c.endpoint()));
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(e.Export(s.spans, In20s()), sdk::ExportResult::kFailure);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));  // no sleep
+    EXPECT_EQ(c.requests().size(), 1u);
+    EXPECT_EQ(e.stats().failed_spans, 1u);
+  }
 }
 
 TEST(OtlpGrpcExporter, PartialSuccessIsCounted) {

@@ -2,12 +2,13 @@
 // through grpc++'s generic unary call on raw bytes — no generated protobuf code; the request is
 // encoded by wire/otlp. Retries (OTLP spec) CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE,
 // UNAVAILABLE, DATA_LOSS, and RESOURCE_EXHAUSTED only when the status carries a RetryInfo
-// detail; every other code fails at once. Backoff is exponential with jitter, bounded by the
-// processor's export deadline; Shutdown interrupts it. Partial success is logged and counted.
-// Endpoint: "http://host:port" (plaintext), "https://host:port" (TLS, optional CA file), or
-// "host:port" (TLS unless insecure). Export is called by one thread at a time.
-// Own library (ariadne::exporter_otlp_grpc) so only users who want gRPC link grpc++.
-// Tested by otlp_grpc_exporter_test.cc.
+// detail; every other code fails at once. A RetryInfo delay (at most 1 hour) replaces the
+// backoff; otherwise backoff is exponential with jitter. Either is bounded by the processor's
+// export deadline (a wait past it fails the export at once); Shutdown interrupts it. Partial
+// success is logged and counted. Endpoint: "http://host:port" (plaintext), "https://host:port"
+// (TLS, optional CA file), or "host:port" (TLS unless insecure). Export is called by one thread at
+// a time. Own library (ariadne::exporter_otlp_grpc) so only users who want gRPC link grpc++. Tested
+// by otlp_grpc_exporter_test.cc.
 #ifndef ARIADNE_EXPORTERS_OTLP_GRPC_EXPORTER_H_
 #define ARIADNE_EXPORTERS_OTLP_GRPC_EXPORTER_H_
 

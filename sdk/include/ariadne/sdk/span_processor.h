@@ -1,8 +1,9 @@
 // SpanProcessor receives every ended recording span; SimpleSpanProcessor exports each sampled
 // span immediately on the caller's thread (for tests and the console exporter; it blocks the
 // caller for the export), serializing Export calls with a mutex. MultiSpanProcessor fans out;
-// its ForceFlush/Shutdown timeout is one budget shared by its processors in turn.
-// Thread-safe. Tested by tracer_test.cc.
+// its ForceFlush/Shutdown runs every processor at once (one thread each but the last) against
+// one deadline, so a hung processor cannot use up the time another needs to drain.
+// Thread-safe. Tested by tracer_test.cc and span_processor_test.cc.
 #ifndef ARIADNE_SDK_SPAN_PROCESSOR_H_
 #define ARIADNE_SDK_SPAN_PROCESSOR_H_
 

@@ -1,38 +1,11 @@
-// Utf8CutPoint never splits a code point; AppendEscapedForTerminal neutralises every control
-// character and invalid byte and keeps valid text.
-#include "sdk/src/utf8.h"
+// AppendEscapedForTerminal neutralises every control character and invalid byte and keeps valid
+// text.
+#include "sdk/src/terminal_escape.h"
 
 #include <gtest/gtest.h>
 
 namespace ariadne::sdk {
 namespace {
-
-TEST(Utf8CutPoint, AsciiAndShortStringsAreCutAtTheLimit) {
-  EXPECT_EQ(Utf8CutPoint("abcdef", 3), 3u);
-  EXPECT_EQ(Utf8CutPoint("abc", 3), 3u);
-  EXPECT_EQ(Utf8CutPoint("ab", 3), 2u);
-  EXPECT_EQ(Utf8CutPoint("abc", 0), 0u);
-}
-
-TEST(Utf8CutPoint, NeverSplitsACodePoint) {
-  const std::string e_acute = "a\xC3\xA9z";  // a é z
-  EXPECT_EQ(Utf8CutPoint(e_acute, 1), 1u);
-  EXPECT_EQ(Utf8CutPoint(e_acute, 2), 1u);  // would split é
-  EXPECT_EQ(Utf8CutPoint(e_acute, 3), 3u);
-  const std::string euro = "\xE2\x82\xAC!";  // € !
-  EXPECT_EQ(Utf8CutPoint(euro, 1), 0u);
-  EXPECT_EQ(Utf8CutPoint(euro, 2), 0u);
-  EXPECT_EQ(Utf8CutPoint(euro, 3), 3u);
-  const std::string grin = "x\xF0\x9F\x98\x80y";  // x 😀 y
-  for (size_t max = 1; max <= 4; ++max) EXPECT_EQ(Utf8CutPoint(grin, max), 1u) << max;
-  EXPECT_EQ(Utf8CutPoint(grin, 5), 5u);
-}
-
-TEST(Utf8CutPoint, InvalidInputFallsBackToAtMostThreeBytesEarlier) {
-  const std::string conts = "ab\x80\x80\x80\x80\x80";
-  EXPECT_EQ(Utf8CutPoint(conts, 6), 3u);  // backs over 3 continuation bytes, no further
-  EXPECT_LE(Utf8CutPoint(conts, 6), 6u);
-}
 
 std::string Escaped(std::string_view s, bool quote = true) {
   std::string out;
