@@ -100,6 +100,16 @@ class Collector {
     std::lock_guard<std::mutex> lock(shared.mu);
     return shared.requests;
   }
+  // The server's answers, in order (the last one repeats). Set under the lock: the server's
+  // threads read it.
+  void Script(std::deque<grpc::Status> script) {
+    std::lock_guard<std::mutex> lock(shared.mu);
+    shared.script = std::move(script);
+  }
+  void OkBody(std::string body) {
+    std::lock_guard<std::mutex> lock(shared.mu);
+    shared.ok_body = std::move(body);
+  }
   FakeService::Shared shared;
 
  private:
@@ -151,14 +161,14 @@ TEST(OtlpGrpcExporter, DeliversTheExportCallWithMetadata) {
 
 TEST(OtlpGrpcExporter, RetriesUnavailableButNotInvalidArgument) {
   Collector c;
-  c.shared.script = {grpc::Status(grpc::StatusCode::UNAVAILABLE, "busy"), grpc::Status::OK};
+  c.Script({grpc::Status(grpc::StatusCode::UNAVAILABLE, "busy"), grpc::Status::OK});
   Spans s(1);
   OtlpGrpcExporter e(Fast(c.endpoint()));
   EXPECT_EQ(e.Export(s.spans, In20s()), sdk::ExportResult::kSuccess);
   EXPECT_EQ(c.requests().size(), 2u);
 
   Collector bad;
-  bad.shared.script = {grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no")};
+  bad.Script({grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no")});
   OtlpGrpcExporter e2(Fast(bad.endpoint()));
   EXPECT_EQ(e2.Export(s.spans, In20s()), sdk::ExportResult::kFailure);
   EXPECT_EQ(bad.requests().size(), 1u);
@@ -167,7 +177,7 @@ TEST(OtlpGrpcExporter, RetriesUnavailableButNotInvalidArgument) {
 
 TEST(OtlpGrpcExporter, ResourceExhaustedWithoutRetryInfoIsNotRetried) {
   Collector c;
-  c.shared.script = {grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "quota")};
+  c.Script({grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "quota")});
   Spans s(1);
   OtlpGrpcExporter e(Fast(c.endpoint()));
   EXPECT_EQ(e.Export(s.spans, In20s()), sdk::ExportResult::kFailure);
@@ -196,9 +206,9 @@ std::string RetryInfoDetails(uint64_t seconds, uint64_t nanos) {
 
 TEST(OtlpGrpcExporter, ResourceExhaustedWithRetryInfoIsRetried) {
   Collector c;
-  c.shared.script = {grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "busy",
+  c.Script({grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "busy",
                                   RetryInfoDetails(0, 2'000'000)),  // 2 ms
-                     grpc::Status::OK};
+                     grpc::Status::OK});
   Spans s(1);
   OtlpGrpcExporter e(Fast(c.endpoint()));
   EXPECT_EQ(e.Export(s.spans, In20s()), sdk::ExportResult::kSuccess);
@@ -211,7 +221,7 @@ TEST(OtlpGrpcExporter, RetryInfoDelayIsHonouredNotReplacedByTheBackoff) {
   // request. With the 1 ms backoff instead of the server's delay it would have been retried.
   for (auto code : {grpc::StatusCode::RESOURCE_EXHAUSTED, grpc::StatusCode::UNAVAILABLE}) {
     Collector c;
-    c.shared.script = {grpc::Status(code, "busy", RetryInfoDetails(60, 0)), grpc::Status::OK};
+    c.Script({grpc::Status(code, "busy", RetryInfoDetails(60, 0)), grpc::Status::OK});
     Spans s(1);
     OtlpGrpcExporter e(Fast(c.endpoint()));
     auto start = std::chrono::steady_clock::now();
@@ -224,7 +234,9 @@ TEST(OtlpGrpcExporter, RetryInfoDelayIsHonouredNotReplacedByTheBackoff) {
 
 TEST(OtlpGrpcExporter, PartialSuccessIsCounted) {
   Collector c;
-  EncodeExportTraceServiceResponse(1, "one bad span", &c.shared.ok_body);
+  std::string ok_body;
+  EncodeExportTraceServiceResponse(1, "one bad span", &ok_body);
+  c.OkBody(std::move(ok_body));
   Spans s(4);
   OtlpGrpcExporter e(Fast(c.endpoint()));
   EXPECT_EQ(e.Export(s.spans, In20s()), sdk::ExportResult::kSuccess);
