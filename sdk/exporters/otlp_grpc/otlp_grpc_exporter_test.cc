@@ -207,8 +207,8 @@ std::string RetryInfoDetails(uint64_t seconds, uint64_t nanos) {
 TEST(OtlpGrpcExporter, ResourceExhaustedWithRetryInfoIsRetried) {
   Collector c;
   c.Script({grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "busy",
-                                  RetryInfoDetails(0, 2'000'000)),  // 2 ms
-                     grpc::Status::OK});
+                         RetryInfoDetails(0, 2'000'000)),  // 2 ms
+            grpc::Status::OK});
   Spans s(1);
   OtlpGrpcExporter e(Fast(c.endpoint()));
   EXPECT_EQ(e.Export(s.spans, In20s()), sdk::ExportResult::kSuccess);
