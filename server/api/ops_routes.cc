@@ -87,6 +87,9 @@ std::string RenderMetrics(const OpsState& s) {
   ListenerFamily(&out, ls, "ariadne_http_early_refusals_total", "counter",
                  "HTTP requests refused after their headers, before their body was read",
                  &HttpServerStats::early_refusals);
+  ListenerFamily(&out, ls, "ariadne_http_idle_evictions_total", "counter",
+                 "idle keep-alive connections closed to admit a new one at the connection cap",
+                 &HttpServerStats::idle_evictions);
   return out;
 }
 

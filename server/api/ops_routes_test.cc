@@ -82,6 +82,8 @@ TEST(OpsRoutesTest, MetricsShowEachListenersConnectionCounters) {
             std::string::npos);
   EXPECT_NE(m.body.find("ariadne_http_accept_errors_total{listener=\"query\"} 0"),
             std::string::npos);
+  EXPECT_NE(m.body.find("ariadne_http_idle_evictions_total{listener=\"query\"} 0"),
+            std::string::npos);
   server.Stop();
 }
 
