@@ -362,14 +362,16 @@ TEST(OtlpGrpcTest, IdleConnectionsAreClosed) {
   IngestStats stats;
   IngestPipeline pipeline(&store, {}, &stats);
   OtlpGrpcOptions go;
-  go.max_connection_idle = std::chrono::milliseconds(200);
+  // Long enough that the connection is still open when the first call returns, even on a
+  // loaded machine or under TSan (200 ms was not).
+  go.max_connection_idle = std::chrono::seconds(1);
   OtlpGrpcReceiver receiver(&pipeline, go);
   ASSERT_TRUE(receiver.Start().ok());
   auto channel = Channel(receiver.port());
   std::string resp;
   ASSERT_TRUE(CallExportOn(channel, kExport, RequestBytes(4), &resp).ok());
   EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (channel->GetState(false) == GRPC_CHANNEL_READY &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
