@@ -467,6 +467,10 @@ HttpServerStats HttpServer::stats() const {
   s.timeouts = impl_->timeouts.load();
   s.early_refusals = impl_->early_refusals.load();
   s.idle_evictions = impl_->idle_evictions.load();
+  {
+    std::lock_guard<std::mutex> lock(impl_->idle_mu);
+    s.idle_connections = impl_->idle.size();
+  }
   return s;
 }
 

@@ -95,6 +95,7 @@ struct HttpServerOptions {
 // Counters of one listener, for /metrics.
 struct HttpServerStats {
   uint64_t connections = 0;           // open now
+  uint64_t idle_connections = 0;      // open now, waiting for their next request (evictable)
   uint64_t connections_accepted = 0;  // total
   uint64_t connections_refused = 0;   // over max_connections
   uint64_t accept_errors = 0;         // accept() failures (EMFILE, ...)

@@ -156,11 +156,16 @@ TEST(HttpServerLimitsTest, AtTheCapTheOldestIdleKeepAliveConnectionMakesRoom) {
   o.max_connections = 2;
   auto server = StartHealthServer(o);
   // Two keep-alive connections that served a request and now sit idle hold every slot.
+  // The server lists a connection as idle after it has written the answer, so the test waits
+  // for that before the next one: otherwise "newer" could be listed first under load.
   RawConnection oldest, newer;
+  uint64_t listed = 0;
   for (RawConnection* c : {&oldest, &newer}) {
     ASSERT_TRUE(c->Connect(server->port()));
     ASSERT_TRUE(c->Send(kHealth));
     ASSERT_NE(c->ReadUntil("ok\n", 5'000).find("200 OK"), std::string::npos);
+    ++listed;
+    ASSERT_TRUE(WaitFor([&] { return server->stats().idle_connections == listed; }));
   }
   ASSERT_TRUE(WaitFor([&] { return server->stats().connections == 2; }));
 

@@ -72,6 +72,9 @@ std::string RenderMetrics(const OpsState& s) {
   const auto& ls = s.listeners;
   ListenerFamily(&out, ls, "ariadne_http_connections", "gauge", "Open HTTP connections",
                  &HttpServerStats::connections);
+  ListenerFamily(&out, ls, "ariadne_http_idle_connections", "gauge",
+                 "Open keep-alive HTTP connections waiting for their next request",
+                 &HttpServerStats::idle_connections);
   ListenerFamily(&out, ls, "ariadne_http_connections_accepted_total", "counter",
                  "HTTP connections accepted", &HttpServerStats::connections_accepted);
   ListenerFamily(&out, ls, "ariadne_http_connections_refused_total", "counter",
