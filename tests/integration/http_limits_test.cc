@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "base/sanitizers.h"
 #include "tests/integration/test_args.h"
 #include "tests/testing/http_client.h"
 #include "tests/testing/metrics_text.h"
@@ -161,6 +162,12 @@ TEST(HttpLimitsTest, AnswersSayNosniffAndDoNotEchoThePath) {
 }
 
 TEST(HttpLimitsTest, OutOfDescriptorsTheServerBacksOffInsteadOfSpinning) {
+  if (kAddressSanitizer) {
+    // UBSan's vptr check reads the vtable through IsAccessibleMemoryRange, which needs a pipe:
+    // with no descriptor free it reports "invalid vptr" on valid objects (boost::system's
+    // error_category, beast's async_base), a false report that fails the run intermittently.
+    GTEST_SKIP() << "the ASan+UBSan runtime needs free descriptors itself";
+  }
   ServerProcess server(ARIADNE_BINARY);
   ASSERT_TRUE(server.Start(AnyPortArgs({"--storage=memory"}))) << server.log();
   pid_t pid = server.pid();
