@@ -45,6 +45,9 @@ ServerProcess::ServerProcess(std::string binary) : binary_(std::move(binary)) {
   const char* tmp = std::getenv("TMPDIR");
   log_path_ = std::string(tmp ? tmp : "/tmp") + "/ariadne_server_" + std::to_string(::getpid()) +
               "_" + std::to_string(counter++) + ".log";
+  // Pids repeat (a container's start at 1): a log left by an earlier test process with this
+  // pid would be appended to and its sanitizer reports charged to this test.
+  ::unlink(log_path_.c_str());
 }
 
 ServerProcess::~ServerProcess() {
