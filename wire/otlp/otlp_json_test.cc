@@ -12,6 +12,18 @@
 namespace ariadne {
 namespace {
 
+// A batch of one span (trace 1-2, span 3) with the given name, for the encoder tests.
+SpanBatch OneSpanNamed(std::string_view name) {
+  SpanBatch b;
+  b.AddResource();
+  b.AddScope();
+  uint32_t row = b.AddSpan();
+  b.spans.trace_id[row] = TraceId::FromHighLow(1, 2);
+  b.spans.span_id[row] = SpanId::FromHighLow(0, 3);
+  b.spans.name[row] = b.Intern(name);
+  return b;
+}
+
 DecodeResult MustDecode(std::string_view json, const DecodeLimits& limits = {}) {
   DecodeResult result;
   Status st = DecodeOtlpJson(json, limits, &result);
@@ -203,13 +215,7 @@ TEST(OtlpJson, EncoderWritesSpecConformantJson) {
 }
 
 TEST(OtlpJson, EncoderRepairsInvalidUtf8SoOutputIsValidJson) {
-  SpanBatch b;
-  b.AddResource();
-  b.AddScope();
-  uint32_t row = b.AddSpan();
-  b.spans.trace_id[row] = TraceId::FromHighLow(1, 2);
-  b.spans.span_id[row] = SpanId::FromHighLow(0, 3);
-  b.spans.name[row] = b.Intern("bad\xFFname");
+  SpanBatch b = OneSpanNamed("bad\xFFname");
   std::string json;
   EncodeOtlpJson(b, &json);
   DecodeResult r = MustDecode(json);
@@ -218,13 +224,7 @@ TEST(OtlpJson, EncoderRepairsInvalidUtf8SoOutputIsValidJson) {
 }
 
 TEST(OtlpJson, EncoderOutputIsSafeInHtmlAndDecodesBack) {
-  SpanBatch b;
-  b.AddResource();
-  b.AddScope();
-  uint32_t row = b.AddSpan();
-  b.spans.trace_id[row] = TraceId::FromHighLow(1, 2);
-  b.spans.span_id[row] = SpanId::FromHighLow(0, 3);
-  b.spans.name[row] = b.Intern("</script><!--&\xE2\x80\xA8\x1F");
+  SpanBatch b = OneSpanNamed("</script><!--&\xE2\x80\xA8\x1F");
   std::string json;
   EncodeOtlpJson(b, &json);
   EXPECT_EQ(json.find('<'), std::string::npos) << json;
@@ -234,7 +234,7 @@ TEST(OtlpJson, EncoderOutputIsSafeInHtmlAndDecodesBack) {
       << json;
   DecodeResult r = MustDecode(json);
   ASSERT_EQ(r.batch.size(), 1u);
-  EXPECT_EQ(r.batch.spans.name[0], b.spans.name[row]);
+  EXPECT_EQ(r.batch.spans.name[0], b.spans.name[0]);
 }
 
 // n bytes of 'a', then "é" (2 bytes) straddling the limit n + 1, then more.
