@@ -75,6 +75,7 @@ IngestOptions IngestOptionsFromConfig(const Config& config) {
   o.gate.max_queued = static_cast<size_t>(config.GetInt("max_queued_requests"));
   o.limits.max_attributes = static_cast<uint32_t>(config.GetInt("max_span_attributes"));
   o.limits.max_value_bytes = static_cast<uint32_t>(config.GetBytes("max_attribute_value_bytes"));
+  o.limits.max_name_bytes = static_cast<uint32_t>(config.GetBytes("max_name_bytes"));
   o.limits.max_events = static_cast<uint32_t>(config.GetInt("max_span_events"));
   o.limits.max_links = static_cast<uint32_t>(config.GetInt("max_span_links"));
   return o;
@@ -103,6 +104,14 @@ std::string Flag(std::string_view key) {
     if (config.GetInt(key) < 1) {
       return Status::InvalidArgument(Flag(key) + " must be at least 1, not " +
                                      std::to_string(config.GetInt(key)));
+    }
+  }
+  // Both are kept as 32-bit lengths; 0 would erase every name or value.
+  for (const char* key : {"max_attribute_value_bytes", "max_name_bytes"}) {
+    constexpr uint64_t kMax = uint64_t{1} << 30;
+    if (config.GetBytes(key) < 1 || config.GetBytes(key) > kMax) {
+      return Status::InvalidArgument(Flag(key) + " must be between 1 byte and 1GiB, not " +
+                                     std::to_string(config.GetBytes(key)) + " bytes");
     }
   }
   if (config.GetInt("max_spans_per_trace") < 0) {

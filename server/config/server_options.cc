@@ -89,6 +89,9 @@ std::vector<OptionSpec> ServerOptionSpecs() {
        "Attributes kept per span, event, link or resource (the rest are dropped and counted)"},
       {"max_attribute_value_bytes", OptionType::kBytes, "16KiB",
        "String and bytes attribute values are truncated to this length"},
+      {"max_name_bytes", OptionType::kBytes, "1KiB",
+       "Span, event and scope names, scope versions and attribute keys are truncated to this "
+       "length"},
       {"max_span_events", OptionType::kInt, "128", "Events kept per span"},
       {"max_span_links", OptionType::kInt, "128", "Links kept per span"},
       // Memory storage

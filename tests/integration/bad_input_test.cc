@@ -156,6 +156,33 @@ TEST_F(BadInputTest, ASpanWithAWrongLengthIdIsRejectedAloneWithPartialSuccess) {
   EXPECT_EQ(HttpGet(server_.query_port(), "/api/traces/" + std::string(40, 'a')).status, 400);
 }
 
+TEST(BadInputLimitsTest, LongNamesAndValuesAreCutToTheConfiguredLengths) {
+  ServerProcess server(ARIADNE_BINARY);
+  const uint16_t otlp = PickFreePort();
+  ASSERT_TRUE(server.Start(
+      AnyPortArgs({"--storage=memory", "--max-name-bytes=16", "--max-attribute-value-bytes=32",
+                   "--otlp-http-port=" + std::to_string(otlp)})))
+      << server.log();
+  const std::string name(100, 'n'), key(100, 'k'), value(100, 'v');
+  const std::string body =
+      R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
+      R"({"stringValue":"cut"}}]},"scopeSpans":[{"spans":[{"traceId":)"
+      R"("33333333333333333333333333333333","spanId":"3333333333333333","name":")" +
+      name +
+      R"(","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":)"
+      R"("1700000000001000000","attributes":[{"key":")" +
+      key + R"(","value":{"stringValue":")" + value + R"("}}]}]}]}]})";
+  ASSERT_EQ(HttpPost(otlp, "/v1/traces", body, {{"Content-Type", "application/json"}}).status, 200);
+  auto t = HttpGet(server.query_port(), "/api/traces/33333333333333333333333333333333");
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_NE(t.body.find("\"operationName\":\"" + name.substr(0, 16) + "\""), std::string::npos)
+      << t.body;
+  EXPECT_NE(t.body.find("\"key\":\"" + key.substr(0, 16) + "\""), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find("\"value\":\"" + value.substr(0, 32) + "\""), std::string::npos) << t.body;
+  EXPECT_EQ(t.body.find(name.substr(0, 17)), std::string::npos);
+  EXPECT_EQ(t.body.find(value.substr(0, 33)), std::string::npos);
+}
+
 TEST_F(BadInputTest, AStalledConnectionDoesNotBlockOthers) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

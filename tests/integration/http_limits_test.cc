@@ -238,6 +238,8 @@ TEST(HttpLimitsTest, OutOfRangeListenerOptionsAreRefusedAtStartup) {
       {"--http-max-connections=0", "--http-max-connections must be at least 1"},
       {"--grpc-max-concurrent-streams=-1", "--grpc-max-concurrent-streams must be at least 1"},
       {"--max-spans-per-trace=-5", "--max-spans-per-trace must be 0 (no limit) or more"},
+      {"--max-name-bytes=0", "--max-name-bytes must be between 1 byte and 1GiB"},
+      {"--max-attribute-value-bytes=8GiB", "--max-attribute-value-bytes must be between 1 byte"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = AnyPortArgs({"--storage=memory", "--query-port=0", c.flag});
