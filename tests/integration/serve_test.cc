@@ -8,6 +8,7 @@
 
 #include "tests/integration/test_args.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/run_command.h"
 #include "tests/testing/server_process.h"
 
 namespace ariadne {
@@ -15,17 +16,8 @@ namespace {
 
 using testing::AnyPortArgs;
 using testing::HttpGet;
+using testing::RunCommand;
 using testing::ServerProcess;
-
-std::string RunCapture(const std::string& cmd, int* exit_code) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof(buf), p)) out.append(buf, n);
-  int status = ::pclose(p);
-  *exit_code = WEXITSTATUS(status);
-  return out;
-}
 
 TEST(ServeTest, AnswersHealthAndStopsCleanlyOnSigterm) {
   ServerProcess server(ARIADNE_BINARY);
@@ -61,13 +53,13 @@ TEST(ServeTest, EmbeddedStorageCreatesTheDataDirectory) {
 
 TEST(ServeTest, BadConfigurationIsAClearErrorNotACrash) {
   int code = 0;
-  std::string out = RunCapture(std::string(ARIADNE_BINARY) + " serve --storage=cassandra", &code);
+  std::string out = RunCommand(std::string(ARIADNE_BINARY) + " serve --storage=cassandra", &code);
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("'cassandra' is not one of embedded|memory"), std::string::npos) << out;
-  out = RunCapture("ARIADNE_QUERY_PORT=abc " + std::string(ARIADNE_BINARY) + " serve", &code);
+  out = RunCommand("ARIADNE_QUERY_PORT=abc " + std::string(ARIADNE_BINARY) + " serve", &code);
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("ARIADNE_QUERY_PORT"), std::string::npos) << out;
-  out = RunCapture(std::string(ARIADNE_BINARY) + " frobnicate", &code);
+  out = RunCommand(std::string(ARIADNE_BINARY) + " frobnicate", &code);
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("unknown command"), std::string::npos);
 }
@@ -78,7 +70,7 @@ TEST(ServeTest, ConfigPrintShowsValuesAndSources) {
   std::fputs("data_dir: /from/file\nquery_port: 1234\n", f);
   std::fclose(f);
   int code = 0;
-  std::string out = RunCapture("ARIADNE_QUERY_PORT=4321 " + std::string(ARIADNE_BINARY) +
+  std::string out = RunCommand("ARIADNE_QUERY_PORT=4321 " + std::string(ARIADNE_BINARY) +
                                    " config --print --config " + file + " --log-level=debug",
                                &code);
   EXPECT_EQ(code, 0) << out;
@@ -86,7 +78,7 @@ TEST(ServeTest, ConfigPrintShowsValuesAndSources) {
   EXPECT_NE(out.find("query_port: 4321  # env"), std::string::npos) << out;
   EXPECT_NE(out.find("log_level: \"debug\"  # flag"), std::string::npos) << out;
   EXPECT_NE(out.find("storage: \"embedded\"  # default"), std::string::npos) << out;
-  out = RunCapture(std::string(ARIADNE_BINARY) + " serve --help", &code);
+  out = RunCommand(std::string(ARIADNE_BINARY) + " serve --help", &code);
   EXPECT_EQ(code, 0);
   EXPECT_NE(out.find("--data-dir"), std::string::npos);
   EXPECT_NE(out.find("ARIADNE_STORAGE"), std::string::npos);
@@ -98,7 +90,7 @@ TEST(ServeTest, PortInUseIsReported) {
   ASSERT_TRUE(first.Start(AnyPortArgs({"--storage=memory"})));
   int code = 0;
   std::string out =
-      RunCapture(std::string(ARIADNE_BINARY) +
+      RunCommand(std::string(ARIADNE_BINARY) +
                      " serve --storage=memory --query-port=" + std::to_string(first.query_port()),
                  &code);
   EXPECT_EQ(code, 1);
