@@ -789,22 +789,27 @@ void EmbeddedStore::ComputeBlockSplitLocked() {
 }
 
 // Search. Pages are candidates unless their summary (span start and duration ranges, bloom of
-// service, operation and attribute tokens) proves that no span matches. Candidates are visited in
-// descending order of an upper bound on the latest start of the traces that can match in them,
-// and the visit stops once `limit` traces are found that are all newer than that bound. A trace
-// with spans in several places (block_split_, Head::split) is judged on its whole content when
-// first met, and its global latest start raises the bound of every page holding a part of it.
+// service, operation and attribute tokens) proves that no span matches. Pages are visited best
+// first by an upper bound on the latest start of the traces that can match in them, and the visit
+// stops once `limit` traces are found that are all newer than every unvisited page's bound. Each
+// block is walked lazily from its last page (the newest traces) backwards, keyed by the largest
+// bound of its unwalked pages, so a block whose pages cannot beat the results is not even
+// summarised. A trace with spans in several places (block_split_, Head::split) is judged on its
+// whole content when first met, and its global latest start raises the bound of every page
+// holding a part of it.
 StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& query) {
   std::vector<SpanBatch> result;
   if (query.limit == 0) return result;
-  struct Candidate {
+  // A block being walked: bounds[p] is page p's bound; prefix[p] the largest of bounds[0..p].
+  struct Walk {
     MetaPtr meta;
-    size_t page;
-    uint64_t bound;
+    std::vector<uint64_t> bounds;
+    std::vector<uint64_t> prefix;
+    size_t unwalked;  // pages [0, unwalked) are not summarised yet
   };
   std::vector<std::shared_ptr<const SpanBatch>> head_batches;
   std::vector<TraceId> head_split;
-  std::vector<Candidate> candidates;
+  std::vector<Walk> walks;
   std::unordered_set<TraceId, IdHash> split;
   std::vector<uint64_t> tokens;
   if (!query.service.empty()) tokens.push_back(embedded::SummaryToken('s', query.service));
@@ -822,6 +827,7 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
     add_head(head_);
     for (const auto& [bid, meta] : blocks_) {
       if (meta->max_start < query.start_min_ns || meta->min_start > query.start_max_ns) continue;
+      if (meta->pages.empty()) continue;
       if (!query.service.empty() &&
           !std::binary_search(meta->services.begin(), meta->services.end(), query.service)) {
         continue;
@@ -834,32 +840,21 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
                                                    })) {
         continue;
       }
-      const size_t first = candidates.size();
-      for (size_t p = 0; p < meta->pages.size(); ++p) {
-        const embedded::BlockPage& page = meta->pages[p];
-        if (page.max_trace_start < query.start_min_ns || page.max_start < query.start_min_ns ||
-            page.min_start > query.start_max_ns || page.max_duration < query.duration_min_ns ||
-            page.min_duration > query.duration_max_ns) {
-          continue;
-        }
-        if (std::any_of(tokens.begin(), tokens.end(),
-                        [&](uint64_t t) { return !embedded::PageMayHave(page, t); })) {
-          continue;
-        }
-        candidates.push_back(Candidate{meta, p, page.max_trace_start});
-      }
-      // A split trace in a candidate page may be newer elsewhere: raise that page's bound.
-      if (candidates.size() == first || block_split_.empty()) continue;
+      Walk w{meta, {}, {}, meta->pages.size()};
+      w.bounds.reserve(meta->pages.size());
+      for (const embedded::BlockPage& page : meta->pages) w.bounds.push_back(page.max_trace_start);
+      // A split trace may be newer elsewhere: raise the bound of the page holding its part.
       for (const TraceId& id : block_split_) {
         const BlockTrace* t = meta->FindTrace(id);
         if (t == nullptr) continue;
-        const size_t p = meta->PageOf(t->row_begin);
-        for (size_t c = first; c < candidates.size(); ++c) {
-          if (candidates[c].page == p) {
-            candidates[c].bound = std::max(candidates[c].bound, LatestStartLocked(id));
-          }
-        }
+        uint64_t& bound = w.bounds[meta->PageOf(t->row_begin)];
+        bound = std::max(bound, LatestStartLocked(id));
       }
+      w.prefix.resize(w.bounds.size());
+      uint64_t running = 0;
+      for (size_t p = 0; p < w.bounds.size(); ++p)
+        w.prefix[p] = running = std::max(running, w.bounds[p]);
+      walks.push_back(std::move(w));
     }
     split = block_split_;
   }
@@ -872,6 +867,10 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
     if (!found.emplace(id, latest).second) return;
     newest.push(latest);
     if (newest.size() > query.limit) newest.pop();
+  };
+  // True once `limit` traces are found that are all newer than `bound`.
+  auto beaten = [&](uint64_t bound) {
+    return newest.size() >= query.limit && newest.top() > bound;
   };
   // Whole-trace judgement for traces with spans in several places.
   auto judge_whole = [&](const TraceId& id) {
@@ -905,22 +904,50 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
   }
   for (const TraceId& id : head_split) judge_whole(id);
 
-  // Blocks: candidate pages by descending bound, until no remaining page can beat the results.
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
-  for (const Candidate& c : candidates) {
-    if (newest.size() >= query.limit && newest.top() > c.bound) break;
-    auto loaded = LoadPage(c.meta, c.page);
+  // Blocks, best first. An entry is a page to read (page >= 0) or a block's walk (page < 0),
+  // keyed by the page's bound or by the largest bound of the walk's unwalked pages.
+  struct Next {
+    uint64_t key;
+    uint32_t walk;
+    int64_t page;
+    bool operator<(const Next& o) const { return key < o.key; }
+  };
+  std::priority_queue<Next> next;
+  for (uint32_t w = 0; w < walks.size(); ++w) next.push(Next{walks[w].prefix.back(), w, -1});
+  while (!next.empty() && !beaten(next.top().key)) {
+    const Next n = next.top();
+    next.pop();
+    Walk& w = walks[n.walk];
+    if (n.page < 0) {
+      const size_t p = --w.unwalked;
+      if (w.unwalked > 0) next.push(Next{w.prefix[w.unwalked - 1], n.walk, -1});
+      const embedded::BlockPage& page = w.meta->pages[p];
+      if (page.max_trace_start < query.start_min_ns || page.max_start < query.start_min_ns ||
+          page.min_start > query.start_max_ns || page.max_duration < query.duration_min_ns ||
+          page.min_duration > query.duration_max_ns) {
+        continue;
+      }
+      if (std::any_of(tokens.begin(), tokens.end(),
+                      [&](uint64_t t) { return !embedded::PageMayHave(page, t); })) {
+        continue;
+      }
+      next.push(Next{w.bounds[p], n.walk, static_cast<int64_t>(p)});
+      continue;
+    }
+    auto loaded = LoadPage(w.meta, static_cast<size_t>(n.page));
     if (!loaded.ok()) continue;  // quarantined or unreadable: serve the rest
     const SpanBatch& page = **loaded;
-    const embedded::BlockPage& info = c.meta->pages[c.page];
+    const embedded::BlockPage& info = w.meta->pages[static_cast<size_t>(n.page)];
     for (uint32_t i = info.trace_begin; i < info.trace_end; ++i) {
-      const BlockTrace& t = c.meta->traces[i];
+      const BlockTrace& t = w.meta->traces[i];
       if (split.count(t.id) != 0) {
         judge_whole(t.id);
         continue;
       }
-      if (t.max_start < query.start_min_ns || decided.count(t.id) != 0) continue;
+      // Older than every result kept so far: it could not enter them.
+      if (t.max_start < query.start_min_ns || beaten(t.max_start) || decided.count(t.id) != 0) {
+        continue;
+      }
       for (uint32_t row = t.row_begin; row < t.row_begin + t.row_count; ++row) {
         if (SpanMatches(page, row - info.first_row, query)) {
           add_found(t.id, t.max_start);
