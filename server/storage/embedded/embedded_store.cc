@@ -885,12 +885,17 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
     }
   };
 
-  // Heads: scanned in full.
+  // Heads: scanned in full, but a batch without a resource of the wanted service (a request
+  // comes from one service's SDK) holds no matching span.
   std::unordered_set<TraceId, IdHash> head_matched;
   for (const auto& batch : head_batches) {
+    if (!query.service.empty() &&
+        std::none_of(batch->resources.begin(), batch->resources.end(),
+                     [&](const Resource& r) { return r.service_name == query.service; })) {
+      continue;
+    }
     for (uint32_t row = 0; row < batch->size(); ++row) {
-      const TraceId& id = batch->spans.trace_id[row];
-      if (head_matched.count(id) == 0 && SpanMatches(*batch, row, query)) head_matched.insert(id);
+      if (SpanMatches(*batch, row, query)) head_matched.insert(batch->spans.trace_id[row]);
     }
   }
   {
