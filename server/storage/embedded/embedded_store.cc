@@ -247,12 +247,10 @@ void EmbeddedStore::InsertIntoHeadLocked(std::shared_ptr<const SpanBatch> batch)
   uint32_t b = static_cast<uint32_t>(head_.batches.size());
   for (uint32_t row = 0; row < batch->size(); ++row) {
     const TraceId& id = batch->spans.trace_id[row];
-    auto [it, inserted] = head_.index.try_emplace(id);
-    it->second.emplace_back(b, row);
-    if (!inserted) continue;
+    if (!head_.index.Add(id, b, row)) continue;
     // A trace that already has spans elsewhere: searches must judge it as a whole.
     bool elsewhere = false;
-    for (const Frozen& f : frozen_) elsewhere = elsewhere || f.head->index.count(id) != 0;
+    for (const Frozen& f : frozen_) elsewhere = elsewhere || f.head->index.Contains(id);
     for (auto m = blocks_.begin(); !elsewhere && m != blocks_.end(); ++m) {
       elsewhere = m->second->FindTrace(id) != nullptr;
     }
@@ -709,9 +707,8 @@ SpanBatch EmbeddedStore::CollectTrace(const TraceId& id, uint64_t* max_start) {
       if (meta->FindTrace(id) != nullptr) metas.push_back(meta);
     }
     auto add_head = [&](const Head& h) {
-      auto it = h.index.find(id);
-      if (it == h.index.end()) return;
-      for (auto [b, row] : it->second) rows.emplace_back(h.batches[b], row);
+      h.index.ForEachRow(
+          id, [&](embedded::HeadIndex::Row r) { rows.emplace_back(h.batches[r.batch], r.row); });
     };
     for (const Frozen& f : frozen_) add_head(*f.head);
     add_head(head_);
@@ -754,11 +751,9 @@ uint64_t EmbeddedStore::LatestStartLocked(const TraceId& id, bool blocks) {
     if (const BlockTrace* t = it->second->FindTrace(id)) latest = std::max(latest, t->max_start);
   }
   auto add_head = [&](const Head& h) {
-    auto it = h.index.find(id);
-    if (it == h.index.end()) return;
-    for (auto [b, row] : it->second) {
-      latest = std::max(latest, h.batches[b]->spans.start_time_unix_nano[row]);
-    }
+    h.index.ForEachRow(id, [&](embedded::HeadIndex::Row r) {
+      latest = std::max(latest, h.batches[r.batch]->spans.start_time_unix_nano[r.row]);
+    });
   };
   for (const Frozen& f : frozen_) add_head(*f.head);
   add_head(head_);
@@ -1064,10 +1059,10 @@ StoreStats EmbeddedStore::Stats() {
   StoreStats s;
   std::shared_lock lock(mu_);
   s.spans = head_.spans;
-  s.traces = head_.index.size();
+  s.traces = head_.index.traces();
   for (const Frozen& f : frozen_) {
     s.spans += f.head->spans;
-    s.traces += f.head->index.size();
+    s.traces += f.head->index.traces();
   }
   for (const auto& [id, meta] : blocks_) {
     s.spans += meta->span_count;

@@ -25,6 +25,7 @@
 
 #include "server/storage/embedded/block.h"
 #include "server/storage/embedded/embedded_store.h"
+#include "server/storage/embedded/head_index.h"
 #include "server/storage/embedded/wal.h"
 
 namespace ariadne {
@@ -66,7 +67,7 @@ class EmbeddedStore final : public SpanStore {
  private:
   struct Head {
     std::vector<std::shared_ptr<const SpanBatch>> batches;
-    std::unordered_map<TraceId, std::vector<std::pair<uint32_t, uint32_t>>, IdHash> index;
+    embedded::HeadIndex index;
     // Traces of this head that, when they first arrived here, already had spans in a block or an
     // older head: a search decides them on their whole content.
     std::unordered_set<TraceId, IdHash> split;
