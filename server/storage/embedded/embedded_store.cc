@@ -1,11 +1,13 @@
 #include "server/storage/embedded/embedded_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <queue>
 #include <set>
+#include <thread>
 #include <unordered_set>
 #include <utility>
 
@@ -32,6 +34,22 @@ bool IsSyntheticTagKey(std::string_view key) {
 
 std::string ArchiveDirOf(const EmbeddedStoreOptions& o) {
   return o.archive_dir.empty() ? JoinPath(o.data_dir, "archive") : o.archive_dir;
+}
+
+// Runs fn(i) for i in [0, n) on up to one thread per core (this one included), each taking the
+// next index; inline when n is below 2 * min_per_thread.
+template <typename Fn>
+void ParallelFor(size_t n, size_t min_per_thread, Fn&& fn) {
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = std::min(cores, n / std::max<size_t>(1, min_per_thread));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) fn(i);
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
 }
 
 }  // namespace
@@ -164,72 +182,145 @@ Status EmbeddedStore::LoadBlocks(const std::string& dir, bool archive,
   return Status::Ok();
 }
 
+// Replay, in four passes over the segments not covered by blocks:
+//  1. read each segment with one sequential read (the next one on a helper thread while this
+//     one decodes) and decode its records on every core;
+//  2. group consecutive whole segments into heads of about block_max_spans / block_max_size
+//     (a head never ends inside a segment, so a block written from it covers exactly the
+//     segments below its wal_seq_end and deleting them loses nothing); all but the last become
+//     frozen heads, which the maintenance thread writes as blocks as after normal ingest;
+//  3. index the heads, one per core at a time;
+//  4. decide the split traces once: those in a block or in an earlier head.
 Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
   auto seqs = embedded::ListWalSegments(env_, wal_dir_);
   if (!seqs.ok()) return seqs.status().WithContext("embedded store: cannot list the WAL");
   uint64_t next_seq = std::max<uint64_t>(wal_seq_end, 1);
-  embedded::WalReplayStats stats;
-  uint64_t bad_records = 0;
-  std::unique_lock lock(mu_);
+  std::vector<uint64_t> todo;
   for (uint64_t seq : *seqs) {
-    std::string path = JoinPath(wal_dir_, embedded::WalSegmentName(seq));
     next_seq = std::max(next_seq, seq + 1);
     if (seq < wal_seq_end) {  // covered by a block; its deletion was interrupted
-      env_->RemoveFile(path).IgnoreError();
+      env_->RemoveFile(JoinPath(wal_dir_, embedded::WalSegmentName(seq))).IgnoreError();
       continue;
     }
-    std::vector<std::string> payloads;
-    Status s = embedded::ReplayWalSegment(
-        env_, path, true, [&](std::string_view payload) { payloads.emplace_back(payload); },
-        &stats);
-    if (!s.ok()) return s.WithContext("embedded store: replaying " + path);
-    // Decode on worker threads while this one inserts, in record order, what is ready; when the
-    // next record is not ready this thread decodes another one itself rather than sleep (a
-    // sleeping thread waits long for a core on a loaded machine).
-    std::vector<std::shared_ptr<const SpanBatch>> decoded(payloads.size());
-    std::vector<std::atomic<uint8_t>> ready(payloads.size());  // 0 pending, 1 ok, 2 bad
-    std::atomic<size_t> next{0};
-    auto decode = [&](size_t i) {
-      auto batch = DecodeBatch(payloads[i]);
-      uint8_t state = 2;
-      if (batch.ok()) {
-        decoded[i] = std::make_shared<const SpanBatch>(std::move(batch).value());
-        state = 1;
+    todo.push_back(seq);
+  }
+
+  // 1. Read and decode.
+  struct Segment {
+    uint64_t seq = 0;
+    std::vector<std::shared_ptr<const SpanBatch>> batches;
+    uint64_t spans = 0;
+    uint64_t bytes = 0;
+  };
+  std::vector<Segment> segments(todo.size());
+  embedded::WalReplayStats stats;
+  std::atomic<uint64_t> bad_records{0};
+  auto read = [&](size_t k, embedded::WalSegmentRecords* out) {
+    const std::string path = JoinPath(wal_dir_, embedded::WalSegmentName(todo[k]));
+    return embedded::ReadWalSegment(env_, path, true, out, &stats)
+        .WithContext("embedded store: replaying " + path);
+  };
+  embedded::WalSegmentRecords current, next;
+  Status next_status = todo.empty() ? Status::Ok() : read(0, &next);
+  for (size_t k = 0; k < todo.size(); ++k) {
+    if (!next_status.ok()) return next_status;
+    std::swap(current, next);
+    std::thread prefetch;
+    if (k + 1 < todo.size()) prefetch = std::thread([&, k] { next_status = read(k + 1, &next); });
+    Segment& seg = segments[k];
+    seg.seq = todo[k];
+    std::vector<std::shared_ptr<const SpanBatch>> decoded(current.records.size());
+    ParallelFor(decoded.size(), 64, [&](size_t i) {
+      auto batch = DecodeBatch(current.payload(i));
+      if (!batch.ok()) {
+        bad_records.fetch_add(1, std::memory_order_relaxed);
+        return;
       }
-      std::string().swap(payloads[i]);
-      ready[i].store(state, std::memory_order_release);
-      ready[i].notify_one();
-    };
-    auto work = [&] {
-      for (size_t i; (i = next.fetch_add(1)) < payloads.size();) decode(i);
-    };
-    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    const size_t workers = std::min<size_t>(payloads.size() / 64, cores - 1);
-    std::vector<std::thread> threads;
-    for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
-    for (size_t i = 0; i < payloads.size(); ++i) {
-      while (ready[i].load(std::memory_order_acquire) == 0) {
-        if (size_t j = next.fetch_add(1); j < payloads.size()) {
-          decode(j);
-        } else {
-          ready[i].wait(0, std::memory_order_acquire);
+      if (!batch->empty()) decoded[i] = std::make_shared<const SpanBatch>(std::move(batch).value());
+    });
+    for (auto& batch : decoded) {
+      if (batch == nullptr) continue;
+      seg.spans += batch->size();
+      seg.bytes += batch->MemoryBytes();
+      seg.batches.push_back(std::move(batch));
+    }
+    if (prefetch.joinable()) prefetch.join();
+  }
+  current = embedded::WalSegmentRecords();
+  next = embedded::WalSegmentRecords();
+
+  // 2. Group whole segments into heads.
+  struct Group {
+    Head head;
+    uint64_t wal_seq_end = 0;
+  };
+  std::vector<Group> groups(1);
+  const int64_t now = clock_->MonotonicNanos();
+  for (Segment& seg : segments) {
+    Head& h = groups.back().head;
+    for (auto& batch : seg.batches) h.batches.push_back(std::move(batch));
+    h.spans += seg.spans;
+    h.bytes += seg.bytes;
+    h.first_mono_ns = now;
+    groups.back().wal_seq_end = seg.seq + 1;
+    if (h.spans >= options_.block_max_spans || h.bytes >= options_.block_max_bytes) {
+      groups.emplace_back();
+    }
+  }
+  segments.clear();
+
+  // 3. Index each head.
+  ParallelFor(groups.size(), 1, [&](size_t g) {
+    Head& h = groups[g].head;
+    h.index.Reserve(h.spans / 4, h.spans);
+    for (uint32_t b = 0; b < h.batches.size(); ++b) {
+      const std::vector<TraceId>& ids = h.batches[b]->spans.trace_id;
+      for (uint32_t row = 0; row < ids.size(); ++row) h.index.Add(ids[row], b, row);
+    }
+  });
+
+  // 4. Split traces: in an earlier head (a first-seen map over the heads in order), or in a
+  // block (each block's trace index probed against that map).
+  embedded::HeadIndex first_head;
+  for (uint32_t g = 0; g < groups.size(); ++g) {
+    groups[g].head.index.ForEachTrace([&](const TraceId& id) {
+      if (!first_head.Add(id, g, 0)) groups[g].head.split.insert(id);
+    });
+  }
+  if (first_head.traces() > 0 && !blocks_.empty()) {
+    std::vector<MetaPtr> metas;
+    for (const auto& [id, meta] : blocks_) metas.push_back(meta);
+    std::vector<std::vector<TraceId>> in_blocks(metas.size());
+    ParallelFor(metas.size(), 1, [&](size_t m) {
+      for (const BlockTrace& t : metas[m]->traces) {
+        if (first_head.Contains(t.id)) in_blocks[m].push_back(t.id);
+      }
+    });
+    for (const auto& ids : in_blocks) {
+      for (const TraceId& id : ids) {
+        for (Group& g : groups) {
+          if (g.head.index.Contains(id)) g.head.split.insert(id);
         }
       }
-      if (ready[i].load(std::memory_order_acquire) == 2) {
-        ++bad_records;
-        continue;
-      }
-      InsertIntoHeadLocked(std::move(decoded[i]));
     }
-    for (std::thread& t : threads) t.join();
   }
-  lock.unlock();
+
+  {
+    std::unique_lock lock(mu_);
+    for (size_t g = 0; g + 1 < groups.size(); ++g) {
+      frozen_.push_back(
+          Frozen{std::make_shared<const Head>(std::move(groups[g].head)), groups[g].wal_seq_end});
+    }
+    head_ = std::move(groups.back().head);
+    if (head_.spans == 0) head_ = Head();
+  }
   ARIADNE_LOG(kInfo, "embedded store opened")
       .Field("dir", options_.data_dir)
       .Field("blocks", blocks_.size())
       .Field("wal_records", stats.records)
       .Field("wal_truncated_bytes", stats.truncated_bytes)
-      .Field("undecodable_records", bad_records);
+      .Field("frozen_heads", frozen_.size())
+      .Field("undecodable_records", bad_records.load());
   std::lock_guard wal_lock(wal_mu_);
   if (Status s = wal_.OpenSegment(next_seq); !s.ok()) {
     // The store still starts and serves reads; the writer retries.
@@ -691,6 +782,11 @@ void EmbeddedStore::Quarantine(const MetaPtr& meta, const Status& why) {
 size_t EmbeddedStore::BlockCount() {
   std::shared_lock lock(mu_);
   return blocks_.size();
+}
+
+size_t EmbeddedStore::FrozenHeadCount() {
+  std::shared_lock lock(mu_);
+  return frozen_.size();
 }
 
 size_t EmbeddedStore::QuarantinedCount() {

@@ -60,6 +60,8 @@ class EmbeddedStore final : public SpanStore {
   [[nodiscard]] Status RunMaintenance();
 
   size_t BlockCount();
+  // Heads waiting to be written as blocks (replay leaves one per ~block_max_spans of WAL).
+  size_t FrozenHeadCount();
   size_t QuarantinedCount();
   // OK, or why writes are currently refused.
   Status WriteState();

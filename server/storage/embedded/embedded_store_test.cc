@@ -236,6 +236,153 @@ TEST_F(EmbeddedStoreTest, CompactionMergesSmallBlocksAndKeepsEverySpan) {
   ExpectHolds(store.get(), all);
 }
 
+// Small segments and heads, so a short WAL is larger than one head.
+EmbeddedStoreOptions SmallHeads(EmbeddedStoreOptions o) {
+  o.wal_segment_bytes = 4096;
+  o.block_max_spans = 40;
+  return o;
+}
+
+TEST_F(EmbeddedStoreTest, WalLargerThanAHeadReplaysIntoFrozenHeadsThenBlocks) {
+  MemEnv env;
+  const EmbeddedStoreOptions o = SmallHeads(Options());
+  SpanBatch all;
+  {
+    auto store = Open(&env, o);
+    for (int i = 0; i < 40; ++i) {
+      SpanBatch b = NewBatch(3);
+      all.Append(b);
+      ASSERT_TRUE(AppendSync(store.get(), std::move(b)).ok());
+    }
+    EXPECT_EQ(store->FrozenHeadCount(), 0u) << "nothing is cut without maintenance";
+  }
+  env.SimulateCrash(false);
+  auto wal_before = env.GetChildren("/data/wal");
+  ASSERT_TRUE(wal_before.ok());
+  ASSERT_GT(wal_before->size(), 4u);
+
+  auto store = Open(&env, o);
+  const size_t frozen = store->FrozenHeadCount();
+  EXPECT_GE(frozen, all.size() / 40 / 2) << "about one head per block_max_spans of WAL";
+  EXPECT_EQ(store->BlockCount(), 0u);
+  ExpectHolds(store.get(), all);
+  TraceQuery everything;
+  everything.limit = 1'000'000;
+  auto found = store->FindTraces(everything);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->size(), TraceIds(all).size()) << "every replayed trace is searchable";
+
+  ASSERT_TRUE(store->RunMaintenance().ok());
+  EXPECT_EQ(store->FrozenHeadCount(), 0u);
+  EXPECT_GE(store->BlockCount(), frozen);
+  ExpectHolds(store.get(), all);
+  auto wal_after = env.GetChildren("/data/wal");
+  ASSERT_TRUE(wal_after.ok());
+  EXPECT_EQ(wal_after->size(), 1u) << "every replayed segment is covered by a block";
+  store.reset();
+  env.SimulateCrash(false);
+  store = Open(&env, o);
+  ExpectHolds(store.get(), all);
+}
+
+// A crash while the replayed heads are being written as blocks: reopening finds every span
+// exactly once (no segment is replayed on top of the block that covers it).
+TEST_F(EmbeddedStoreTest, CrashWhileWritingReplayedHeadsLosesAndDuplicatesNothing) {
+  const EmbeddedStoreOptions o = SmallHeads(Options());
+  bool finished = false;
+  for (uint64_t n = 0; !finished && n < 1000; ++n) {
+    MemEnv env(static_cast<uint32_t>(n + 1));
+    SpanBatch all;
+    rng_.seed(n);
+    {
+      auto store = Open(&env, o);
+      for (int i = 0; i < 16; ++i) {
+        SpanBatch b = NewBatch(3);
+        all.Append(b);
+        ASSERT_TRUE(AppendSync(store.get(), std::move(b)).ok());
+      }
+    }
+    env.SimulateCrash(false);
+    {
+      auto store = Open(&env, o);
+      ASSERT_GT(store->FrozenHeadCount(), 1u);
+      const uint64_t before = env.MutatingOps();
+      env.CrashAfter(n);
+      Status s = store->RunMaintenance();
+      finished = s.ok() && env.MutatingOps() - before <= n;
+    }
+    env.SimulateCrash(n % 2 == 1);
+    auto store = Open(&env, o);
+    ExpectHolds(store.get(), all);
+    if (::testing::Test::HasFailure()) FAIL() << "crash point " << n;
+  }
+  EXPECT_TRUE(finished);
+}
+
+// A trace whose spans land in different replayed heads is judged on its whole content: a query
+// matching only its oldest span still ranks it by its newest one, above a trace whose matching
+// span is newer than that oldest span (in heads, then in the blocks cut from them).
+TEST_F(EmbeddedStoreTest, TraceSplitAcrossReplayedHeadsRanksByItsNewestSpan) {
+  MemEnv env;
+  const EmbeddedStoreOptions o = SmallHeads(Options());
+  const uint64_t base = static_cast<uint64_t>(clock_.NowUnixNanos() - 2 * kHour);
+  auto short_spans = [&](SpanBatch* b) {
+    for (uint32_t r = 0; r < b->size(); ++r) {
+      b->spans.end_time_unix_nano[r] = b->spans.start_time_unix_nano[r] + 1000;
+    }
+  };
+  SpanBatch first = NewBatch(2);
+  short_spans(&first);
+  const TraceId split = first.spans.trace_id[0];
+  const size_t split_spans = CanonicalTrace(first, split).size() + 2;
+  for (uint32_t r = 0; r < first.size(); ++r) {  // its first part is older than anything else
+    if (first.spans.trace_id[r] != split) continue;
+    first.spans.start_time_unix_nano[r] = base + r;
+    first.spans.end_time_unix_nano[r] = base + r + 1000;
+  }
+  uint32_t old_row = first.AddSpan();
+  first.spans.trace_id[old_row] = split;
+  first.spans.span_id[old_row] = SpanId::FromHighLow(0, 7);
+  first.spans.start_time_unix_nano[old_row] = base;
+  first.spans.end_time_unix_nano[old_row] = base + 10'000'000'000;  // the only long span
+  {
+    auto store = Open(&env, o);
+    ASSERT_TRUE(AppendSync(store.get(), std::move(first)).ok());
+    for (int i = 0; i < 30; ++i) {
+      SpanBatch b = NewBatch(3);
+      short_spans(&b);
+      // A competitor whose latest start lies between the split trace's two parts.
+      if (i == 15) b.spans.end_time_unix_nano[0] = b.spans.start_time_unix_nano[0] + 10'000'000'000;
+      ASSERT_TRUE(AppendSync(store.get(), std::move(b)).ok());
+    }
+    SpanBatch last = NewBatch(1);
+    short_spans(&last);
+    uint32_t row = last.AddSpan();
+    last.spans.trace_id[row] = split;
+    last.spans.span_id[row] = SpanId::FromHighLow(0, 8);
+    last.spans.start_time_unix_nano[row] = static_cast<uint64_t>(clock_.NowUnixNanos());
+    last.spans.end_time_unix_nano[row] = last.spans.start_time_unix_nano[row] + 1000;
+    ASSERT_TRUE(AppendSync(store.get(), std::move(last)).ok());
+  }
+  env.SimulateCrash(false);
+  auto store = Open(&env, o);
+  ASSERT_GT(store->FrozenHeadCount(), 1u);
+  TraceQuery q;
+  q.duration_min_ns = 5'000'000'000;
+  q.limit = 1;
+  for (bool blocks : {false, true}) {
+    if (blocks) {  // CutHead, not RunMaintenance: compaction would merge the parts again
+      ASSERT_TRUE(store->CutHead().ok());
+      ASSERT_GT(store->BlockCount(), 1u);
+    }
+    auto found = store->FindTraces(q);
+    ASSERT_TRUE(found.ok());
+    ASSERT_EQ(found->size(), 1u) << "blocks " << blocks;
+    EXPECT_EQ((*found)[0].spans.trace_id[0], split);
+    EXPECT_EQ((*found)[0].size(), split_spans) << "both parts of the trace";
+  }
+}
+
 TEST_F(EmbeddedStoreTest, FsyncFailureRefusesWritesKeepsReadsAndRecovers) {
   MemEnv env;
   auto store = Open(&env);

@@ -47,9 +47,10 @@ StatusOr<std::vector<uint64_t>> ListWalSegments(Env* env, const std::string& dir
   return seqs;  // GetChildren sorts, and fixed-width names sort numerically
 }
 
-Status ReplayWalSegment(Env* env, const std::string& path, bool truncate,
-                        const std::function<void(std::string_view)>& fn, WalReplayStats* stats) {
-  std::string data;
+Status ReadWalSegment(Env* env, const std::string& path, bool truncate, WalSegmentRecords* out,
+                      WalReplayStats* stats) {
+  out->records.clear();
+  std::string& data = out->data;
   if (Status s = env->ReadFileToString(path, &data); !s.ok()) return s;
   size_t pos = 0;
   while (data.size() - pos >= kWalHeaderSize) {
@@ -58,7 +59,7 @@ Status ReplayWalSegment(Env* env, const std::string& path, bool truncate,
     if (len == 0 || len > kWalMaxRecord || len > data.size() - pos - kWalHeaderSize) break;
     std::string_view payload(data.data() + pos + kWalHeaderSize, len);
     if (RecordChecksum(data.data() + pos, payload) != sum) break;
-    fn(payload);
+    out->records.emplace_back(pos + kWalHeaderSize, len);
     ++stats->records;
     stats->bytes += kWalHeaderSize + len;
     pos += kWalHeaderSize + len;
@@ -69,6 +70,14 @@ Status ReplayWalSegment(Env* env, const std::string& path, bool truncate,
       if (Status s = env->TruncateFile(path, pos); !s.ok()) return s;
     }
   }
+  return Status::Ok();
+}
+
+Status ReplayWalSegment(Env* env, const std::string& path, bool truncate,
+                        const std::function<void(std::string_view)>& fn, WalReplayStats* stats) {
+  WalSegmentRecords segment;
+  if (Status s = ReadWalSegment(env, path, truncate, &segment, stats); !s.ok()) return s;
+  for (size_t i = 0; i < segment.records.size(); ++i) fn(segment.payload(i));
   return Status::Ok();
 }
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/env.h"
@@ -40,8 +41,22 @@ struct WalReplayStats {
   uint64_t truncated_bytes = 0;  // dropped from torn or corrupt tails
 };
 
-// Calls fn with each valid record's payload in order. At the first invalid record the segment is
-// truncated to the valid prefix (if truncate) and replay of that segment stops.
+// The valid records of one segment, read with one sequential read: payload i is
+// data[offset[i], offset[i] + size[i]).
+struct WalSegmentRecords {
+  std::string data;
+  std::vector<std::pair<size_t, uint32_t>> records;  // payload offset and size
+  std::string_view payload(size_t i) const {
+    return std::string_view(data).substr(records[i].first, records[i].second);
+  }
+};
+
+// Reads a whole segment and checks its records. At the first invalid record the segment is
+// truncated to the valid prefix (if truncate) and the rest is ignored.
+[[nodiscard]] Status ReadWalSegment(Env* env, const std::string& path, bool truncate,
+                                    WalSegmentRecords* out, WalReplayStats* stats);
+
+// Calls fn with each valid record's payload in order (ReadWalSegment, then fn per record).
 [[nodiscard]] Status ReplayWalSegment(Env* env, const std::string& path, bool truncate,
                                       const std::function<void(std::string_view)>& fn,
                                       WalReplayStats* stats);
