@@ -272,7 +272,7 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
   // 3. Index each head.
   ParallelFor(groups.size(), 1, [&](size_t g) {
     Head& h = groups[g].head;
-    h.index.Reserve(h.spans / 4, h.spans);
+    h.index.Reserve(0, h.spans);
     for (uint32_t b = 0; b < h.batches.size(); ++b) {
       const std::vector<TraceId>& ids = h.batches[b]->spans.trace_id;
       for (uint32_t row = 0; row < ids.size(); ++row) h.index.Add(ids[row], b, row);

@@ -259,40 +259,48 @@ void BM_RestartWithWal(benchmark::State& state) {
   const char* mib_env = std::getenv("ARIADNE_BENCH_WAL_MIB");
   const uint64_t wal_bytes = (mib_env ? std::strtoull(mib_env, nullptr, 10) : 1024) << 20;
   EmbeddedStoreOptions o;
-  o.data_dir = BenchDir("restart");
+  const char* base = std::getenv("ARIADNE_BENCH_DIR");
+  o.data_dir = std::string(base ? base : "/tmp/ariadne-embedded-bench") + "/restart";
   o.background_threads = false;  // nothing is cut while writing, nor while timing Open()
   o.fsync = FsyncMode::kNever;
-  const pid_t child = fork();
-  if (child < 0) std::abort();
-  if (child == 0) {
-    EmbeddedStore store(o, Env::Default(), Clock::Real());
-    if (!store.Open().ok()) std::_Exit(1);
-    std::mt19937_64 rng(5);
-    std::vector<SpanBatch> pool;
-    for (int i = 0; i < 64; ++i) pool.push_back(RandomBatch(&rng, DemoLike()));
-    Inflight inflight(16);
-    uint64_t written = 0, spans = 0;
-    while (written < wal_bytes) {
-      const SpanBatch& b = pool[rng() % pool.size()];
-      spans += b.size();
-      written += b.size() * 70;  // estimate; the real size is reported below
-      inflight.Append(&store, b.Clone());
-      if (spans % 100000 < b.size()) {
-        inflight.Wait();
-        written = 0;
-        for (const auto& e : std::filesystem::directory_iterator(o.data_dir + "/wal")) {
-          written += e.file_size();
+  // ARIADNE_BENCH_KEEP_WAL=1 reopens the WAL a previous run left (the timed Open() cuts no
+  // block, so the WAL stays as it was) instead of writing a new one.
+  const char* keep = std::getenv("ARIADNE_BENCH_KEEP_WAL");
+  if (keep == nullptr || std::string(keep) != "1" ||
+      !std::filesystem::exists(o.data_dir + "/wal")) {
+    o.data_dir = BenchDir("restart");
+    const pid_t child = fork();
+    if (child < 0) std::abort();
+    if (child == 0) {
+      EmbeddedStore store(o, Env::Default(), Clock::Real());
+      if (!store.Open().ok()) std::_Exit(1);
+      std::mt19937_64 rng(5);
+      std::vector<SpanBatch> pool;
+      for (int i = 0; i < 64; ++i) pool.push_back(RandomBatch(&rng, DemoLike()));
+      Inflight inflight(16);
+      uint64_t written = 0, spans = 0;
+      while (written < wal_bytes) {
+        const SpanBatch& b = pool[rng() % pool.size()];
+        spans += b.size();
+        written += b.size() * 70;  // estimate; the real size is reported below
+        inflight.Append(&store, b.Clone());
+        if (spans % 100000 < b.size()) {
+          inflight.Wait();
+          written = 0;
+          for (const auto& e : std::filesystem::directory_iterator(o.data_dir + "/wal")) {
+            written += e.file_size();
+          }
         }
       }
+      inflight.Wait();
+      store.Close();
+      std::_Exit(inflight.failures() == 0 ? 0 : 1);
     }
-    inflight.Wait();
-    store.Close();
-    std::_Exit(inflight.failures() == 0 ? 0 : 1);
-  }
-  int status = 0;
-  if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    state.SkipWithError("writing the WAL failed");
-    return;
+    int status = 0;
+    if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      state.SkipWithError("writing the WAL failed");
+      return;
+    }
   }
   uint64_t on_disk = 0;
   for (const auto& e : std::filesystem::directory_iterator(o.data_dir + "/wal")) {
@@ -313,6 +321,19 @@ void BM_RestartWithWal(benchmark::State& state) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     state.counters["open_cpu_s"] = process_cpu_s() - c0;
     state.counters["spans_replayed"] = static_cast<double>(store.Stats().spans);
+    // ARIADNE_BENCH_FLUSH=1: then write every replayed head as a block (what the maintenance
+    // thread does after a restart), to compare block building with the ingest rate.
+    const char* flush = std::getenv("ARIADNE_BENCH_FLUSH");
+    if (flush != nullptr && std::string(flush) == "1") {
+      state.counters["frozen_heads"] = static_cast<double>(store.FrozenHeadCount());
+      auto f0 = std::chrono::steady_clock::now();
+      const double fc0 = ThreadCpuUs();
+      if (!store.CutHead().ok()) state.SkipWithError("cut failed");
+      const double cpu_s = (ThreadCpuUs() - fc0) / 1e6;
+      state.counters["flush_s"] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - f0).count();
+      state.counters["flush_spans_per_cpu_s"] = static_cast<double>(store.Stats().spans) / cpu_s;
+    }
   }
   state.counters["wal_mib"] = static_cast<double>(on_disk) / (1 << 20);
   state.counters["peak_rss_mib"] = PeakRssMib();
