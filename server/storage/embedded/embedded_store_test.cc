@@ -285,6 +285,24 @@ TEST_F(EmbeddedStoreTest, WalLargerThanAHeadReplaysIntoFrozenHeadsThenBlocks) {
   ExpectHolds(store.get(), all);
 }
 
+// Enough records in one segment that replay decodes them on several threads (TSan covers it).
+TEST_F(EmbeddedStoreTest, ManyRecordsOfOneSegmentReplayOnSeveralThreads) {
+  MemEnv env;
+  SpanBatch all;
+  {
+    auto store = Open(&env);
+    for (int i = 0; i < 400; ++i) {
+      SpanBatch b = NewBatch(1);
+      all.Append(b);
+      ASSERT_TRUE(AppendSync(store.get(), std::move(b)).ok());
+    }
+  }
+  env.SimulateCrash(false);
+  auto store = Open(&env);
+  EXPECT_EQ(store->FrozenHeadCount(), 0u);
+  ExpectHolds(store.get(), all);
+}
+
 // A crash while the replayed heads are being written as blocks: reopening finds every span
 // exactly once (no segment is replayed on top of the block that covers it).
 TEST_F(EmbeddedStoreTest, CrashWhileWritingReplayedHeadsLosesAndDuplicatesNothing) {
