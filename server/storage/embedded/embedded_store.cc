@@ -308,8 +308,8 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
   {
     std::unique_lock lock(mu_);
     for (size_t g = 0; g + 1 < groups.size(); ++g) {
-      frozen_.push_back(
-          Frozen{std::make_shared<const Head>(std::move(groups[g].head)), groups[g].wal_seq_end});
+      frozen_.push_back(Frozen{std::make_shared<const Head>(std::move(groups[g].head)),
+                               groups[g].wal_seq_end, true});
     }
     head_ = std::move(groups.back().head);
     if (head_.spans == 0) head_ = Head();
@@ -428,6 +428,7 @@ void EmbeddedStore::WriterLoop() {
       continue;
     }
     Status s = error;
+    if (s.ok() && options_.background_threads) s = HeadBacklogStatus(batch);
     if (s.ok()) {
       buffer.clear();
       for (const Pending& p : batch) buffer += p.record;
@@ -467,6 +468,56 @@ void EmbeddedStore::WriterLoop() {
   }
 }
 
+// Block writing runs at roughly half a core's ingest rate per core (docs/performance.md): under a
+// sustained load above it, or while block writes fail, the head and the heads frozen for blocks
+// would grow without bound, and with them memory and the WAL (and so the next restart). At the
+// head's limits the maintenance thread is woken to cut at once; when the head and the frozen
+// heads not yet written hold head_backlog_factor times the limits, new writes are refused
+// (retryable) until block writing catches up. Heads replayed at open do not count: a restart
+// with a long WAL must not refuse writes until it is written out.
+Status EmbeddedStore::HeadBacklogStatus(const std::vector<Pending>& batch) {
+  uint64_t spans, bytes;
+  bool cut_due;
+  {
+    std::shared_lock lock(mu_);
+    spans = head_.spans;
+    bytes = head_.bytes;
+    cut_due = spans >= options_.block_max_spans || bytes >= options_.block_max_bytes;
+    // Heads frozen by cuts whose blocks are not written yet (a failing block write keeps them).
+    for (const Frozen& f : frozen_) {
+      if (f.replayed) continue;
+      spans += f.head->spans;
+      bytes += f.head->bytes;
+    }
+  }
+  if (cut_due) {
+    {
+      std::lock_guard lock(stop_mu_);
+      cut_requested_ = true;
+    }
+    stop_cv_.notify_all();
+  }
+  const uint64_t factor = std::max<uint64_t>(1, options_.head_backlog_factor);
+  if (spans < factor * options_.block_max_spans && bytes < factor * options_.block_max_bytes) {
+    if (backlogged_) {
+      ARIADNE_LOG(kInfo, "embedded store: block writing caught up, writes resumed");
+    }
+    backlogged_ = false;
+    return Status::Ok();
+  }
+  if (!backlogged_) {
+    uint64_t refused = 0;
+    for (const Pending& p : batch) refused += p.batch->size();
+    ARIADNE_LOG(kWarn, "embedded store: block writing is behind ingest, refusing writes")
+        .Field("head_spans", spans)
+        .Field("head_bytes", bytes)
+        .Field("refused_spans", refused);
+  }
+  backlogged_ = true;
+  return Status::ResourceExhausted("the head holds " + std::to_string(spans) +
+                                   " spans waiting to be written as blocks; retry later");
+}
+
 Status EmbeddedStore::WriteState() {
   std::lock_guard lock(queue_mu_);
   return write_error_;
@@ -496,8 +547,9 @@ void EmbeddedStore::MaintenanceLoop() {
       std::unique_lock lock(stop_mu_);
       stop_cv_.wait_for(lock, std::chrono::nanoseconds(options_.maintenance_interval_ns), [&] {
         std::lock_guard q(queue_mu_);
-        return closing_;
+        return closing_ || cut_requested_;
       });
+      cut_requested_ = false;
     }
     {
       std::lock_guard q(queue_mu_);

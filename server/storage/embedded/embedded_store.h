@@ -47,8 +47,11 @@ struct EmbeddedStoreOptions {
   uint64_t wal_segment_bytes = 64ull << 20;                     // rotate segments at this size
   uint64_t block_max_spans = 1'000'000;                         // cut the head at this many spans
   uint64_t block_max_bytes = 256ull << 20;                      // ...or this much head memory
-  int64_t block_max_age_ns = 15LL * 60 * 1'000'000'000;         // ...or when this old
-  uint64_t compaction_small_block_spans = 200'000;              // blocks below this are merged
+  // Writes are refused (Unavailable, retryable) while the head holds this many times the limits
+  // above: block writing has fallen behind ingest (background_threads only; see limits.md).
+  uint64_t head_backlog_factor = 2;
+  int64_t block_max_age_ns = 15LL * 60 * 1'000'000'000;  // ...or when this old
+  uint64_t compaction_small_block_spans = 200'000;       // blocks below this are merged
   uint32_t block_page_spans = 1024;  // spans per block page (a trace lookup decodes one page)
   int zstd_level = 3;                // hot blocks cut from the head
   int compaction_zstd_level = 9;     // blocks written by compaction (background, read-mostly)

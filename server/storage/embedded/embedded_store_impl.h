@@ -80,6 +80,7 @@ class EmbeddedStore final : public SpanStore {
   struct Frozen {
     std::shared_ptr<const Head> head;
     uint64_t wal_seq_end = 0;
+    bool replayed = false;  // rebuilt from the WAL at open (not part of the ingest backlog)
   };
   struct Pending {
     std::string record;
@@ -89,6 +90,8 @@ class EmbeddedStore final : public SpanStore {
   using MetaPtr = std::shared_ptr<const embedded::BlockMeta>;
 
   void WriterLoop();
+  // OK, or why the writer refuses `batch`: the head is over head_backlog_factor times its limits.
+  Status HeadBacklogStatus(const std::vector<Pending>& batch);
   void MaintenanceLoop();
   bool TryResumeWrites();
   void InsertIntoHeadLocked(std::shared_ptr<const SpanBatch> batch);
@@ -152,6 +155,8 @@ class EmbeddedStore final : public SpanStore {
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
+  bool cut_requested_ = false;  // guarded by stop_mu_: the writer saw a full head
+  bool backlogged_ = false;     // writer thread only: refusing writes for the head backlog
   std::thread writer_;
   std::thread maintenance_;
 };

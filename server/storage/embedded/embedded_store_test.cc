@@ -1,3 +1,4 @@
+#include <atomic>
 #include <future>
 #include <random>
 #include <thread>
@@ -613,6 +614,85 @@ TEST_F(EmbeddedStoreTest, ConcurrentAppendersShareCommitsAndLoseNothing) {
   SpanBatch all;
   for (const SpanBatch& b : per_thread) all.Append(b);
   ExpectHolds(store.get(), all);
+}
+
+// MemEnv whose block files cannot be created while `fail_blocks` is set (WAL writes still work):
+// block writing cannot keep up, as under an ingest rate above the block builder's.
+class BlockFailingEnv final : public Env {
+ public:
+  std::atomic<bool> fail_blocks{false};
+  StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
+                                                          WriteMode mode) override {
+    if (fail_blocks && path.find("/blocks/") != std::string::npos) {
+      return Status::IoError("injected: cannot create " + path);
+    }
+    return mem_.NewWritableFile(path, mode);
+  }
+  StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& p) override {
+    return mem_.NewRandomAccessFile(p);
+  }
+  bool FileExists(const std::string& p) override { return mem_.FileExists(p); }
+  StatusOr<std::vector<std::string>> GetChildren(const std::string& d) override {
+    return mem_.GetChildren(d);
+  }
+  Status CreateDirs(const std::string& d) override { return mem_.CreateDirs(d); }
+  Status RemoveFile(const std::string& p) override { return mem_.RemoveFile(p); }
+  Status RemoveDir(const std::string& d) override { return mem_.RemoveDir(d); }
+  Status RenameFile(const std::string& f, const std::string& t) override {
+    return mem_.RenameFile(f, t);
+  }
+  StatusOr<uint64_t> GetFileSize(const std::string& p) override { return mem_.GetFileSize(p); }
+  Status TruncateFile(const std::string& p, uint64_t n) override { return mem_.TruncateFile(p, n); }
+  Status SyncDir(const std::string& d) override { return mem_.SyncDir(d); }
+  StatusOr<uint64_t> GetFreeSpace(const std::string& p) override { return mem_.GetFreeSpace(p); }
+
+ private:
+  MemEnv mem_;
+};
+
+TEST_F(EmbeddedStoreTest, WritesAreRefusedWhileBlockWritingIsBehindThenResume) {
+  BlockFailingEnv env;
+  env.fail_blocks = true;
+  EmbeddedStoreOptions o = Options();
+  o.background_threads = true;
+  o.maintenance_interval_ns = 5'000'000;
+  o.block_max_spans = 40;
+  o.head_backlog_factor = 2;
+  EmbeddedStore store(o, &env, &clock_);
+  ASSERT_TRUE(store.Open().ok());
+  SpanBatch accepted;
+  Status refused;
+  for (int i = 0; i < 500 && refused.ok(); ++i) {
+    SpanBatch b = NewBatch(3);
+    SpanBatch copy = b.Clone();
+    refused = AppendSync(&store, std::move(b));
+    if (refused.ok()) accepted.Append(copy);
+  }
+  ASSERT_FALSE(refused.ok()) << "500 batches accepted with no block written";
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused.ToString();
+  EXPECT_NE(refused.ToString().find("waiting to be written as blocks"), std::string::npos)
+      << refused.ToString();
+  // Bounded: at most the backlog limit plus the one request that crossed it (<= 3 * 16 spans).
+  EXPECT_LE(accepted.size(), 2 * o.block_max_spans + 48);
+  EXPECT_GE(accepted.size(), 2 * o.block_max_spans);
+  EXPECT_EQ(store.BlockCount(), 0u);
+
+  // Blocks can be written again: the backlog drains by itself and writes are accepted.
+  env.fail_blocks = false;
+  Status s;
+  for (int i = 0; i < 1000; ++i) {
+    SpanBatch b = NewBatch(1);
+    SpanBatch copy = b.Clone();
+    s = AppendSync(&store, std::move(b));
+    if (s.ok()) {
+      accepted.Append(copy);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_GE(store.BlockCount(), 1u);
+  ExpectHolds(&store, accepted);
 }
 
 TEST_F(EmbeddedStoreTest, ClosedStoreRefusesAppends) {
