@@ -69,6 +69,16 @@ TEST(SpanClock, ForcedSystemModeReadsTheWallClock) {
   SpanClockForceSystemForTesting(false);
 }
 
+TEST(SpanClock, TscBasedClocksources) {
+  EXPECT_TRUE(ClocksourceIsTscBased("tsc"));
+  EXPECT_TRUE(ClocksourceIsTscBased("kvm-clock"));  // a KVM guest's clock scales the TSC
+  EXPECT_FALSE(ClocksourceIsTscBased("hpet"));
+  EXPECT_FALSE(ClocksourceIsTscBased("acpi_pm"));
+  EXPECT_FALSE(ClocksourceIsTscBased("xen"));
+  EXPECT_FALSE(ClocksourceIsTscBased("tsc-early"));
+  EXPECT_FALSE(ClocksourceIsTscBased(""));
+}
+
 TEST(SpanClock, ManyThreadsReadConsistently) {
   SpanClockForceSystemForTesting(false);
   WarmUp();
