@@ -26,7 +26,7 @@ constexpr uint64_t kWarmupNanos = 10'000'000;      // first rate measured over >
 constexpr uint64_t kRefreshNanos = 1'000'000'000;  // anchor refreshed about once a second
 constexpr uint64_t kMaxPairTicks = 20'000;         // a (tsc, realtime) pair taken this close
 // A reading this far before the anchor is not the ordinary jitter of threads reading around an
-// anchor's midpoint but a TSC that moved back (about 1 ms at 2-4 GHz).
+// anchor's midpoint but a TSC that moved back (1-2 ms at 2-4 GHz).
 constexpr uint64_t kMaxBehindTicks = 4'000'000;
 constexpr uint64_t kMinMult = (1ull << 32) / 20;  // 20 GHz
 constexpr uint64_t kMaxMult = (1ull << 32) * 10;  // 100 MHz
@@ -239,6 +239,11 @@ bool ClocksourceIsTscBased(std::string_view clocksource) noexcept {
 }
 
 bool SpanClockUsesTsc() noexcept { return g_clock.mode.load() == kTsc; }
+
+void SpanClockMoveAnchorForTesting(uint64_t ticks) noexcept {
+  uint64_t t = 0, w = 0, m = 0;
+  if (ReadAnchor(&t, &w, &m)) Publish(t + ticks, w, m);
+}
 
 void SpanClockForceSystemForTesting(bool force) noexcept {
   g_clock.mode.store(force ? kSystem : kUnknown, std::memory_order_release);

@@ -48,6 +48,8 @@ bool ClocksourceIsTscBased(std::string_view clocksource) noexcept;
 
 // For tests: true once readings come from the TSC.
 bool SpanClockUsesTsc() noexcept;
+// For tests: moves the anchor's tick count forward, as if the TSC had jumped back that much.
+void SpanClockMoveAnchorForTesting(uint64_t ticks) noexcept;
 // For tests: forces clock_gettime (true) or re-enables the fast clock (false).
 void SpanClockForceSystemForTesting(bool force) noexcept;
 
