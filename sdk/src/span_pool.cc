@@ -1,6 +1,7 @@
 #include "sdk/src/span_pool.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <thread>
 
 #include "ariadne/sdk/span_data.h"
@@ -17,7 +18,8 @@ constexpr int kYieldTries = 16;
 SpanPool::SpanPool(size_t capacity, size_t max_bytes)
     : capacity_(std::max<size_t>(capacity, 1)),
       max_bytes_(max_bytes),
-      slots_(new SpanData*[capacity_]) {}
+      slots_(new SpanData*[capacity_]),
+      slot_bytes_(new uint32_t[capacity_]) {}
 
 SpanPool::~SpanPool() {
   for (size_t i = 0; i < size_; ++i) delete slots_[i];
@@ -46,7 +48,7 @@ SpanData* SpanPool::Pop() noexcept {
   SpanData* span = nullptr;
   if (size_ > 0) {
     span = slots_[--size_];
-    bytes_ -= span->retained_bytes();
+    bytes_ -= slot_bytes_[size_];  // not read from the span: it may be in another core's cache
   }
   Unlock();
   return span;
@@ -61,16 +63,29 @@ size_t SpanPool::PushMany(SpanData* const* spans, size_t n) noexcept {
 }
 
 size_t SpanPool::PushLocked(SpanData* const* spans, size_t n, bool may_yield) noexcept {
-  if (n == 0 || !LockBounded(may_yield)) return 0;
-  size_t k = 0;
-  while (k < n && size_ < capacity_) {
-    size_t b = spans[k]->retained_bytes();
-    if (bytes_ + b > max_bytes_) break;
-    slots_[size_++] = spans[k++];
-    bytes_ += b;
+  size_t done = 0;
+  while (done < n) {
+    // The spans' sizes are read before taking the lock, so that it is held only while pointers
+    // are copied (an application thread that finds it busy allocates a new span).
+    constexpr size_t kChunk = 64;
+    uint32_t sizes[kChunk];
+    size_t m = std::min(n - done, kChunk);
+    for (size_t i = 0; i < m; ++i) {
+      sizes[i] =
+          static_cast<uint32_t>(std::min<size_t>(spans[done + i]->retained_bytes(), UINT32_MAX));
+    }
+    if (!LockBounded(may_yield)) return done;
+    size_t k = 0;
+    while (k < m && size_ < capacity_ && bytes_ + sizes[k] <= max_bytes_) {
+      slots_[size_] = spans[done + k];
+      slot_bytes_[size_++] = sizes[k];
+      bytes_ += sizes[k++];
+    }
+    Unlock();
+    done += k;
+    if (k < m) return done;
   }
-  Unlock();
-  return k;
+  return done;
 }
 
 size_t SpanPool::BytesForTesting() noexcept {
