@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <string_view>
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -24,8 +25,11 @@ enum Mode : int { kUnknown = 0, kWarming = 1, kTsc = 2, kSystem = 3 };
 constexpr uint64_t kWarmupNanos = 10'000'000;      // first rate measured over >= 10 ms
 constexpr uint64_t kRefreshNanos = 1'000'000'000;  // anchor refreshed about once a second
 constexpr uint64_t kMaxPairTicks = 20'000;         // a (tsc, realtime) pair taken this close
-constexpr uint64_t kMinMult = (1ull << 32) / 20;   // 20 GHz
-constexpr uint64_t kMaxMult = (1ull << 32) * 10;   // 100 MHz
+// A reading this far before the anchor is not the ordinary jitter of threads reading around an
+// anchor's midpoint but a TSC that moved back (1-2 ms at 2-4 GHz).
+constexpr uint64_t kMaxBehindTicks = 4'000'000;
+constexpr uint64_t kMinMult = (1ull << 32) / 20;  // 20 GHz
+constexpr uint64_t kMaxMult = (1ull << 32) * 10;  // 100 MHz
 
 struct State {
   std::atomic<int> mode{kUnknown};
@@ -36,6 +40,7 @@ struct State {
   std::atomic<uint64_t> unix_ns{0};
   std::atomic<uint64_t> mult{0};  // nanoseconds per tick, 32.32 fixed point
   std::atomic<uint64_t> next_refresh_tsc{0};
+  std::atomic<uint64_t> suspect_mult{0};  // a rate off by > 1 % at the last refresh, else 0
   // The warming phase's first pair.
   std::atomic<uint64_t> warm_tsc{0};
   std::atomic<uint64_t> warm_unix{0};
@@ -62,17 +67,21 @@ bool TscUsable() noexcept {
   if (__get_cpuid(0x80000000u, &a, &b, &c, &d) == 0 || a < 0x80000007u) return false;
   __get_cpuid(0x80000007u, &a, &b, &c, &d);
   if ((d & (1u << 8)) == 0) return false;  // no invariant TSC
-  // Only when the kernel trusts the TSC itself (it demotes an unstable one).
   FILE* f = std::fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
   if (f == nullptr) return false;
-  char buf[16] = {};
+  char buf[32] = {};
   size_t n = std::fread(buf, 1, sizeof buf - 1, f);
   std::fclose(f);
-  return n >= 3 && std::strncmp(buf, "tsc", 3) == 0 && (buf[3] == '\n' || buf[3] == '\0');
+  std::string_view name(buf, n);
+  if (!name.empty() && name.back() == '\n') name.remove_suffix(1);
+  return ClocksourceIsTscBased(name);
 #else
   return false;
 #endif
 }
+
+// Within 1 % of each other.
+bool Near(uint64_t a, uint64_t b) noexcept { return (a > b ? a - b : b - a) <= b / 100; }
 
 uint64_t Scale(uint64_t ticks, uint64_t mult) noexcept {
   return static_cast<uint64_t>((static_cast<U128>(ticks) * mult) >> 32);
@@ -158,8 +167,18 @@ void Update(int mode) noexcept {
   uint64_t mult = am;
   if (t > at && w > aw) {
     auto measured = static_cast<uint64_t>((static_cast<U128>(w - aw) << 32) / (t - at));
-    uint64_t diff = measured > am ? measured - am : am - measured;
-    if (diff <= am / 100) mult = measured;  // else a clock step: keep the rate, re-anchor only
+    if (Near(measured, am)) {
+      mult = measured;
+      g_clock.suspect_mult.store(0, std::memory_order_relaxed);
+    } else {
+      // A clock step, or a real change of the TSC rate (a VM moved to another host): keep the
+      // rate and re-anchor only, but adopt a new rate that two refreshes in a row agree on.
+      uint64_t suspect = g_clock.suspect_mult.exchange(measured, std::memory_order_relaxed);
+      if (measured >= kMinMult && measured <= kMaxMult && Near(measured, suspect)) {
+        mult = measured;
+        g_clock.suspect_mult.store(0, std::memory_order_relaxed);
+      }
+    }
   }
   Publish(t, w, mult);
 }
@@ -181,9 +200,14 @@ ClockReading SpanClockStart() noexcept {
     uint64_t now = Rdtsc();
     uint64_t at, aw, am;
     if (ReadAnchor(&at, &aw, &am)) {
-      if (now > g_clock.next_refresh_tsc.load(std::memory_order_relaxed)) [[unlikely]] {
+      // Due for a refresh, or the TSC is far behind the anchor (under kvm-clock a restored
+      // snapshot or a migration can move it): re-anchor, and read the wall clock this once.
+      if (now > g_clock.next_refresh_tsc.load(std::memory_order_relaxed) ||
+          now + kMaxBehindTicks < at) [[unlikely]] {
         TryUpdate(kTsc);
-        if (!ReadAnchor(&at, &aw, &am)) return ClockReading{SystemNow(), 0};
+        if (!ReadAnchor(&at, &aw, &am) || now + kMaxBehindTicks < at) {
+          return ClockReading{SystemNow(), 0};
+        }
       }
       uint64_t unix_ns = now >= at ? aw + Scale(now - at, am) : aw - Scale(at - now, am);
       return ClockReading{unix_ns, now == 0 ? 1 : now};
@@ -210,7 +234,16 @@ uint64_t SpanClockEnd(const ClockReading& start) noexcept {
 
 uint64_t SpanClockNow() noexcept { return SpanClockStart().unix_nano; }
 
+bool ClocksourceIsTscBased(std::string_view clocksource) noexcept {
+  return clocksource == "tsc" || clocksource == "kvm-clock";
+}
+
 bool SpanClockUsesTsc() noexcept { return g_clock.mode.load() == kTsc; }
+
+void SpanClockMoveAnchorForTesting(uint64_t ticks) noexcept {
+  uint64_t t = 0, w = 0, m = 0;
+  if (ReadAnchor(&t, &w, &m)) Publish(t + ticks, w, m);
+}
 
 void SpanClockForceSystemForTesting(bool force) noexcept {
   g_clock.mode.store(force ? kSystem : kUnknown, std::memory_order_release);

@@ -12,12 +12,19 @@
 // more than 1 % is ignored (clock step) and the anchor alone is refreshed. Span durations are
 // computed from the tick delta, so they are never negative. Anywhere else (other CPUs, a
 // non-TSC clocksource, ARIADNE_SDK_CLOCK=system), both readings are clock_gettime(REALTIME).
+// TSC-based clocksources: "tsc", and "kvm-clock" (a KVM guest's clock is the TSC scaled through
+// a page the host keeps; its vDSO reads the TSC itself, so a guest whose CPUID reports an
+// invariant TSC may do the same — the project's VMs run kvm-clock with the kernel's own "tsc"
+// clocksource disabled, where clock_gettime costs ~26 ns and RDTSC ~11 ns). Under kvm-clock the
+// TSC may jump (snapshot restore, migration): a reading far behind the anchor or past the next
+// refresh re-anchors at once, and a changed rate is adopted once two refreshes agree on it.
 // Thread-safety: all functions are thread-safe and lock-free for readers. No allocation.
 // Tested by span_clock_test.cc.
 #ifndef ARIADNE_SDK_SRC_SPAN_CLOCK_H_
 #define ARIADNE_SDK_SRC_SPAN_CLOCK_H_
 
 #include <cstdint>
+#include <string_view>
 
 namespace ariadne::sdk {
 
@@ -34,8 +41,15 @@ uint64_t SpanClockEnd(const ClockReading& start) noexcept;
 // Wall-clock now (the fast clock when active).
 uint64_t SpanClockNow() noexcept;
 
+// Whether the kernel clocksource of that name (as in
+// /sys/devices/system/clocksource/clocksource0/current_clocksource) counts the TSC, so that
+// reading the TSC directly agrees with it (the CPU must also report an invariant TSC).
+bool ClocksourceIsTscBased(std::string_view clocksource) noexcept;
+
 // For tests: true once readings come from the TSC.
 bool SpanClockUsesTsc() noexcept;
+// For tests: moves the anchor's tick count forward, as if the TSC had jumped back that much.
+void SpanClockMoveAnchorForTesting(uint64_t ticks) noexcept;
 // For tests: forces clock_gettime (true) or re-enables the fast clock (false).
 void SpanClockForceSystemForTesting(bool force) noexcept;
 

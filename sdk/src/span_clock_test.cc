@@ -69,6 +69,26 @@ TEST(SpanClock, ForcedSystemModeReadsTheWallClock) {
   SpanClockForceSystemForTesting(false);
 }
 
+TEST(SpanClock, ATscThatMovedBackIsReanchoredAtOnce) {
+  SpanClockForceSystemForTesting(false);
+  WarmUp();
+  if (!SpanClockUsesTsc()) GTEST_SKIP() << "no usable TSC on this machine";
+  // As after a VM snapshot restore: the TSC now reads ~50 s (at 2 GHz) behind the anchor.
+  SpanClockMoveAnchorForTesting(100'000'000'000ull);
+  ExpectCloseToSystemClock();  // without the check, readings would be ~50 s in the past
+  EXPECT_TRUE(SpanClockUsesTsc());
+}
+
+TEST(SpanClock, TscBasedClocksources) {
+  EXPECT_TRUE(ClocksourceIsTscBased("tsc"));
+  EXPECT_TRUE(ClocksourceIsTscBased("kvm-clock"));  // a KVM guest's clock scales the TSC
+  EXPECT_FALSE(ClocksourceIsTscBased("hpet"));
+  EXPECT_FALSE(ClocksourceIsTscBased("acpi_pm"));
+  EXPECT_FALSE(ClocksourceIsTscBased("xen"));
+  EXPECT_FALSE(ClocksourceIsTscBased("tsc-early"));
+  EXPECT_FALSE(ClocksourceIsTscBased(""));
+}
+
 TEST(SpanClock, ManyThreadsReadConsistently) {
   SpanClockForceSystemForTesting(false);
   WarmUp();

@@ -299,6 +299,30 @@ void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept {
   }
 }
 
+void ReleaseSpans(std::span<std::unique_ptr<SpanData>> spans) noexcept {
+  constexpr size_t kChunk = 64;
+  SpanData* chunk[kChunk];
+  size_t n = 0;
+  SpanPool* pool = nullptr;
+  auto flush = [&] {
+    size_t taken = pool->PushMany(chunk, n);
+    for (size_t i = taken; i < n; ++i) delete chunk[i];
+    n = 0;
+  };
+  for (std::unique_ptr<SpanData>& span : spans) {
+    if (!span) continue;
+    SpanPool* p = span->state()->pool.get();
+    if (p == nullptr || !span->recyclable_) {  // recyclable_: see End()
+      span.reset();
+      continue;
+    }
+    if (n > 0 && (p != pool || n == kChunk)) flush();
+    pool = p;
+    chunk[n++] = span.release();
+  }
+  if (n > 0) flush();
+}
+
 void SpanData::End(uint64_t end_time) noexcept {
   if (end_time != 0) {
     end_time_unix_nano = end_time;
@@ -314,6 +338,10 @@ void SpanData::End(uint64_t end_time) noexcept {
   constexpr size_t kMaxKeptBytes = 4096;
   recyclable_ = attributes.capacity() <= 64 &&
                 kept_bytes_ + name.capacity() + status_message.capacity() <= kMaxKeptBytes;
+  // What the pool's byte budget counts (the events' and links' own contents are freed by reuse).
+  retained_bytes_ = sizeof(SpanData) + attributes.capacity() * sizeof(OwnedAttribute) +
+                    kept_bytes_ + name.capacity() + status_message.capacity() +
+                    events.capacity() * sizeof(SpanEvent) + links.capacity() * sizeof(SpanLink);
   std::unique_ptr<SpanData> self(this);
   if (state_->processor && !state_->shut_down.load(std::memory_order_relaxed)) {
     state_->processor->OnEnd(std::move(self));
