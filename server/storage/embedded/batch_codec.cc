@@ -52,11 +52,58 @@ enum Stream : uint8_t {
   kStreamCount
 };
 
+constexpr const char* kStreamNames[kStreamCount] = {
+    "trace_runs",  "span_ids",        "parents",       "parent_ids",  "trace_states",
+    "flags",       "names",           "kinds",         "starts",      "durations",
+    "status",      "status_messages", "resource_refs", "scope_refs",  "span_attrs",
+    "span_events", "span_links",      "dropped",       "events",      "links",
+    "resources",   "scopes",          "keys",          "value_types", "value_strings",
+    "value_ints",  "value_doubles",   "value_ranges"};
+
 class Encoder {
  public:
   Encoder(const SpanBatch& b, bool trace_ids) : b_(b), trace_ids_(trace_ids) {}
 
   void Encode(std::string* out) {
+    EncodeStreams();
+    out->push_back(static_cast<char>(trace_ids_ ? kCodecVersion : kCodecVersionNoTraceIds));
+    const SpanColumns& c = b_.spans;
+    PutVarint(out, c.size());
+    PutVarint(out, b_.events.size());
+    PutVarint(out, b_.links.size());
+    PutVarint(out, b_.resources.size());
+    PutVarint(out, b_.scopes.size());
+    PutVarint(out, b_.attributes.size());
+    PutVarint(out, b_.array_values.size());
+    PutVarint(out, b_.kvlist_values.size());
+    PutVarint(out, dict_.size());
+    AppendDictionary(out);
+    for (const std::string& s : streams_) PutBytes(out, s);
+  }
+
+  std::vector<std::pair<std::string, std::string>> Streams() {
+    EncodeStreams();
+    std::vector<std::pair<std::string, std::string>> out;
+    out.emplace_back("dictionary", "");
+    AppendDictionary(&out.back().second);
+    for (size_t i = 0; i < kStreamCount; ++i) out.emplace_back(kStreamNames[i], streams_[i]);
+    return out;
+  }
+
+ private:
+  void AppendDictionary(std::string* out) const {
+    std::string lengths;
+    size_t total = 0;
+    for (std::string_view s : dict_) {
+      PutVarint(&lengths, s.size());
+      total += s.size();
+    }
+    PutBytes(out, lengths);
+    PutVarint(out, total);
+    for (std::string_view s : dict_) out->append(s);
+  }
+
+  void EncodeStreams() {
     EncodeSpans();
     EncodeEvents();
     EncodeLinks();
@@ -86,31 +133,8 @@ class Encoder {
       PutVarint(&streams_[kKeys], Str(kv.key));
       Value(kv.value);
     }
-
-    out->push_back(static_cast<char>(trace_ids_ ? kCodecVersion : kCodecVersionNoTraceIds));
-    const SpanColumns& c = b_.spans;
-    PutVarint(out, c.size());
-    PutVarint(out, b_.events.size());
-    PutVarint(out, b_.links.size());
-    PutVarint(out, b_.resources.size());
-    PutVarint(out, b_.scopes.size());
-    PutVarint(out, b_.attributes.size());
-    PutVarint(out, b_.array_values.size());
-    PutVarint(out, b_.kvlist_values.size());
-    PutVarint(out, dict_.size());
-    std::string lengths;
-    size_t total = 0;
-    for (std::string_view s : dict_) {
-      PutVarint(&lengths, s.size());
-      total += s.size();
-    }
-    PutBytes(out, lengths);
-    PutVarint(out, total);
-    for (std::string_view s : dict_) out->append(s);
-    for (const std::string& s : streams_) PutBytes(out, s);
   }
 
- private:
   uint32_t Str(std::string_view s) {
     auto [it, inserted] = ids_.try_emplace(s, static_cast<uint32_t>(dict_.size()));
     if (inserted) dict_.push_back(s);
@@ -589,6 +613,10 @@ void EncodeBatch(const SpanBatch& batch, std::string* out) { Encoder(batch, true
 
 void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out) {
   Encoder(batch, false).Encode(out);
+}
+
+std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch) {
+  return Encoder(batch, false).Streams();
 }
 
 StatusOr<SpanBatch> DecodeBatch(std::string_view data) { return Decoder(nullptr).Decode(data); }

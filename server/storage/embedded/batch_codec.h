@@ -15,6 +15,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -27,6 +28,9 @@ void EncodeBatch(const SpanBatch& batch, std::string* out);
 // Codec version 2: the trace runs keep only their lengths; the container stores the ids (a block
 // page: its traces in the block's trace index). Decode it with the run ids.
 void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out);
+// For analysis (benchmarks): the dictionary and each column of the version 2 encoding, by name,
+// before they are framed.
+std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch);
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data);
 // run_ids: the trace id of each run, in order (needed by version 2; version 1 ignores it).
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data,

@@ -593,6 +593,37 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
   return out;
 }
 
+std::vector<std::pair<std::string, uint64_t>> BlockColumnBytes(const std::vector<RowRef>& rows,
+                                                               int zstd_level,
+                                                               uint32_t page_spans) {
+  BlockMeta meta;
+  const std::string block = BuildBlock(rows, zstd_level, &meta, page_spans);
+  std::vector<std::pair<std::string, uint64_t>> out = {
+      {"header", kHeaderSize}, {"metadata", meta.body_offset - kHeaderSize}};
+  for (const BlockPage& p : meta.pages) {
+    SpanBatch part;
+    for (uint32_t r = p.first_row; r < p.first_row + p.row_count; ++r) {
+      part.AppendSpan(*rows[r].batch, rows[r].row);
+    }
+    part = ShareResources(std::move(part));
+    for (const auto& [name, bytes] : EncodedStreams(part)) {
+      std::string compressed(ZSTD_compressBound(bytes.size()), '\0');
+      size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(),
+                               zstd_level);
+      ARIADNE_CHECK(!ZSTD_isError(n));
+      if (bytes.empty()) n = 0;  // an empty column costs a length byte, not a frame
+      auto it =
+          std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == name; });
+      if (it == out.end()) {
+        out.emplace_back(name, n);
+      } else {
+        it->second += n;
+      }
+    }
+  }
+  return out;
+}
+
 Status WriteBlockFile(Env* env, const std::string& dir, const std::string& name,
                       const std::string& bytes) {
   std::string tmp = JoinPath(dir, name + ".tmp");

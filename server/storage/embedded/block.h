@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/env.h"
@@ -134,6 +135,12 @@ std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
                        uint32_t page_spans = kPageSpans, uint32_t version = kBlockVersion);
 std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMeta* meta,
                        uint32_t page_spans = kPageSpans, uint32_t version = kBlockVersion);
+// For analysis (benchmarks): where the bytes of the block BuildBlock would write go. Per column
+// of the page encoding (EncodedStreams), summed over the pages, the bytes it takes compressed
+// alone at zstd_level; "metadata" and "header" as written.
+std::vector<std::pair<std::string, uint64_t>> BlockColumnBytes(const std::vector<RowRef>& rows,
+                                                               int zstd_level,
+                                                               uint32_t page_spans = kPageSpans);
 // Writes a block durably: <dir>/<name>.tmp, sync, rename to <dir>/<name>, sync dir.
 [[nodiscard]] Status WriteBlockFile(Env* env, const std::string& dir, const std::string& name,
                                     const std::string& bytes);

@@ -2,15 +2,31 @@
 //
 //   build/t/server/storage/embedded/embedded_store_benchmark --benchmark_filter=<name>
 // Data goes to $ARIADNE_BENCH_DIR (default /tmp/ariadne-embedded-bench), wiped first. The
-// read benchmarks share a store of $ARIADNE_BENCH_SPANS spans (default 2,000,000) of demo-like
-// traces over the last hour. Peak RSS is reported as the peak_rss_mib counter: run one
-// benchmark per process to attribute it. Results: docs/performance.md#embedded-store.
+// read benchmarks (BM_BytesPerSpan, BM_TraceById, BM_SearchLastHour) share a store of
+// $ARIADNE_BENCH_SPANS spans (default 2,000,000) arriving over the last hour, from one of two
+// workloads ($ARIADNE_BENCH_WORKLOAD):
+//  - demo (the default when $ARIADNE_BENCH_DEMO_DIR is set): traces made from templates, the
+//    traces of a store written by `ariadne demo` (demo_workload.h has the rules: fresh ids,
+//    Poisson arrivals in time order over the hour, offsets and durations jittered x[0.8, 1.25],
+//    per-request attribute values regenerated). Capture the templates with
+//      ariadne demo --data-dir /tmp/demo-cap --duration 120 --query-port 26687
+//          --otlp-http-port 24319 --otlp-grpc-port=0 --zipkin-port=0
+//    (default traffic: 5 requests/s, 5% errors, 5% slow; any free ports) and run with
+//    ARIADNE_BENCH_DEMO_DIR=/tmp/demo-cap. The capture is copied before it is opened.
+//  - random (the default otherwise): embedded_test::RandomBatch with DemoLike() options,
+//    uniformly random names, attributes, durations and start times (the generator of the
+//    figures before 2026-12-03; nearly incompressible timings).
+// Peak RSS is reported as the peak_rss_mib counter: run one benchmark per process to attribute
+// it. Results: docs/performance.md#embedded-store.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -21,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/storage/embedded/block.h"
+#include "server/storage/embedded/demo_workload.h"
 #include "server/storage/embedded/embedded_store_impl.h"
 #include "server/storage/embedded/test_util.h"
 
@@ -63,6 +81,50 @@ embedded_test::RandomBatchOptions DemoLike() {
   o.base_time_ns = static_cast<uint64_t>(Clock::Real()->NowUnixNanos()) - 3'600'000'000'000;
   o.time_spread_ns = 3'500'000'000'000;
   return o;
+}
+
+// The workload of the shared read store: demo templates or RandomBatch (see the top).
+struct Workload {
+  bool demo = false;
+  std::function<SpanBatch()> next;
+};
+
+Workload MakeWorkload() {
+  const char* dir = std::getenv("ARIADNE_BENCH_DEMO_DIR");
+  const char* kind = std::getenv("ARIADNE_BENCH_WORKLOAD");
+  const std::string name = kind ? kind : (dir ? "demo" : "random");
+  Workload w;
+  if (name == "random") {
+    auto rng = std::make_shared<std::mt19937_64>(2);
+    w.next = [rng] { return RandomBatch(rng.get(), DemoLike()); };
+    return w;
+  }
+  if (name != "demo" || dir == nullptr) {
+    std::fprintf(stderr,
+                 "ARIADNE_BENCH_WORKLOAD=%s: use random, or demo with "
+                 "ARIADNE_BENCH_DEMO_DIR=<a demo data dir>\n",
+                 name.c_str());
+    std::abort();
+  }
+  auto templates = embedded_test::LoadTraceTemplates(dir, BenchDir("templates"));
+  if (!templates.ok()) {
+    std::fprintf(stderr, "demo templates: %s\n", templates.status().ToString().c_str());
+    std::abort();
+  }
+  embedded_test::DemoWorkloadOptions o;
+  const uint64_t hour = 3'600'000'000'000;
+  o.first_arrival_ns = static_cast<uint64_t>(Clock::Real()->NowUnixNanos()) - hour;
+  // Spread the expected number of traces over 3,500 s of the hour.
+  size_t template_spans = 0;
+  for (const SpanBatch& t : *templates) template_spans += t.size();
+  const double traces = static_cast<double>(SpanCount()) * static_cast<double>(templates->size()) /
+                        static_cast<double>(template_spans);
+  o.mean_gap_ns = static_cast<uint64_t>(3.5e12 / std::max(1.0, traces));
+  auto gen = std::make_shared<embedded_test::DemoWorkload>(std::move(*templates), o, 2);
+  std::fprintf(stderr, "demo workload: %s\n", gen->Describe().c_str());
+  w.demo = true;
+  w.next = [gen] { return gen->NextBatch(); };
+  return w;
 }
 
 // Appends asynchronously with up to `window` batches in flight (like many receiver threads).
@@ -143,6 +205,11 @@ struct Loaded {
   uint64_t spans = 0;
   double bytes_per_span = 0;
   double load_seconds = 0;
+  bool demo = false;
+  std::string dir;
+  // Demo workload: queries that match stored spans (service, operation; a string attribute).
+  std::vector<std::pair<std::string, std::string>> service_ops;
+  std::vector<std::pair<std::string, std::string>> service_tags;
 };
 
 // A store of SpanCount() demo-like spans, cut into blocks of 1M spans (the default).
@@ -151,17 +218,31 @@ Loaded& Store() {
     auto* l = new Loaded;
     EmbeddedStoreOptions o;
     o.data_dir = BenchDir("read");
+    l->dir = o.data_dir;
     o.background_threads = false;
     o.fsync = FsyncMode::kNever;
     l->store = std::make_unique<EmbeddedStore>(o, Env::Default(), Clock::Real());
     if (!l->store->Open().ok()) std::abort();
     std::mt19937_64 rng(2);
+    Workload workload = MakeWorkload();
+    l->demo = workload.demo;
     auto begin = std::chrono::steady_clock::now();
     Inflight inflight(16);
     while (l->spans < SpanCount()) {
-      SpanBatch b = RandomBatch(&rng, DemoLike());
+      SpanBatch b = workload.next();
       l->spans += b.size();
-      if (rng() % 16 == 0) l->ids.push_back(b.spans.trace_id[0]);
+      if (rng() % 16 == 0) {
+        l->ids.push_back(b.spans.trace_id[0]);
+        const uint32_t row = static_cast<uint32_t>(rng() % b.size());
+        l->service_ops.emplace_back(b.ServiceName(row), b.spans.name[row]);
+        for (uint32_t a = b.spans.attributes[row].begin; a < b.spans.attributes[row].end(); ++a) {
+          const KeyValue& kv = b.attributes[a];
+          if (kv.value.type != ValueType::kString) continue;
+          l->service_tags.emplace_back(std::string(b.ServiceName(row)),
+                                       std::string(kv.key) + "=" + std::string(kv.value.str));
+          break;
+        }
+      }
       inflight.Append(l->store.get(), std::move(b));
       if (l->store->Stats().spans >= (l->store->BlockCount() + 1) * o.block_max_spans) {
         inflight.Wait();
@@ -186,9 +267,44 @@ void Percentiles(benchmark::State& state, std::vector<double>* us, const std::st
   state.counters[prefix + "p99_us"] = (*us)[us->size() * 99 / 100];
 }
 
+// The blocks of the loaded store rebuilt at compaction's zstd level (what compaction writes for
+// the same rows; nothing is written), and where their bytes go per column (ARIADNE_BENCH_COLUMNS
+// set: each column compressed alone, so the parts add up to a little more than the whole).
+void MeasureBlocks(benchmark::State& state, Loaded& l) {
+  const std::string dir = l.dir + "/blocks";
+  const int level = EmbeddedStoreOptions().compaction_zstd_level;
+  const bool columns = std::getenv("ARIADNE_BENCH_COLUMNS") != nullptr;
+  uint64_t rebuilt = 0;
+  std::map<std::string, uint64_t> by_column;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    uint64_t id;
+    if (!embedded::ParseBlockFileName(e.path().filename().string(), &id)) continue;
+    auto meta = embedded::ReadBlockMeta(Env::Default(), e.path().string());
+    if (!meta.ok()) std::abort();
+    auto body = embedded::ReadBlockBody(Env::Default(), e.path().string(), *meta);
+    if (!body.ok()) std::abort();
+    const std::vector<embedded::RowRef> rows = embedded::OrderForBlock({&*body});
+    embedded::BlockMeta m;
+    rebuilt += embedded::BuildBlock(rows, level, &m).size();
+    if (columns) {
+      for (const auto& [name, bytes] :
+           embedded::BlockColumnBytes(rows, EmbeddedStoreOptions().zstd_level)) {
+        by_column[name] += bytes;
+      }
+    }
+  }
+  const double spans = static_cast<double>(l.spans);
+  state.counters["compacted_bytes_per_span"] = static_cast<double>(rebuilt) / spans;
+  for (const auto& [name, bytes] : by_column) {
+    state.counters["col_" + name] = static_cast<double>(bytes) / spans;
+  }
+}
+
 void BM_BytesPerSpan(benchmark::State& state) {
   Loaded& l = Store();
   for (auto _ : state) benchmark::DoNotOptimize(l.store->Stats());
+  MeasureBlocks(state, l);
+  state.counters["demo_workload"] = l.demo ? 1 : 0;
   state.counters["spans"] = static_cast<double>(l.spans);
   state.counters["bytes_per_span"] = l.bytes_per_span;
   state.counters["blocks"] = static_cast<double>(l.store->BlockCount());
@@ -229,7 +345,19 @@ void BM_SearchLastHour(benchmark::State& state) {
     q.start_min_ns = now - 3'600'000'000'000;
     q.start_max_ns = now;
     q.limit = 20;
-    if (state.range(0) == 0) {
+    if (l.demo) {
+      // Conditions taken from stored spans, so every query has an answer.
+      if (state.range(0) == 0 || l.service_tags.empty()) {
+        const auto& [service, op] = l.service_ops[rng() % l.service_ops.size()];
+        q.service = service;
+        q.operation = op;
+      } else {
+        const auto& [service, tag] = l.service_tags[rng() % l.service_tags.size()];
+        q.service = service;
+        const size_t eq = tag.find('=');
+        q.tags.emplace_back(tag.substr(0, eq), tag.substr(eq + 1));
+      }
+    } else if (state.range(0) == 0) {
       q.service = services[rng() % 5];
       q.operation = ops[rng() % 6];
       q.duration_min_ns = 100'000'000;
