@@ -12,12 +12,15 @@ namespace {
 
 using embedded::PutBytes;
 using embedded::PutFixed64;
+using embedded::PutPlanes;
 using embedded::PutVarint;
 using embedded::Reader;
+using embedded::UnZigZag;
 using embedded::ZigZag;
 
-constexpr uint8_t kCodecVersion = 1;            // trace runs carry their trace ids
-constexpr uint8_t kCodecVersionNoTraceIds = 2;  // run lengths only; the container has the ids
+constexpr uint8_t kCodecVersion = 1;  // trace runs carry their trace ids
+// 2: run lengths only, the container has the ids; 3: also starts and durations in byte planes.
+static_assert(kBatchCodecPlanes == kBatchCodecNoTraceIds + 1);
 
 // One stream per column; the order is part of the format (docs/formats/block.md#body).
 enum Stream : uint8_t {
@@ -29,8 +32,8 @@ enum Stream : uint8_t {
   kFlags,        // varint
   kNames,        // dict id
   kKinds,        // byte
-  kStarts,       // zigzag delta from the previous span's start
-  kDurations,    // zigzag(end - start)
+  kStarts,       // zigzag delta from the previous span's start (version 3: byte planes)
+  kDurations,    // zigzag(end - start) (version 3: byte planes)
   kStatus,       // byte code, then dict id of the message in kStatusMessages
   kStatusMessages,
   kResourceRefs,  // varint
@@ -62,11 +65,11 @@ constexpr const char* kStreamNames[kStreamCount] = {
 
 class Encoder {
  public:
-  Encoder(const SpanBatch& b, bool trace_ids) : b_(b), trace_ids_(trace_ids) {}
+  Encoder(const SpanBatch& b, uint8_t version) : b_(b), version_(version) {}
 
   void Encode(std::string* out) {
     EncodeStreams();
-    out->push_back(static_cast<char>(trace_ids_ ? kCodecVersion : kCodecVersionNoTraceIds));
+    out->push_back(static_cast<char>(version_));
     const SpanColumns& c = b_.spans;
     PutVarint(out, c.size());
     PutVarint(out, b_.events.size());
@@ -179,11 +182,12 @@ class Encoder {
     const size_t n = c.size();
     uint64_t prev_start = 0, attr_end = 0, event_end = 0, link_end = 0;
     size_t run_begin = 0;
+    std::vector<uint64_t> starts, durations;
     for (size_t i = 0; i < n; ++i) {
       if (i == run_begin) {
         size_t j = i + 1;
         while (j < n && c.trace_id[j] == c.trace_id[i]) ++j;
-        if (trace_ids_) streams_[kTraceRuns].append(c.trace_id[i].AsBytes());
+        if (version_ == kCodecVersion) streams_[kTraceRuns].append(c.trace_id[i].AsBytes());
         PutVarint(&streams_[kTraceRuns], j - i);
         run_begin_ = i;
         run_end_ = j;
@@ -207,11 +211,18 @@ class Encoder {
       PutVarint(&streams_[kFlags], c.flags[i]);
       PutVarint(&streams_[kNames], Str(c.name[i]));
       streams_[kKinds].push_back(static_cast<char>(c.kind[i]));
-      PutVarint(&streams_[kStarts],
-                ZigZag(static_cast<int64_t>(c.start_time_unix_nano[i] - prev_start)));
+      const uint64_t start_delta =
+          ZigZag(static_cast<int64_t>(c.start_time_unix_nano[i] - prev_start));
       prev_start = c.start_time_unix_nano[i];
-      PutVarint(&streams_[kDurations],
-                ZigZag(static_cast<int64_t>(c.end_time_unix_nano[i] - c.start_time_unix_nano[i])));
+      const uint64_t duration =
+          ZigZag(static_cast<int64_t>(c.end_time_unix_nano[i] - c.start_time_unix_nano[i]));
+      if (version_ >= kBatchCodecPlanes) {
+        starts.push_back(start_delta);
+        durations.push_back(duration);
+      } else {
+        PutVarint(&streams_[kStarts], start_delta);
+        PutVarint(&streams_[kDurations], duration);
+      }
       streams_[kStatus].push_back(static_cast<char>(c.status_code[i]));
       PutVarint(&streams_[kStatusMessages], Str(c.status_message[i]));
       PutVarint(&streams_[kResourceRefs], c.resource_index[i]);
@@ -222,6 +233,10 @@ class Encoder {
       PutVarint(&streams_[kDropped], c.dropped_attributes_count[i]);
       PutVarint(&streams_[kDropped], c.dropped_events_count[i]);
       PutVarint(&streams_[kDropped], c.dropped_links_count[i]);
+    }
+    if (version_ >= kBatchCodecPlanes) {
+      PutPlanes(&streams_[kStarts], starts);
+      PutPlanes(&streams_[kDurations], durations);
     }
   }
   void EncodeEvents() {
@@ -251,7 +266,7 @@ class Encoder {
   }
 
   const SpanBatch& b_;
-  const bool trace_ids_;
+  const uint8_t version_;
   std::array<std::string, kStreamCount> streams_;
   std::vector<std::string_view> dict_;
   std::unordered_map<std::string_view, uint32_t> ids_;
@@ -301,13 +316,14 @@ class Decoder {
   StatusOr<SpanBatch> Decode(std::string_view data) {
     Reader r(data);
     uint8_t version;
-    if (!r.Byte(&version) || (version != kCodecVersion && version != kCodecVersionNoTraceIds)) {
+    if (!r.Byte(&version) || version < kCodecVersion || version > kBatchCodecPlanes) {
       return Corrupt("unknown version");
     }
-    if (version == kCodecVersionNoTraceIds && run_ids_ == nullptr) {
+    if (version != kCodecVersion && run_ids_ == nullptr) {
       return Corrupt("trace ids are not stored and none were given");
     }
     with_ids_ = version == kCodecVersion;
+    planes_ = version >= kBatchCodecPlanes;
     uint64_t counts[9];
     for (uint64_t& c : counts) {
       if (!r.Varint(&c) || c > r.remaining() * 8 + 16) return Corrupt("bad count");
@@ -567,14 +583,24 @@ class Decoder {
         }
       }
     }
+    std::vector<uint64_t> start_planes, duration_planes;
+    if (planes_ && (!streams_[kStarts].Planes(n, &start_planes) ||
+                    !streams_[kDurations].Planes(n, &duration_planes))) {
+      return Corrupt("start or duration planes");
+    }
     uint64_t prev_start = 0, attr_end = 0, event_end = 0, link_end = 0;
     for (size_t i = 0; i < n; ++i) {
       uint8_t kind, status;
-      int64_t start_delta, duration;
+      int64_t start_delta = 0, duration = 0;
+      if (planes_) {
+        start_delta = UnZigZag(start_planes[i]);
+        duration = UnZigZag(duration_planes[i]);
+      }
       if (!Str(kTraceStates, &c.trace_state[i]) || !streams_[kFlags].Varint32(&c.flags[i]) ||
           !Str(kNames, &c.name[i]) || !streams_[kKinds].Byte(&kind) ||
           kind > static_cast<uint8_t>(SpanKind::kConsumer) ||
-          !streams_[kStarts].Signed(&start_delta) || !streams_[kDurations].Signed(&duration) ||
+          (!planes_ && (!streams_[kStarts].Signed(&start_delta) ||
+                        !streams_[kDurations].Signed(&duration))) ||
           !streams_[kStatus].Byte(&status) ||
           status > static_cast<uint8_t>(SpanStatusCode::kError) ||
           !Str(kStatusMessages, &c.status_message[i]) ||
@@ -601,6 +627,7 @@ class Decoder {
 
   const std::vector<TraceId>* run_ids_;
   bool with_ids_ = true;
+  bool planes_ = false;
   SpanBatch batch_;
   std::vector<std::string_view> dict_;
   std::array<Reader, kStreamCount> streams_{};
@@ -609,14 +636,17 @@ class Decoder {
 
 }  // namespace
 
-void EncodeBatch(const SpanBatch& batch, std::string* out) { Encoder(batch, true).Encode(out); }
+void EncodeBatch(const SpanBatch& batch, std::string* out) {
+  Encoder(batch, kCodecVersion).Encode(out);
+}
 
-void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out) {
-  Encoder(batch, false).Encode(out);
+void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out, uint8_t version) {
+  ARIADNE_CHECK(version == kBatchCodecNoTraceIds || version == kBatchCodecPlanes);
+  Encoder(batch, version).Encode(out);
 }
 
 std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch) {
-  return Encoder(batch, false).Streams();
+  return Encoder(batch, kBatchCodecPlanes).Streams();
 }
 
 StatusOr<SpanBatch> DecodeBatch(std::string_view data) { return Decoder(nullptr).Decode(data); }

@@ -13,6 +13,7 @@
 #ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_BATCH_CODEC_H_
 #define ARIADNE_SERVER_STORAGE_EMBEDDED_BATCH_CODEC_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,9 +26,14 @@ namespace ariadne {
 
 // Appends the encoding of batch to *out (codec version 1: self-contained, used by the WAL).
 void EncodeBatch(const SpanBatch& batch, std::string* out);
-// Codec version 2: the trace runs keep only their lengths; the container stores the ids (a block
-// page: its traces in the block's trace index). Decode it with the run ids.
-void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out);
+// Codec versions 2 and 3: the trace runs keep only their lengths; the container stores the ids (a
+// block page: its traces in the block's trace index). Decode them with the run ids. Version 3
+// also stores start deltas and durations in byte planes (block format 3; 2 is for tests of
+// older blocks).
+constexpr uint8_t kBatchCodecNoTraceIds = 2;
+constexpr uint8_t kBatchCodecPlanes = 3;
+void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out,
+                                uint8_t version = kBatchCodecPlanes);
 // For analysis (benchmarks): the dictionary and each column of the version 2 encoding, by name,
 // before they are framed.
 std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch);

@@ -33,7 +33,7 @@ TEST(BatchCodec, WithoutTraceIdsRoundTripsGivenTheRunIdsAndIsSmaller) {
   }
   std::string with, without;
   EncodeBatch(batch, &with);
-  EncodeBatchWithoutTraceIds(batch, &without);
+  EncodeBatchWithoutTraceIds(batch, &without, kBatchCodecNoTraceIds);
   EXPECT_LE(without.size() + 16 * runs.size(), with.size());
   auto decoded = DecodeBatch(without, runs);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
@@ -42,6 +42,68 @@ TEST(BatchCodec, WithoutTraceIdsRoundTripsGivenTheRunIdsAndIsSmaller) {
   EXPECT_EQ(DecodeBatch(without).status().code(), StatusCode::kDataLoss);
   runs.pop_back();
   EXPECT_EQ(DecodeBatch(without, runs).status().code(), StatusCode::kDataLoss);
+}
+
+// Version 3 (block pages): start deltas and durations in byte planes.
+TEST(BatchCodec, PlanesRoundTripEveryField) {
+  std::mt19937_64 rng(12);
+  for (int i = 0; i < 20; ++i) {
+    SpanBatch batch = RandomBatch(&rng, {.traces = 1 + i});
+    std::vector<TraceId> runs;
+    for (const TraceId& id : batch.spans.trace_id) {
+      if (runs.empty() || runs.back() != id) runs.push_back(id);
+    }
+    std::string planes;
+    EncodeBatchWithoutTraceIds(batch, &planes);
+    ASSERT_EQ(planes[0], static_cast<char>(kBatchCodecPlanes));
+    auto decoded = DecodeBatch(planes, runs);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(DebugString(*decoded), DebugString(batch));
+  }
+  // Extreme values survive (all eight planes, negative deltas, zero durations).
+  SpanBatch b;
+  b.AddResource();
+  const uint64_t starts[] = {UINT64_MAX - 5, 3, 1ull << 63, 0};
+  for (uint64_t start : starts) {
+    const uint32_t row = b.AddSpan();
+    b.spans.trace_id[row].bytes[0] = 1;
+    b.spans.span_id[row].bytes[0] = static_cast<uint8_t>(row + 1);
+    b.spans.start_time_unix_nano[row] = start;
+    b.spans.end_time_unix_nano[row] = row == 1 ? start : start + 4;
+  }
+  std::string bytes;
+  EncodeBatchWithoutTraceIds(b, &bytes);
+  auto decoded = DecodeBatch(bytes, {b.spans.trace_id[0]});
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(DebugString(*decoded), DebugString(b));
+}
+
+TEST(BatchCodec, CorruptPlaneWidthIsDataLoss) {
+  std::mt19937_64 rng(13);
+  SpanBatch batch = RandomBatch(&rng, {.traces = 3});
+  std::vector<TraceId> runs = embedded_test::TraceIds(batch);
+  SpanBatch sorted;
+  for (const TraceId& id : runs) {
+    for (uint32_t i = 0; i < batch.size(); ++i) {
+      if (batch.spans.trace_id[i] == id) sorted.AppendSpan(batch, i);
+    }
+  }
+  std::string good;
+  EncodeBatchWithoutTraceIds(sorted, &good);
+  ASSERT_TRUE(DecodeBatch(good, runs).ok());
+  // Every single-byte change is either refused (DataLoss) or decodes: never crashes, and a
+  // width byte above 8 is always refused.
+  int refused = 0;
+  for (size_t i = 1; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(9);
+    auto d = DecodeBatch(bad, runs);
+    if (!d.ok()) {
+      EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
 }
 
 TEST(BatchCodec, EmptyBatchRoundTrips) {

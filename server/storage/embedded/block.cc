@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include <xxhash.h>
+#include <zdict.h>
 #include <zstd.h>
 
 #include "server/query/trace_query.h"
@@ -80,9 +81,15 @@ std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
     out.push_back(static_cast<char>(op.kind));
   }
   PutVarint(&out, m.traces.size());
+  uint64_t prev_start = m.min_start;
   for (const BlockTrace& t : m.traces) {
     out.append(t.id.AsBytes());
-    PutVarint(&out, t.max_start - m.min_start);
+    if (version >= 3) {  // traces are in order of first start: latest starts are close
+      PutVarint(&out, ZigZag(static_cast<int64_t>(t.max_start - prev_start)));
+      prev_start = t.max_start;
+    } else {
+      PutVarint(&out, t.max_start - m.min_start);
+    }
     PutVarint(&out, t.row_count);
   }
   PutVarint(&out, m.bloom.size());
@@ -101,6 +108,7 @@ std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
       for (uint64_t w : p.bloom) PutFixed64(&out, w);
     }
   }
+  if (version >= 3) PutBytes(&out, m.page_dict);
   return out;
 }
 
@@ -173,17 +181,23 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
   if (!r.Varint(&n) || n > r.remaining() / kMinTraceBytes) return false;
   m->traces.resize(n);
   uint64_t rows = 0;
+  uint64_t prev_start = m->min_start;
   for (size_t i = 0; i < n; ++i) {
     BlockTrace& t = m->traces[i];
     std::string_view id;
     uint64_t delta, count;
     if (!r.Raw(16, &id) || !r.Varint(&delta) || !r.Varint(&count) || count == 0 ||
-        delta > m->max_start - m->min_start || count > m->span_count - rows) {
+        count > m->span_count - rows) {
       return false;
     }
+    if (version >= 3) {  // zigzag delta from the previous trace's latest start
+      delta = prev_start + static_cast<uint64_t>(UnZigZag(delta)) - m->min_start;
+    }
+    if (delta > m->max_start - m->min_start) return false;
     TraceId::FromBytes(id, &t.id);
     if (version == 1 && i > 0 && !(m->traces[i - 1].id < t.id)) return false;
     t.max_start = m->min_start + delta;
+    prev_start = t.max_start;
     t.row_begin = static_cast<uint32_t>(rows);
     t.row_count = static_cast<uint32_t>(count);
     rows += count;
@@ -236,6 +250,11 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
   }
   if (first_row != m->span_count) return false;
   m->body_len = offset;
+  if (version >= 3) {
+    std::string_view dict;
+    if (!r.Bytes(&dict) || dict.size() > kMaxPageDictBytes) return false;
+    m->page_dict = std::string(dict);
+  }
   // Unique traces, each within one page.
   if (!FinishMeta(m)) return false;
   return r.done();
@@ -492,6 +511,83 @@ void SummarizePage(const SpanBatch& part, BlockPage* page) {
   }
 }
 
+struct CDictFree {
+  void operator()(ZSTD_CDict* d) const { ZSTD_freeCDict(d); }
+};
+struct CctxFree {
+  void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+};
+
+// Compresses the pages of one block, with its page dictionary if it has one.
+class PageCompressor {
+ public:
+  PageCompressor(const std::string& dict, int level) : level_(level), cctx_(ZSTD_createCCtx()) {
+    ARIADNE_CHECK(cctx_ != nullptr);
+    if (!dict.empty()) {
+      cdict_.reset(ZSTD_createCDict(dict.data(), dict.size(), level));
+      ARIADNE_CHECK(cdict_ != nullptr);
+    }
+  }
+  std::string Compress(const std::string& raw) {
+    std::string out(ZSTD_compressBound(raw.size()), '\0');
+    const size_t n = cdict_ ? ZSTD_compress_usingCDict(cctx_.get(), out.data(), out.size(),
+                                                       raw.data(), raw.size(), cdict_.get())
+                            : ZSTD_compressCCtx(cctx_.get(), out.data(), out.size(), raw.data(),
+                                                raw.size(), level_);
+    ARIADNE_CHECK(!ZSTD_isError(n));
+    out.resize(n);
+    return out;
+  }
+
+ private:
+  int level_;
+  std::unique_ptr<ZSTD_CCtx, CctxFree> cctx_;
+  std::unique_ptr<ZSTD_CDict, CDictFree> cdict_;
+};
+
+// A zstd dictionary trained on the block's pages (up to kDictSampleBytes of them, spread over the
+// block), so what every page repeats (operation names, attribute keys and values, resources,
+// column patterns) is stored once per block instead of once per page. At most
+// kMaxPageDictBytes and 1/kDictBlockFraction of the pages' raw bytes; "" for blocks of fewer
+// than kMinDictPages pages, or if training fails (the pages are then compressed alone).
+constexpr size_t kMinDictPages = 8;
+constexpr size_t kDictBlockFraction = 64;
+constexpr size_t kMinDictBytes = 1024;
+constexpr size_t kDictSampleBytes = 8 << 20;
+
+std::string TrainPageDict(const std::vector<std::string>& raws) {
+  if (raws.size() < kMinDictPages) return "";
+  size_t total = 0;
+  for (const std::string& r : raws) total += r.size();
+  const size_t capacity = std::min<size_t>(kMaxPageDictBytes, total / kDictBlockFraction);
+  if (capacity < kMinDictBytes) return "";
+  const size_t step = std::max<size_t>(1, (total + kDictSampleBytes - 1) / kDictSampleBytes);
+  std::string samples;
+  std::vector<size_t> sizes;
+  for (size_t i = 0; i < raws.size(); i += step) {
+    samples += raws[i];
+    sizes.push_back(raws[i].size());
+  }
+  std::string dict(capacity, '\0');
+  const size_t n = ZDICT_trainFromBuffer(dict.data(), dict.size(), samples.data(), sizes.data(),
+                                         static_cast<unsigned>(sizes.size()));
+  if (ZDICT_isError(n)) return "";
+  dict.resize(n);
+  return dict;
+}
+
+struct DDictFree {
+  void operator()(const void* d) const {
+    ZSTD_freeDDict(static_cast<ZSTD_DDict*>(const_cast<void*>(d)));
+  }
+};
+
+std::shared_ptr<const void> MakeDDict(const std::string& dict) {
+  ZSTD_DDict* d = ZSTD_createDDict(dict.data(), dict.size());
+  if (d == nullptr) return nullptr;
+  return std::shared_ptr<const void>(d, DDictFree());
+}
+
 }  // namespace
 
 std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
@@ -540,6 +636,9 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
 
   std::string body;
   meta->pages.clear();
+  meta->page_dict.clear();
+  meta->page_ddict.reset();
+  std::vector<std::string> raws;
   size_t t = 0;
   while (t < meta->traces.size()) {
     BlockPage page;
@@ -558,22 +657,28 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
       SummarizePage(part, &page);
     }
     std::string raw;
-    if (version >= 2) {
+    if (version >= 3) {
       EncodeBatchWithoutTraceIds(part, &raw);  // the trace index holds the ids
+    } else if (version == 2) {
+      EncodeBatchWithoutTraceIds(part, &raw, kBatchCodecNoTraceIds);
     } else {
       EncodeBatch(part, &raw);
     }
-    std::string compressed(ZSTD_compressBound(raw.size()), '\0');
-    size_t n =
-        ZSTD_compress(compressed.data(), compressed.size(), raw.data(), raw.size(), zstd_level);
-    ARIADNE_CHECK(!ZSTD_isError(n));
-    compressed.resize(n);
-    page.offset = body.size();
-    page.len = n;
-    page.checksum = XXH3_64bits(compressed.data(), n);
-    body += compressed;
+    raws.push_back(std::move(raw));
     meta->pages.push_back(page);
   }
+  if (version >= 3) meta->page_dict = TrainPageDict(raws);
+  PageCompressor compressor(meta->page_dict, zstd_level);
+  for (size_t i = 0; i < raws.size(); ++i) {
+    const std::string compressed = compressor.Compress(raws[i]);
+    std::string().swap(raws[i]);
+    BlockPage& page = meta->pages[i];
+    page.offset = body.size();
+    page.len = compressed.size();
+    page.checksum = XXH3_64bits(compressed.data(), compressed.size());
+    body += compressed;
+  }
+  if (!meta->page_dict.empty()) meta->page_ddict = MakeDDict(meta->page_dict);
   ARIADNE_CHECK(FinishMeta(meta));  // the caller grouped the rows by trace
   std::string meta_bytes = EncodeMeta(*meta, version);
 
@@ -673,6 +778,10 @@ StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path) {
   if (!DecodeMeta(meta_bytes, version, &meta) || meta.body_len != body_len) {
     return Corrupt(path, "metadata");
   }
+  if (!meta.page_dict.empty()) {
+    meta.page_ddict = MakeDDict(meta.page_dict);
+    if (meta.page_ddict == nullptr) return Corrupt(path, "page dictionary");
+  }
   meta.body_offset = kHeaderSize + meta_len;
   meta.body_checksum = GetFixed64(header.data() + 32);
   meta.file_bytes = size;
@@ -734,8 +843,9 @@ struct DctxFree {
 // page's rows can hold (PageRawLimit) before anything is allocated, and a frame declaring more
 // than kOneShotPageBytes is decompressed in steps into a buffer that grows with the real
 // output, so a frame that declares much more than it holds costs only what it holds.
-StatusOr<std::string> DecompressPage(const std::string& path, const BlockPage& p,
-                                     std::string_view compressed) {
+StatusOr<std::string> DecompressPage(const std::string& path, const BlockMeta& meta,
+                                     const BlockPage& p, std::string_view compressed) {
+  const auto* ddict = static_cast<const ZSTD_DDict*>(meta.page_ddict.get());
   const unsigned long long declared =
       ZSTD_getFrameContentSize(compressed.data(), compressed.size());
   if (declared == ZSTD_CONTENTSIZE_ERROR || declared == ZSTD_CONTENTSIZE_UNKNOWN) {
@@ -747,14 +857,21 @@ StatusOr<std::string> DecompressPage(const std::string& path, const BlockPage& p
                              " rows can hold");
   }
   std::string raw;
+  std::unique_ptr<ZSTD_DCtx, DctxFree> dctx(ZSTD_createDCtx());
+  if (dctx == nullptr) return Status::ResourceExhausted("zstd: cannot create a context");
   if (declared <= kOneShotPageBytes) {
     raw.resize(declared);
-    size_t n = ZSTD_decompress(raw.data(), raw.size(), compressed.data(), compressed.size());
+    size_t n = ddict != nullptr
+                   ? ZSTD_decompress_usingDDict(dctx.get(), raw.data(), raw.size(),
+                                                compressed.data(), compressed.size(), ddict)
+                   : ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), compressed.data(),
+                                         compressed.size());
     if (ZSTD_isError(n) || n != declared) return Corrupt(path, "decompression");
     return raw;
   }
-  std::unique_ptr<ZSTD_DCtx, DctxFree> dctx(ZSTD_createDCtx());
-  if (dctx == nullptr) return Status::ResourceExhausted("zstd: cannot create a context");
+  if (ddict != nullptr && ZSTD_isError(ZSTD_DCtx_refDDict(dctx.get(), ddict))) {
+    return Corrupt(path, "page dictionary");
+  }
   raw.resize(kOneShotPageBytes);
   ZSTD_inBuffer in{compressed.data(), compressed.size(), 0};
   ZSTD_outBuffer out{raw.data(), raw.size(), 0};
@@ -782,7 +899,7 @@ StatusOr<SpanBatch> DecodePage(const std::string& path, const BlockMeta& meta, s
       XXH3_64bits(compressed.data(), compressed.size()) != p.checksum) {
     return Corrupt(path, "page checksum");
   }
-  auto raw = DecompressPage(path, p, compressed);
+  auto raw = DecompressPage(path, meta, p, compressed);
   if (!raw.ok()) return raw.status();
   std::vector<TraceId> run_ids;
   run_ids.reserve(p.trace_end - p.trace_begin);

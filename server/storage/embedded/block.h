@@ -19,6 +19,7 @@
 #define ARIADNE_SERVER_STORAGE_EMBEDDED_BLOCK_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,8 +31,13 @@
 
 namespace ariadne::embedded {
 
-// Block format versions: 1 (rows by trace id, no page summaries; read only) and 2 (written).
-constexpr uint32_t kBlockVersion = 2;
+// Block format versions: 1 (rows by trace id, no page summaries; read only), 2 (page summaries;
+// read only) and 3 (written: a zstd dictionary shared by the pages, start and duration byte
+// planes in the pages, trace index starts delta-coded).
+constexpr uint32_t kBlockVersion = 3;
+// The largest page dictionary a block may hold; the reader refuses a larger one
+// (docs/formats/limits.md).
+constexpr uint64_t kMaxPageDictBytes = 64 << 10;
 
 struct BlockTrace {
   TraceId id;
@@ -101,6 +107,8 @@ struct BlockMeta {
   std::vector<uint32_t> by_id;             // indices of traces, sorted by trace id
   std::vector<uint64_t> bloom;             // bits over trace ids
   std::vector<BlockPage> pages;            // contiguous, cover every row; whole traces each
+  std::string page_dict;                   // version 3: zstd dictionary of the pages ("" none)
+  std::shared_ptr<const void> page_ddict;  // in memory: page_dict prepared for decompression
   uint64_t file_bytes = 0;
   uint64_t body_offset = 0;  // where the compressed body starts in the file
   uint64_t body_len = 0;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ariadne::embedded {
 
@@ -51,6 +52,21 @@ inline uint64_t GetFixed64(const char* p) {
 inline void PutBytes(std::string* out, std::string_view s) {
   PutVarint(out, s.size());
   out->append(s);
+}
+
+// Byte planes: unsigned values as one width byte w (0..8, the bytes of the largest value), then
+// plane 0 (the lowest byte of every value), plane 1, ..., plane w-1. A column of similar
+// values keeps its varying low bytes apart from its nearly constant high bytes, so zstd's entropy
+// coding gets each close to its entropy (varints interleave them).
+inline void PutPlanes(std::string* out, const std::vector<uint64_t>& values) {
+  uint64_t all = 0;
+  for (uint64_t v : values) all |= v;
+  uint8_t width = 0;
+  while (width < 8 && (all >> (8 * width)) != 0) ++width;
+  out->push_back(static_cast<char>(width));
+  for (uint8_t plane = 0; plane < width; ++plane) {
+    for (uint64_t v : values) out->push_back(static_cast<char>(v >> (8 * plane)));
+  }
 }
 
 class Reader {
@@ -101,6 +117,20 @@ class Reader {
   bool Byte(uint8_t* b) {
     if (pos_ >= data_.size()) return false;
     *b = static_cast<uint8_t>(data_[pos_++]);
+    return true;
+  }
+  // n values written by PutPlanes.
+  bool Planes(size_t n, std::vector<uint64_t>* out) {
+    uint8_t width;
+    if (!Byte(&width) || width > 8 || (width > 0 && n > (data_.size() - pos_) / width)) {
+      return false;
+    }
+    out->assign(n, 0);
+    for (uint8_t plane = 0; plane < width; ++plane) {
+      for (size_t i = 0; i < n; ++i) {
+        (*out)[i] |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_++])) << (8 * plane);
+      }
+    }
     return true;
   }
   bool done() const { return pos_ == data_.size(); }
