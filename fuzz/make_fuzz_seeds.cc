@@ -68,6 +68,22 @@ int main(int argc, char** argv) {
   paged_meta.id = 2;
   ok &= Write(dir + "/block/small_pages.bin", 1,
               embedded::BuildBlock(sorted, 1, &paged_meta, /*page_spans=*/8));
+  // The previous format (version 2: no page dictionary, varint starts), still read.
+  embedded::BlockMeta v2_meta;
+  v2_meta.id = 3;
+  ok &= Write(dir + "/block/version2.bin", 1,
+              embedded::BuildBlock(sorted, 1, &v2_meta, /*page_spans=*/8, /*version=*/2));
+  // Enough pages for a page dictionary (version 3).
+  SpanBatch many = factory.MakeBatch(1200, 1'700'000'000'000'000'000ull);
+  SpanBatch many_sorted = embedded::SortForBlock({&many});
+  embedded::BlockMeta dict_meta;
+  dict_meta.id = 4;
+  const std::string dict_block = embedded::BuildBlock(many_sorted, 1, &dict_meta, 64);
+  if (dict_meta.page_dict.empty()) {
+    std::fprintf(stderr, "expected a page dictionary\n");
+    ok = false;
+  }
+  ok &= Write(dir + "/block/page_dictionary.bin", 1, dict_block);
   std::printf("%s\n", ok ? "seeds written" : "write failed");
   return ok ? 0 : 1;
 }

@@ -599,8 +599,8 @@ class Decoder {
       if (!Str(kTraceStates, &c.trace_state[i]) || !streams_[kFlags].Varint32(&c.flags[i]) ||
           !Str(kNames, &c.name[i]) || !streams_[kKinds].Byte(&kind) ||
           kind > static_cast<uint8_t>(SpanKind::kConsumer) ||
-          (!planes_ && (!streams_[kStarts].Signed(&start_delta) ||
-                        !streams_[kDurations].Signed(&duration))) ||
+          (!planes_ &&
+           (!streams_[kStarts].Signed(&start_delta) || !streams_[kDurations].Signed(&duration))) ||
           !streams_[kStatus].Byte(&status) ||
           status > static_cast<uint8_t>(SpanStatusCode::kError) ||
           !Str(kStatusMessages, &c.status_message[i]) ||

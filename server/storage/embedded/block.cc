@@ -548,7 +548,7 @@ class PageCompressor {
 // A zstd dictionary trained on the block's pages (up to kDictSampleBytes of them, spread over the
 // block), so what every page repeats (operation names, attribute keys and values, resources,
 // column patterns) is stored once per block instead of once per page. At most
-// kMaxPageDictBytes and 1/kDictBlockFraction of the pages' raw bytes; "" for blocks of fewer
+// kPageDictBytes and 1/kDictBlockFraction of the pages' raw bytes; "" for blocks of fewer
 // than kMinDictPages pages, or if training fails (the pages are then compressed alone).
 constexpr size_t kMinDictPages = 8;
 constexpr size_t kDictBlockFraction = 64;
@@ -559,7 +559,7 @@ std::string TrainPageDict(const std::vector<std::string>& raws) {
   if (raws.size() < kMinDictPages) return "";
   size_t total = 0;
   for (const std::string& r : raws) total += r.size();
-  const size_t capacity = std::min<size_t>(kMaxPageDictBytes, total / kDictBlockFraction);
+  const size_t capacity = std::min<size_t>(kPageDictBytes, total / kDictBlockFraction);
   if (capacity < kMinDictBytes) return "";
   const size_t step = std::max<size_t>(1, (total + kDictSampleBytes - 1) / kDictSampleBytes);
   std::string samples;

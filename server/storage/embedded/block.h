@@ -35,9 +35,11 @@ namespace ariadne::embedded {
 // read only) and 3 (written: a zstd dictionary shared by the pages, start and duration byte
 // planes in the pages, trace index starts delta-coded).
 constexpr uint32_t kBlockVersion = 3;
-// The largest page dictionary a block may hold; the reader refuses a larger one
-// (docs/formats/limits.md).
-constexpr uint64_t kMaxPageDictBytes = 64 << 10;
+// The page dictionary BuildBlock trains (at most), and the largest a reader accepts (a block
+// declaring more is DataLoss; docs/formats/limits.md). Each open block keeps its dictionary in
+// memory (twice: the bytes and zstd's prepared form).
+constexpr uint64_t kPageDictBytes = 64 << 10;
+constexpr uint64_t kMaxPageDictBytes = 1 << 20;
 
 struct BlockTrace {
   TraceId id;

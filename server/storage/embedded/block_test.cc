@@ -286,7 +286,7 @@ TEST(Block, PagesShareADictionaryAndReadAloneWithIt) {
   ASSERT_EQ(GetFixed32(bytes.data() + 8), 3u);
   ASSERT_GE(v3.pages.size(), 8u);
   ASSERT_FALSE(v3.page_dict.empty());
-  EXPECT_LE(v3.page_dict.size(), kMaxPageDictBytes);
+  EXPECT_LE(v3.page_dict.size(), kPageDictBytes);
   EXPECT_LT(bytes.size(), old.size());
   auto meta = WriteAndReadMeta(&env, bytes);
   ASSERT_TRUE(meta.ok()) << meta.status().ToString();
@@ -316,7 +316,8 @@ TEST(Block, DamagedPageDictionaryIsDataLoss) {
   const size_t at = good.find(built.page_dict);
   ASSERT_NE(at, std::string::npos);
   int refused = 0, decoded = 0;
-  for (size_t off : {size_t{0}, size_t{4}, built.page_dict.size() / 2, built.page_dict.size() - 1}) {
+  for (size_t off :
+       {size_t{0}, size_t{4}, built.page_dict.size() / 2, built.page_dict.size() - 1}) {
     std::string bytes = good;
     bytes[at + off] = static_cast<char>(bytes[at + off] ^ 0x5a);
     FixBlockChecksums(&bytes);
@@ -338,6 +339,36 @@ TEST(Block, DamagedPageDictionaryIsDataLoss) {
     }
   }
   EXPECT_GE(refused, 1);
+}
+
+// A block declaring a page dictionary over kMaxPageDictBytes is refused at open, before the
+// dictionary is prepared (a corrupt length cannot make every open block hold megabytes).
+TEST(Block, PageDictionaryOverTheLimitIsRefused) {
+  for (uint64_t size : {uint64_t{4096}, kMaxPageDictBytes + 1}) {
+    SCOPED_TRACE(size);
+    Built b = Build(22, 3);  // one page: no dictionary, the metadata ends with its length 0
+    ASSERT_TRUE(b.meta.page_dict.empty());
+    std::string bytes = b.bytes;
+    const size_t at = b.meta.body_offset - 1;
+    ASSERT_EQ(bytes[at], '\0');
+    std::string dict;
+    PutVarint(&dict, size);
+    for (uint64_t i = 0; i < size; ++i) dict.push_back(static_cast<char>('a' + i % 23));
+    bytes.replace(at, 1, dict);
+    std::string len;
+    PutFixed32(&len, static_cast<uint32_t>(b.meta.body_offset - 48 - 1 + dict.size()));
+    bytes.replace(12, 4, len);
+    FixBlockChecksums(&bytes);
+    MemEnv env;
+    auto meta = WriteAndReadMeta(&env, bytes);
+    if (size > kMaxPageDictBytes) {
+      ASSERT_FALSE(meta.ok());
+      EXPECT_EQ(meta.status().code(), StatusCode::kDataLoss);
+    } else {
+      ASSERT_TRUE(meta.ok()) << meta.status().ToString();  // the surgery itself is sound
+      EXPECT_EQ(meta->page_dict.size(), size);
+    }
+  }
 }
 
 TEST(Block, UnknownVersionIsRefusedWithAClearError) {
