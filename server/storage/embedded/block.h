@@ -4,12 +4,14 @@
 // A block file (docs/formats/block.md) is a 48-byte checksummed header, a metadata section
 // (time range, span count, the WAL sequence it covers, the blocks it replaces, service and
 // operation sets, a trace index with each trace's rows and latest start, a bloom filter of trace
-// ids, a page table with a summary per page) and a body: the spans grouped by trace, traces in
-// order of their first start (version 2; version 1: by trace id), cut at trace boundaries into
-// pages of about kPageSpans spans, each batch_codec-encoded and zstd-compressed alone, so a trace
-// lookup decompresses one small page. A page summary (span start and duration ranges, a bloom
-// filter of service, operation and attribute key=value tokens) lets a search skip pages that
-// cannot match without reading them. Version 1 blocks are still read (no page summaries).
+// ids, a page table with a summary per page, a zstd dictionary for the pages) and a body: the
+// spans grouped by trace, traces in order of their first start (version 1: by trace id), cut at
+// trace boundaries into pages of about kPageSpans spans, each batch_codec-encoded and
+// zstd-compressed alone with the block's dictionary (trained on its pages, so what every page
+// repeats is stored once per block), so a trace lookup decompresses one small page.
+// A page summary (span start and duration ranges, a bloom filter of service, operation and
+// attribute key=value tokens) lets a search skip pages that cannot match without reading them.
+// Version 1 (no page summaries) and 2 (no page dictionary) blocks are still read.
 // Files are written to a temp name, synced, renamed and the directory synced (WriteBlockFile).
 // Readers validate everything: checksums, sizes, the metadata's internal consistency, and the
 // body against the metadata; any mismatch is DataLoss (the store then quarantines the file).
