@@ -269,12 +269,14 @@ void Percentiles(benchmark::State& state, std::vector<double>* us, const std::st
 
 // The blocks of the loaded store rebuilt at compaction's zstd level (what compaction writes for
 // the same rows; nothing is written), and where their bytes go per column (ARIADNE_BENCH_COLUMNS
-// set: each column compressed alone, so the parts add up to a little more than the whole).
+// set: col_* counters, each column compressed alone at zstd 3 without the page dictionary, so
+// they show which fields carry entropy rather than adding up to the block).
 void MeasureBlocks(benchmark::State& state, Loaded& l) {
   const std::string dir = l.dir + "/blocks";
   const int level = EmbeddedStoreOptions().compaction_zstd_level;
   const bool columns = std::getenv("ARIADNE_BENCH_COLUMNS") != nullptr;
   uint64_t rebuilt = 0;
+  uint64_t trace_ids = 0, trace_bloom = 0, page_blooms = 0, page_dicts = 0;
   std::map<std::string, uint64_t> by_column;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     uint64_t id;
@@ -283,6 +285,10 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     if (!meta.ok()) std::abort();
     auto body = embedded::ReadBlockBody(Env::Default(), e.path().string(), *meta);
     if (!body.ok()) std::abort();
+    trace_ids += 16 * meta->traces.size();
+    trace_bloom += 8 * meta->bloom.size();
+    page_dicts += meta->page_dict.size();
+    for (const embedded::BlockPage& p : meta->pages) page_blooms += 8 * p.bloom.size();
     const std::vector<embedded::RowRef> rows = embedded::OrderForBlock({&*body});
     embedded::BlockMeta m;
     rebuilt += embedded::BuildBlock(rows, level, &m).size();
@@ -295,6 +301,12 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   }
   const double spans = static_cast<double>(l.spans);
   state.counters["compacted_bytes_per_span"] = static_cast<double>(rebuilt) / spans;
+  // Parts of the metadata (as stored, per span): trace ids of the trace index, its bloom filter,
+  // the pages' token bloom filters, the page dictionaries.
+  state.counters["meta_trace_ids"] = static_cast<double>(trace_ids) / spans;
+  state.counters["meta_trace_bloom"] = static_cast<double>(trace_bloom) / spans;
+  state.counters["meta_page_blooms"] = static_cast<double>(page_blooms) / spans;
+  state.counters["meta_page_dicts"] = static_cast<double>(page_dicts) / spans;
   for (const auto& [name, bytes] : by_column) {
     state.counters["col_" + name] = static_cast<double>(bytes) / spans;
   }
