@@ -277,6 +277,7 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   const bool columns = std::getenv("ARIADNE_BENCH_COLUMNS") != nullptr;
   uint64_t rebuilt = 0;
   uint64_t trace_ids = 0, trace_bloom = 0, page_blooms = 0, page_dicts = 0;
+  std::vector<double> build_cpu_us;  // per span
   std::map<std::string, uint64_t> by_column;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     uint64_t id;
@@ -292,6 +293,15 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     const std::vector<embedded::RowRef> rows = embedded::OrderForBlock({&*body});
     embedded::BlockMeta m;
     rebuilt += embedded::BuildBlock(rows, level, &m).size();
+    if (build_cpu_us.empty()) {  // the first block: CPU of a head cut (zstd 3), format 3 and 2
+      for (uint32_t version : {embedded::kBlockVersion, 2u}) {
+        embedded::BlockMeta cut;
+        const double c0 = ThreadCpuUs();
+        benchmark::DoNotOptimize(embedded::BuildBlock(rows, EmbeddedStoreOptions().zstd_level, &cut,
+                                                      embedded::kPageSpans, version));
+        build_cpu_us.push_back((ThreadCpuUs() - c0) / static_cast<double>(rows.size()));
+      }
+    }
     if (columns) {
       for (const auto& [name, bytes] :
            embedded::BlockColumnBytes(rows, EmbeddedStoreOptions().zstd_level)) {
@@ -301,6 +311,10 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   }
   const double spans = static_cast<double>(l.spans);
   state.counters["compacted_bytes_per_span"] = static_cast<double>(rebuilt) / spans;
+  if (build_cpu_us.size() == 2) {
+    state.counters["cut_cpu_ns_per_span"] = build_cpu_us[0] * 1e3;
+    state.counters["cut_cpu_ns_per_span_format2"] = build_cpu_us[1] * 1e3;
+  }
   // Parts of the metadata (as stored, per span): trace ids of the trace index, its bloom filter,
   // the pages' token bloom filters, the page dictionaries.
   state.counters["meta_trace_ids"] = static_cast<double>(trace_ids) / spans;
