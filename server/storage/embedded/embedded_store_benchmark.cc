@@ -206,6 +206,7 @@ struct Loaded {
   double bytes_per_span = 0;
   double load_seconds = 0;
   bool demo = false;
+  int append_failures = 0;  // refused appends: the figures would not cover every span
   std::string dir;
   // Demo workload: queries that match stored spans (service, operation; a string attribute).
   std::vector<std::pair<std::string, std::string>> service_ops;
@@ -251,6 +252,7 @@ Loaded& Store() {
     }
     inflight.Wait();
     if (!l->store->CutHead().ok()) std::abort();
+    l->append_failures = inflight.failures();
     l->load_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     StoreStats s = l->store->Stats();
@@ -331,6 +333,7 @@ void BM_BytesPerSpan(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(l.store->Stats());
   MeasureBlocks(state, l);
   state.counters["demo_workload"] = l.demo ? 1 : 0;
+  state.counters["append_failures"] = l.append_failures;
   state.counters["spans"] = static_cast<double>(l.spans);
   state.counters["bytes_per_span"] = l.bytes_per_span;
   state.counters["blocks"] = static_cast<double>(l.store->BlockCount());
