@@ -520,16 +520,17 @@ struct CctxFree {
 };
 
 // Compresses the pages of one block, with its page dictionary if it has one. Each frame carries
-// zstd's checksum of its content (4 bytes): the page checksum covers the compressed bytes and
-// the metadata checksum the dictionary, but a dictionary that was damaged and re-checksummed
-// would otherwise decode into different spans without an error.
+// (version 3) zstd's checksum of its content (4 bytes): the page checksum covers the compressed
+// bytes and the metadata checksum the dictionary, but a dictionary that was damaged and
+// re-checksummed would otherwise decode into different spans without an error.
 class PageCompressor {
  public:
-  PageCompressor(const std::string& dict, int level) : cctx_(ZSTD_createCCtx()) {
+  PageCompressor(const std::string& dict, int level, bool checksum) : cctx_(ZSTD_createCCtx()) {
     ARIADNE_CHECK(cctx_ != nullptr);
     ARIADNE_CHECK(
         !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_compressionLevel, level)));
-    ARIADNE_CHECK(!ZSTD_isError(ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_checksumFlag, 1)));
+    ARIADNE_CHECK(
+        !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_checksumFlag, checksum ? 1 : 0)));
     if (!dict.empty()) {
       cdict_.reset(ZSTD_createCDict(dict.data(), dict.size(), level));
       ARIADNE_CHECK(cdict_ != nullptr);
@@ -681,7 +682,7 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     meta->pages.push_back(page);
   }
   if (version >= 3) meta->page_dict = TrainPageDict(raws);
-  PageCompressor compressor(meta->page_dict, zstd_level);
+  PageCompressor compressor(meta->page_dict, zstd_level, version >= 3);
   for (size_t i = 0; i < raws.size(); ++i) {
     const std::string compressed = compressor.Compress(raws[i]);
     std::string().swap(raws[i]);
