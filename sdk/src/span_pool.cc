@@ -1,7 +1,6 @@
 #include "sdk/src/span_pool.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <thread>
 
 #include "ariadne/sdk/span_data.h"
@@ -18,8 +17,7 @@ constexpr int kYieldTries = 16;
 SpanPool::SpanPool(size_t capacity, size_t max_bytes)
     : capacity_(std::max<size_t>(capacity, 1)),
       max_bytes_(max_bytes),
-      slots_(new SpanData*[capacity_]),
-      slot_bytes_(new uint32_t[capacity_]) {}
+      slots_(new SpanData*[capacity_]) {}
 
 SpanPool::~SpanPool() {
   for (size_t i = 0; i < size_; ++i) delete slots_[i];
@@ -48,7 +46,7 @@ SpanData* SpanPool::Pop() noexcept {
   SpanData* span = nullptr;
   if (size_ > 0) {
     span = slots_[--size_];
-    bytes_ -= slot_bytes_[size_];  // not read from the span: it may be in another core's cache
+    bytes_ -= span->retained_bytes();
   }
   Unlock();
   return span;
@@ -63,29 +61,16 @@ size_t SpanPool::PushMany(SpanData* const* spans, size_t n) noexcept {
 }
 
 size_t SpanPool::PushLocked(SpanData* const* spans, size_t n, bool may_yield) noexcept {
-  size_t done = 0;
-  while (done < n) {
-    // The spans' sizes are read before taking the lock, so that it is held only while pointers
-    // are copied (an application thread that finds it busy allocates a new span).
-    constexpr size_t kChunk = 64;
-    uint32_t sizes[kChunk];
-    size_t m = std::min(n - done, kChunk);
-    for (size_t i = 0; i < m; ++i) {
-      sizes[i] =
-          static_cast<uint32_t>(std::min<size_t>(spans[done + i]->retained_bytes(), UINT32_MAX));
-    }
-    if (!LockBounded(may_yield)) return done;
-    size_t k = 0;
-    while (k < m && size_ < capacity_ && bytes_ + sizes[k] <= max_bytes_) {
-      slots_[size_] = spans[done + k];
-      slot_bytes_[size_++] = sizes[k];
-      bytes_ += sizes[k++];
-    }
-    Unlock();
-    done += k;
-    if (k < m) return done;
+  if (n == 0 || !LockBounded(may_yield)) return 0;
+  size_t k = 0;
+  while (k < n && size_ < capacity_) {
+    size_t b = spans[k]->retained_bytes();
+    if (bytes_ + b > max_bytes_) break;
+    slots_[size_++] = spans[k++];
+    bytes_ += b;
   }
-  return done;
+  Unlock();
+  return k;
 }
 
 size_t SpanPool::BytesForTesting() noexcept {

@@ -16,7 +16,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <cstdint>
 #include <memory>
 
 namespace ariadne::sdk {
@@ -55,9 +54,8 @@ class SpanPool {
   const size_t capacity_;
   const size_t max_bytes_;
   std::unique_ptr<SpanData*[]> slots_;
-  std::unique_ptr<uint32_t[]> slot_bytes_;  // retained_bytes() of slots_[i] when pushed
-  size_t size_ = 0;                         // guarded by busy_
-  size_t bytes_ = 0;                        // guarded by busy_: retained_bytes() of the spans held
+  size_t size_ = 0;   // guarded by busy_
+  size_t bytes_ = 0;  // guarded by busy_: retained_bytes() of the spans held
   std::atomic<bool> busy_{false};
 };
 

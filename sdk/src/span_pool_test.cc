@@ -71,30 +71,6 @@ TEST(SpanPool, BoundedByTheBytesItsSpansRetain) {
   (void)owned[2].release();
 }
 
-TEST(SpanPool, LongBatchesAreTakenUpToEitherBound) {
-  std::vector<std::unique_ptr<SpanData>> owned;
-  std::vector<SpanData*> raw;
-  for (int i = 0; i < 150; ++i) {
-    owned.emplace_back(NewSpan());
-    owned.back()->SetRetainedBytesForTesting(10);
-    raw.push_back(owned.back().get());
-  }
-  {
-    SpanPool by_count(100);
-    EXPECT_EQ(by_count.PushMany(raw.data(), raw.size()), 100u);
-    EXPECT_EQ(by_count.SizeForTesting(), 100u);
-    while (by_count.Pop() != nullptr) {
-    }  // hand them back: `owned` deletes them
-  }
-  SpanPool by_bytes(1000, 700);
-  EXPECT_EQ(by_bytes.PushMany(raw.data(), raw.size()), 70u);  // 70 x 10 bytes
-  EXPECT_EQ(by_bytes.BytesForTesting(), 700u);
-  EXPECT_EQ(by_bytes.Pop(), raw[69]);
-  EXPECT_EQ(by_bytes.BytesForTesting(), 690u);
-  while (by_bytes.Pop() != nullptr) {
-  }
-}
-
 TEST(SpanPool, ConcurrentUseLosesNoSpanAndSharesNone) {
   constexpr int kThreads = 4;
   constexpr int kRounds = 20000;
