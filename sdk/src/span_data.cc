@@ -338,10 +338,6 @@ void SpanData::End(uint64_t end_time) noexcept {
   constexpr size_t kMaxKeptBytes = 4096;
   recyclable_ = attributes.capacity() <= 64 &&
                 kept_bytes_ + name.capacity() + status_message.capacity() <= kMaxKeptBytes;
-  // What the pool's byte budget counts (the events' and links' own contents are freed by reuse).
-  retained_bytes_ = sizeof(SpanData) + attributes.capacity() * sizeof(OwnedAttribute) +
-                    kept_bytes_ + name.capacity() + status_message.capacity() +
-                    events.capacity() * sizeof(SpanEvent) + links.capacity() * sizeof(SpanLink);
   std::unique_ptr<SpanData> self(this);
   if (state_->processor && !state_->shut_down.load(std::memory_order_relaxed)) {
     state_->processor->OnEnd(std::move(self));

@@ -14,10 +14,8 @@ constexpr int kSpinTries = 64;
 constexpr int kYieldTries = 16;
 }  // namespace
 
-SpanPool::SpanPool(size_t capacity, size_t max_bytes)
-    : capacity_(std::max<size_t>(capacity, 1)),
-      max_bytes_(max_bytes),
-      slots_(new SpanData*[capacity_]) {}
+SpanPool::SpanPool(size_t capacity)
+    : capacity_(std::max<size_t>(capacity, 1)), slots_(new SpanData*[capacity_]) {}
 
 SpanPool::~SpanPool() {
   for (size_t i = 0; i < size_; ++i) delete slots_[i];
@@ -43,41 +41,26 @@ bool SpanPool::LockBounded(bool may_yield) noexcept {
 
 SpanData* SpanPool::Pop() noexcept {
   if (!TryLock()) return nullptr;
-  SpanData* span = nullptr;
-  if (size_ > 0) {
-    span = slots_[--size_];
-    bytes_ -= span->retained_bytes();
-  }
+  SpanData* span = size_ > 0 ? slots_[--size_] : nullptr;
   Unlock();
   return span;
 }
 
 bool SpanPool::Push(SpanData* span) noexcept {
-  return PushLocked(&span, 1, /*may_yield=*/false) == 1;
+  if (!LockBounded(false)) return false;
+  bool taken = size_ < capacity_;
+  if (taken) slots_[size_++] = span;
+  Unlock();
+  return taken;
 }
 
 size_t SpanPool::PushMany(SpanData* const* spans, size_t n) noexcept {
-  return PushLocked(spans, n, /*may_yield=*/true);
-}
-
-size_t SpanPool::PushLocked(SpanData* const* spans, size_t n, bool may_yield) noexcept {
-  if (n == 0 || !LockBounded(may_yield)) return 0;
-  size_t k = 0;
-  while (k < n && size_ < capacity_) {
-    size_t b = spans[k]->retained_bytes();
-    if (bytes_ + b > max_bytes_) break;
-    slots_[size_++] = spans[k++];
-    bytes_ += b;
-  }
+  if (n == 0 || !LockBounded(true)) return 0;
+  size_t k = std::min(n, capacity_ - size_);
+  std::copy(spans, spans + k, slots_.get() + size_);
+  size_ += k;
   Unlock();
   return k;
-}
-
-size_t SpanPool::BytesForTesting() noexcept {
-  while (!TryLock()) std::this_thread::yield();
-  size_t n = bytes_;
-  Unlock();
-  return n;
 }
 
 size_t SpanPool::SizeForTesting() noexcept {

@@ -1,11 +1,11 @@
 // SpanPool: recycles finished SpanData objects so that a steady stream of spans stops calling
 // malloc for the span, its attribute vector and its strings (their capacity is kept).
 //
-// A LIFO stack of pointers bounded by a count and by the bytes its spans retain (storage
-// allocated once) behind a try-lock: application threads pop in StartSpan, the processor's thread
-// pushes after export, usually a whole batch under one lock (PushMany). Last in, first out, so that
-// the spans reused next are the ones released last (warm in the caches) and a burst that grew the
-// number of live spans does not make every later span cycle through all of them, as a FIFO did
+// A bounded LIFO stack of pointers (capacity fixed at construction, storage allocated once)
+// behind a try-lock: application threads pop in StartSpan, the processor's thread pushes after
+// export, usually a whole batch under one lock (PushMany). Last in, first out, so that the spans
+// reused next are the ones released last (warm in the caches) and a burst that grew the number
+// of live spans does not make every later span cycle through all of them, as a FIFO did
 // (docs/performance.md, SDK, 2026-12-03). Nobody waits: Pop returns nullptr when the pool is
 // empty or another thread holds the lock (the caller allocates a new span); Push and PushMany
 // retry a bounded number of times and then refuse (the caller deletes the spans). Owned by the
@@ -24,12 +24,11 @@ class SpanData;
 
 class SpanPool {
  public:
-  // Spans kept at most, and their SpanData::retained_bytes() at most (docs/formats/limits.md):
-  // past either, a finished span is freed instead of kept.
+  // Spans kept at most. A span keeps at most 4096 bytes of strings and 64 attribute slots (see
+  // SpanData::End), so the pool pins a bounded amount of memory.
   static constexpr size_t kDefaultCapacity = 16384;
-  static constexpr size_t kDefaultMaxBytes = size_t{16} << 20;
 
-  explicit SpanPool(size_t capacity = kDefaultCapacity, size_t max_bytes = kDefaultMaxBytes);
+  explicit SpanPool(size_t capacity = kDefaultCapacity);
   ~SpanPool();
   SpanPool(const SpanPool&) = delete;
   SpanPool& operator=(const SpanPool&) = delete;
@@ -43,19 +42,15 @@ class SpanPool {
 
   size_t capacity() const noexcept { return capacity_; }
   size_t SizeForTesting() noexcept;
-  size_t BytesForTesting() noexcept;
 
  private:
   bool TryLock() noexcept;
   bool LockBounded(bool may_yield) noexcept;  // a few tries, then false
-  size_t PushLocked(SpanData* const* spans, size_t n, bool may_yield) noexcept;
   void Unlock() noexcept { busy_.store(false, std::memory_order_release); }
 
   const size_t capacity_;
-  const size_t max_bytes_;
   std::unique_ptr<SpanData*[]> slots_;
-  size_t size_ = 0;   // guarded by busy_
-  size_t bytes_ = 0;  // guarded by busy_: retained_bytes() of the spans held
+  size_t size_ = 0;  // guarded by busy_
   std::atomic<bool> busy_{false};
 };
 

@@ -51,26 +51,6 @@ TEST(SpanPool, BoundedByItsCapacity) {
   for (size_t i = 0; i < taken; ++i) (void)owned[i].release();  // the pool deletes those three
 }
 
-TEST(SpanPool, BoundedByTheBytesItsSpansRetain) {
-  SpanPool pool(100, 10'000);
-  std::vector<std::unique_ptr<SpanData>> owned;
-  std::vector<SpanData*> raw;
-  for (int i = 0; i < 4; ++i) {
-    owned.emplace_back(NewSpan());
-    owned.back()->SetRetainedBytesForTesting(4'000);
-    raw.push_back(owned.back().get());
-  }
-  EXPECT_EQ(pool.PushMany(raw.data(), 4), 2u);  // a third would pass 10,000 bytes
-  EXPECT_EQ(pool.BytesForTesting(), 8'000u);
-  SpanData* popped = pool.Pop();
-  EXPECT_EQ(popped, raw[1]);
-  EXPECT_EQ(pool.BytesForTesting(), 4'000u);
-  EXPECT_TRUE(pool.Push(raw[2]));  // room again
-  EXPECT_FALSE(pool.Push(raw[3]));
-  (void)owned[0].release();  // held by the pool, which deletes it
-  (void)owned[2].release();
-}
-
 TEST(SpanPool, ConcurrentUseLosesNoSpanAndSharesNone) {
   constexpr int kThreads = 4;
   constexpr int kRounds = 20000;

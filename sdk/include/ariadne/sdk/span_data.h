@@ -153,10 +153,6 @@ class SpanData final : public trace::SpanRecorder {
   void SetStartTime(uint64_t start_time_unix_nano) noexcept;
   void StartNow() noexcept;
 
-  // Heap and object bytes this span keeps while pooled (set by End for a recyclable span).
-  size_t retained_bytes() const noexcept { return retained_bytes_; }
-  void SetRetainedBytesForTesting(size_t n) noexcept { retained_bytes_ = n; }
-
   const InstrumentationScope& scope() const noexcept { return *scope_; }
   const TracerSharedState* state() const noexcept { return state_; }
 
@@ -182,9 +178,8 @@ class SpanData final : public trace::SpanRecorder {
   // Decided by End() on the ending thread (where the span is in cache), read by ReleaseSpan on
   // the export thread next to state_: the pool may keep this span's storage.
   bool recyclable_ = false;
-  uint64_t start_ticks_ = 0;   // fast-clock ticks at start; 0 = end time from the wall clock
-  size_t kept_bytes_ = 0;      // string capacity the attributes allocated (kept across reuse)
-  size_t retained_bytes_ = 0;  // see retained_bytes()
+  uint64_t start_ticks_ = 0;  // fast-clock ticks at start; 0 = end time from the wall clock
+  size_t kept_bytes_ = 0;     // string capacity the attributes allocated (kept across reuse)
 
   friend void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept;
   // The same for a batch (the export thread after an export): one pool lock per 64 spans instead
