@@ -145,7 +145,7 @@ void BatchSpanProcessor::ExportAvailable(bool drain_all) noexcept {
     export_calls_.fetch_add(1, std::memory_order_relaxed);
     (r == ExportResult::kSuccess ? exported_spans_ : failed_spans_)
         .fetch_add(batch.size(), std::memory_order_relaxed);
-    ReleaseSpans(batch);
+    for (auto& s : batch) ReleaseSpan(std::move(s));
   } while (drain_all || ApproxSize() >= options_.max_export_batch_size);
 }
 

@@ -299,30 +299,6 @@ void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept {
   }
 }
 
-void ReleaseSpans(std::span<std::unique_ptr<SpanData>> spans) noexcept {
-  constexpr size_t kChunk = 64;
-  SpanData* chunk[kChunk];
-  size_t n = 0;
-  SpanPool* pool = nullptr;
-  auto flush = [&] {
-    size_t taken = pool->PushMany(chunk, n);
-    for (size_t i = taken; i < n; ++i) delete chunk[i];
-    n = 0;
-  };
-  for (std::unique_ptr<SpanData>& span : spans) {
-    if (!span) continue;
-    SpanPool* p = span->state()->pool.get();
-    if (p == nullptr || !span->recyclable_) {  // recyclable_: see End()
-      span.reset();
-      continue;
-    }
-    if (n > 0 && (p != pool || n == kChunk)) flush();
-    pool = p;
-    chunk[n++] = span.release();
-  }
-  if (n > 0) flush();
-}
-
 void SpanData::End(uint64_t end_time) noexcept {
   if (end_time != 0) {
     end_time_unix_nano = end_time;

@@ -15,7 +15,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string>
 #include <utility>
 #include <variant>
@@ -182,18 +181,11 @@ class SpanData final : public trace::SpanRecorder {
   size_t kept_bytes_ = 0;     // string capacity the attributes allocated (kept across reuse)
 
   friend void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept;
-  // The same for a batch (the export thread after an export): one pool lock per 64 spans instead
-  // of one per span. Leaves the elements empty.
-  void ReleaseSpans(std::span<std::unique_ptr<SpanData>> spans) noexcept;
-  friend void ReleaseSpans(std::span<std::unique_ptr<SpanData>> spans) noexcept;
 };
 
 // Hands a finished span back to its provider for reuse (or deletes it). Processors call this
 // instead of letting the unique_ptr delete the span.
 void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept;
-// The same for a batch (the export thread after an export): one pool lock per 64 spans instead
-// of one per span. Leaves the elements empty.
-void ReleaseSpans(std::span<std::unique_ptr<SpanData>> spans) noexcept;
 
 // Wall-clock now in nanoseconds since the Unix epoch.
 uint64_t NowUnixNano() noexcept;
