@@ -253,6 +253,19 @@ uint32_t SpanBatch::AppendSpan(const SpanBatch& other, uint32_t row) {
   return copier.CopySpan(row);
 }
 
+SpanAppender::SpanAppender(SpanBatch* dst) : dst_(dst) {}
+SpanAppender::~SpanAppender() = default;
+
+uint32_t SpanAppender::Append(const SpanBatch& src, uint32_t row) {
+  if (&src != last_src_) {  // rows mostly come in runs from one source (a trace's spans)
+    std::unique_ptr<BatchCopier>& copier = copiers_[&src];
+    if (copier == nullptr) copier = std::make_unique<BatchCopier>(dst_, src);
+    last_src_ = &src;
+    last_ = copier.get();
+  }
+  return last_->CopySpan(row);
+}
+
 uint32_t BatchCopier::CopySpan(uint32_t s) {
   SpanBatch& d = *dst_;
   const SpanBatch& o = src_;

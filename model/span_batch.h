@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/ids.h"
@@ -221,6 +222,28 @@ class SpanBatch {
   char* arena_ptr_ = nullptr;
   size_t arena_left_ = 0;
   size_t arena_bytes_ = 0;
+};
+
+class BatchCopier;
+
+// Appends spans picked one at a time from several source batches into `dst`, copying each
+// source's resources and scopes once (AppendSpan copies them again with every span). The sources
+// must outlive the appender.
+class SpanAppender {
+ public:
+  explicit SpanAppender(SpanBatch* dst);
+  ~SpanAppender();
+  SpanAppender(const SpanAppender&) = delete;
+  SpanAppender& operator=(const SpanAppender&) = delete;
+
+  // Appends span `row` of `src`; returns its row in dst.
+  uint32_t Append(const SpanBatch& src, uint32_t row);
+
+ private:
+  SpanBatch* dst_;
+  const SpanBatch* last_src_ = nullptr;
+  BatchCopier* last_ = nullptr;
+  std::unordered_map<const SpanBatch*, std::unique_ptr<BatchCopier>> copiers_;
 };
 
 // True if two values are equal (children compared deeply; doubles bitwise).

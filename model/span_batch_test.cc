@@ -65,6 +65,27 @@ TEST(SpanBatchTest, CloneIsDeepAndEqual) {
   EXPECT_EQ(c.resources.size(), 1u);  // interned once, not once per span
 }
 
+TEST(SpanBatchTest, AppenderCopiesEachSourceResourceOnceAndTheSpansExactly) {
+  SpanBatch a = MakeBatch();
+  SpanBatch b = MakeBatch();
+  b.spans.name[0] = b.Intern("other");
+  SpanBatch picked, expected;
+  SpanAppender append(&picked);
+  // Interleaved sources, as a block page picks rows of many requests.
+  for (auto [src, row] : {std::pair{&a, 1u}, {&b, 0u}, {&a, 0u}, {&b, 1u}, {&a, 1u}}) {
+    EXPECT_EQ(append.Append(*src, row), expected.AppendSpan(*src, row));
+  }
+  EXPECT_EQ(picked.size(), 5u);
+  for (uint32_t row = 0; row < picked.size(); ++row) {
+    SpanBatch one, want;
+    one.AppendSpan(picked, row);
+    want.AppendSpan(expected, row);
+    EXPECT_EQ(DebugString(one), DebugString(want)) << row;
+  }
+  EXPECT_EQ(picked.resources.size(), 2u);  // one per source, not one per span
+  EXPECT_EQ(expected.resources.size(), 5u);
+}
+
 TEST(SpanBatchTest, MoveKeepsViewsValid) {
   SpanBatch a = MakeBatch();
   std::string before = DebugString(a);

@@ -77,7 +77,8 @@ SpanBatch KeepEarliestSpans(const SpanBatch& trace, size_t max_spans) {
   rows.resize(max_spans);
   std::sort(rows.begin(), rows.end());
   SpanBatch out;
-  for (uint32_t row : rows) out.AppendSpan(trace, row);
+  SpanAppender append(&out);
+  for (uint32_t row : rows) append.Append(trace, row);
   return out;
 }
 

@@ -363,7 +363,8 @@ std::vector<RowRef> OrderForBlock(const std::vector<const SpanBatch*>& batches) 
 
 SpanBatch SortForBlock(const std::vector<const SpanBatch*>& batches) {
   SpanBatch out;
-  for (const RowRef& r : OrderForBlock(batches)) out.AppendSpan(*r.batch, r.row);
+  SpanAppender append(&out);
+  for (const RowRef& r : OrderForBlock(batches)) append.Append(*r.batch, r.row);
   return out;
 }
 
@@ -383,7 +384,8 @@ SpanBatch SortByTraceId(const std::vector<const SpanBatch*>& batches) {
     return a.batch->spans.start_time_unix_nano[a.row] < b.batch->spans.start_time_unix_nano[b.row];
   });
   SpanBatch out;
-  for (const Row& r : rows) out.AppendSpan(*r.batch, r.row);
+  SpanAppender append(&out);
+  for (const Row& r : rows) append.Append(*r.batch, r.row);
   return out;
 }
 
@@ -658,10 +660,11 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     BlockPage page;
     page.first_row = meta->traces[t].row_begin;
     SpanBatch part;
+    SpanAppender append(&part);
     while (t < meta->traces.size() && (page.row_count == 0 || page.row_count < page_spans)) {
       for (uint32_t r = 0; r < meta->traces[t].row_count; ++r) {
         const RowRef& ref = rows[meta->traces[t].row_begin + r];
-        part.AppendSpan(*ref.batch, ref.row);
+        append.Append(*ref.batch, ref.row);
       }
       page.row_count += meta->traces[t].row_count;
       ++t;
@@ -721,8 +724,9 @@ std::vector<std::pair<std::string, uint64_t>> BlockColumnBytes(const std::vector
       {"header", kHeaderSize}, {"metadata", meta.body_offset - kHeaderSize}};
   for (const BlockPage& p : meta.pages) {
     SpanBatch part;
+    SpanAppender append(&part);
     for (uint32_t r = p.first_row; r < p.first_row + p.row_count; ++r) {
-      part.AppendSpan(*rows[r].batch, rows[r].row);
+      append.Append(*rows[r].batch, rows[r].row);
     }
     part = ShareResources(std::move(part));
     for (const auto& [name, bytes] : EncodedStreams(part)) {

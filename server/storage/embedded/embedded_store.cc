@@ -867,20 +867,23 @@ SpanBatch EmbeddedStore::CollectTrace(const TraceId& id, uint64_t* max_start) {
     }
   }
   SpanBatch out;
+  SpanAppender append(&out);
+  std::vector<std::shared_ptr<const SpanBatch>> pages;  // kept alive while `append` copies
   *max_start = 0;
   for (const MetaPtr& meta : metas) {
     const BlockTrace* t = meta->FindTrace(id);
     const size_t page = meta->PageOf(t->row_begin);
     auto body = LoadPage(meta, page);
     if (!body.ok()) continue;  // quarantined or unreadable: serve the rest
+    pages.push_back(*body);
     const uint32_t first = meta->pages[page].first_row;
     for (uint32_t r = t->row_begin; r < t->row_begin + t->row_count; ++r) {
-      out.AppendSpan(**body, r - first);
+      append.Append(*pages.back(), r - first);
     }
     *max_start = std::max(*max_start, t->max_start);
   }
   for (const auto& [batch, row] : rows) {
-    out.AppendSpan(*batch, row);
+    append.Append(*batch, row);
     *max_start = std::max(*max_start, batch->spans.start_time_unix_nano[row]);
   }
   return out;

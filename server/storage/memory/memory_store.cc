@@ -99,7 +99,8 @@ void MemoryStore::Append(SpanBatch batch, std::function<void(Status)> done) {
       // copying the kept rows under the lock is the exception; it keeps searches and
       // dependencies from seeing spans the trace index does not hold.
       auto filtered = std::make_shared<SpanBatch>();
-      for (uint32_t row : kept_rows) filtered->AppendSpan(b, row);
+      SpanAppender append(filtered.get());
+      for (uint32_t row : kept_rows) append.Append(b, row);
       chunk = MakeChunk(std::move(filtered));
     }
     if (kept > 0) {
@@ -192,7 +193,8 @@ MemoryStore::TraceRows MemoryStore::CopyRowsLocked(const TraceEntry& entry) cons
 
 SpanBatch MemoryStore::Assemble(const TraceRows& rows) {
   SpanBatch out;
-  for (const auto& [chunk, row] : rows.rows) out.AppendSpan(*rows.chunks[chunk], row);
+  SpanAppender append(&out);
+  for (const auto& [chunk, row] : rows.rows) append.Append(*rows.chunks[chunk], row);
   return out;
 }
 
