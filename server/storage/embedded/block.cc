@@ -735,8 +735,9 @@ std::vector<std::pair<std::string, uint64_t>> BlockColumnBytes(const std::vector
                                zstd_level);
       ARIADNE_CHECK(!ZSTD_isError(n));
       if (bytes.empty()) n = 0;  // an empty column costs a length byte, not a frame
+      const std::string& column = name;  // clang 14 cannot capture a structured binding
       auto it =
-          std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == name; });
+          std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == column; });
       if (it == out.end()) {
         out.emplace_back(name, n);
       } else {
