@@ -207,18 +207,23 @@ TEST(Block, PageSummaryHoldsEveryTokenAndRangeOfItsSpans) {
   EXPECT_GE(rejected, meta->pages.size());
 }
 
+// Writes `sorted` as block `id` of format `version` under /blocks; returns its path.
+std::string WriteOldBlock(MemEnv* env, const SpanBatch& sorted, uint64_t id, uint32_t page_spans,
+                          uint32_t version, BlockMeta* built) {
+  built->id = id;
+  const std::string bytes = BuildBlock(sorted, 3, built, page_spans, version);
+  EXPECT_EQ(GetFixed32(bytes.data() + 8), version);
+  EXPECT_TRUE(WriteBlockFile(env, "/blocks", BlockFileName(id), bytes).ok());
+  return JoinPath("/blocks", BlockFileName(id));
+}
+
 TEST(Block, Version1BlocksAreStillReadAndFound) {
   MemEnv env;
   ASSERT_TRUE(env.CreateDirs("/blocks").ok());
   std::mt19937_64 rng(9);
   SpanBatch input = RandomBatch(&rng, {.traces = 1200});
-  SpanBatch sorted = SortByTraceId({&input});
   BlockMeta built;
-  built.id = 3;
-  std::string bytes = BuildBlock(sorted, 3, &built, kPageSpans, 1);
-  ASSERT_EQ(GetFixed32(bytes.data() + 8), 1u);
-  ASSERT_TRUE(WriteBlockFile(&env, "/blocks", BlockFileName(3), bytes).ok());
-  std::string path = JoinPath("/blocks", BlockFileName(3));
+  const std::string path = WriteOldBlock(&env, SortByTraceId({&input}), 3, kPageSpans, 1, &built);
   auto meta = ReadBlockMeta(&env, path);
   ASSERT_TRUE(meta.ok()) << meta.status().ToString();
   ASSERT_GE(meta->pages.size(), 2u);
@@ -248,14 +253,9 @@ TEST(Block, Version2BlocksAreStillReadAndFound) {
   ASSERT_TRUE(env.CreateDirs("/blocks").ok());
   std::mt19937_64 rng(19);
   SpanBatch input = RandomBatch(&rng, {.traces = 1200});
-  SpanBatch sorted = SortForBlock({&input});
   BlockMeta built;
-  built.id = 4;
-  std::string bytes = BuildBlock(sorted, 3, &built, 256, 2);
-  ASSERT_EQ(GetFixed32(bytes.data() + 8), 2u);
+  const std::string path = WriteOldBlock(&env, SortForBlock({&input}), 4, 256, 2, &built);
   EXPECT_TRUE(built.page_dict.empty());
-  ASSERT_TRUE(WriteBlockFile(&env, "/blocks", BlockFileName(4), bytes).ok());
-  std::string path = JoinPath("/blocks", BlockFileName(4));
   auto meta = ReadBlockMeta(&env, path);
   ASSERT_TRUE(meta.ok()) << meta.status().ToString();
   ASSERT_GE(meta->pages.size(), 8u);
