@@ -468,10 +468,11 @@ void EmbeddedStore::WriterLoop() {
   }
 }
 
-// Block writing runs at roughly half a core's ingest rate per core (docs/performance.md): under a
-// sustained load above it, or while block writes fail, the head and the heads frozen for blocks
-// would grow without bound, and with them memory and the WAL (and so the next restart). At the
-// head's limits the maintenance thread is woken to cut at once; when the head and the frozen
+// Writing blocks costs 2.5-3.3 us of CPU per span on the maintenance thread, more than ingest
+// does (docs/performance.md, "100 M spans, the lazy search walk, sustained ingest"): under a
+// sustained load above its rate, or while block writes fail, the head and the heads frozen for
+// blocks would grow without bound, and with them memory and the WAL (and so the next restart). At
+// the head's limits the maintenance thread is woken to cut at once; when the head and the frozen
 // heads not yet written hold head_backlog_factor times the limits, new writes are refused
 // (retryable) until block writing catches up. Heads replayed at open do not count: a restart
 // with a long WAL must not refuse writes until it is written out.
