@@ -734,7 +734,7 @@ std::vector<std::pair<std::string, uint64_t>> BlockColumnBytes(const std::vector
       size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(),
                                zstd_level);
       ARIADNE_CHECK(!ZSTD_isError(n));
-      if (bytes.empty()) n = 0;  // an empty column costs a length byte, not a frame
+      if (bytes.empty()) n = 0;          // an empty column costs a length byte, not a frame
       const std::string& column = name;  // clang 14 cannot capture a structured binding
       auto it =
           std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == column; });
