@@ -46,6 +46,15 @@ StatusOr<BlockMeta> WriteAndReadMeta(MemEnv* env, const std::string& bytes) {
   return ReadBlockMeta(env, "/b/x.blk");
 }
 
+// Corruption tests: a read of a damaged block either succeeds or fails as DataLoss; counts the
+// failures. True if `s` is such a refusal.
+bool Refused(const Status& s, int* refused) {
+  if (s.ok()) return false;
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+  ++*refused;
+  return true;
+}
+
 TEST(Block, WrittenBlockReadsBackIdentically) {
   MemEnv env;
   ASSERT_TRUE(env.CreateDirs("/blocks").ok());
@@ -323,16 +332,9 @@ TEST(Block, DamagedPageDictionaryIsDataLoss) {
     FixBlockChecksums(&bytes);
     MemEnv env;
     auto meta = WriteAndReadMeta(&env, bytes);
-    if (!meta.ok()) {
-      EXPECT_EQ(meta.status().code(), StatusCode::kDataLoss);
-      ++refused;
-      continue;
-    }
+    if (Refused(meta.status(), &refused)) continue;
     auto body = ReadBlockBody(&env, "/b/x.blk", *meta);
-    if (!body.ok()) {
-      EXPECT_EQ(body.status().code(), StatusCode::kDataLoss);
-      ++refused;
-    } else {
+    if (!Refused(body.status(), &refused)) {
       // zstd may not need the damaged byte; then the spans must be exactly the input.
       EXPECT_EQ(CanonicalSpans(*body), CanonicalSpans(input));
       ++decoded;
@@ -402,11 +404,7 @@ TEST(Block, BloomFilterThatHidesAnIndexedTraceIsCorrupt) {
     FixBlockChecksums(&bytes);
     MemEnv env;
     auto meta = WriteAndReadMeta(&env, bytes);
-    if (!meta.ok()) {
-      EXPECT_EQ(meta.status().code(), StatusCode::kDataLoss);
-      ++refused;
-      continue;
-    }
+    if (Refused(meta.status(), &refused)) continue;
     for (const BlockTrace& t : meta->traces) {
       EXPECT_EQ(meta->FindTrace(t.id), &t) << "accepted block hides trace " << t.id.ToHex();
     }
