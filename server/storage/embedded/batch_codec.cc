@@ -1,5 +1,6 @@
 #include "server/storage/embedded/batch_codec.h"
 
+#include <algorithm>
 #include <array>
 #include <unordered_map>
 #include <utility>
@@ -634,7 +635,121 @@ class Decoder {
   uint64_t budget_ = 0;
 };
 
+// The framing of a version 1 encoding, for the read-only passes: the counts, the dictionary and
+// the streams, located but not decoded.
+struct Frame {
+  uint64_t spans = 0;
+  uint64_t resources = 0;
+  std::string_view dict_lengths;
+  std::string_view dict_bytes;
+  uint64_t dict_size = 0;
+  std::array<std::string_view, kStreamCount> streams;
+
+  Status Parse(std::string_view data) {
+    Reader r(data);
+    uint8_t version;
+    if (!r.Byte(&version) || version != kCodecVersion) return Corrupt("not a version 1 record");
+    uint64_t counts[9];
+    for (uint64_t& c : counts) {
+      if (!r.Varint(&c) || c > r.remaining() * 8 + 16) return Corrupt("bad count");
+    }
+    spans = counts[0];
+    resources = counts[3];
+    dict_size = counts[8];
+    if (spans * kMinItemBytes[0] > r.remaining()) return Corrupt("counts larger than the input");
+    uint64_t total;
+    if (!r.Bytes(&dict_lengths) || !r.Varint(&total) || !r.Raw(total, &dict_bytes)) {
+      return Corrupt("dictionary");
+    }
+    for (std::string_view& s : streams) {
+      if (!r.Bytes(&s)) return Corrupt("stream");
+    }
+    if (!r.done()) return Corrupt("trailing bytes");
+    return Status::Ok();
+  }
+
+  // The dictionary as views into the record.
+  Status Dictionary(std::vector<std::string_view>* dict) const {
+    dict->clear();
+    Reader lr(dict_lengths);
+    size_t pos = 0;
+    for (uint64_t i = 0; i < dict_size; ++i) {
+      uint64_t len;
+      if (!lr.Varint(&len) || len > dict_bytes.size() - pos) return Corrupt("dictionary length");
+      dict->push_back(dict_bytes.substr(pos, len));
+      pos += len;
+    }
+    if (!lr.done() || pos != dict_bytes.size()) return Corrupt("dictionary size");
+    return Status::Ok();
+  }
+};
+
 }  // namespace
+
+Status ReadTraceRuns(std::string_view data, std::vector<EncodedTraceRun>* runs) {
+  runs->clear();
+  Frame f;
+  if (Status s = f.Parse(data); !s.ok()) return s;
+  Reader tr(f.streams[kTraceRuns]);
+  Reader starts(f.streams[kStarts]);
+  uint64_t start = 0;
+  for (uint64_t i = 0; i < f.spans;) {
+    std::string_view tid;
+    uint64_t len;
+    if (!tr.Raw(16, &tid) || !tr.Varint(&len) || len == 0 || len > f.spans - i) {
+      return Corrupt("trace runs");
+    }
+    EncodedTraceRun& run = runs->emplace_back();
+    TraceId::FromBytes(tid, &run.id);
+    run.spans = static_cast<uint32_t>(len);
+    for (uint64_t k = 0; k < len; ++k) {
+      int64_t delta;
+      if (!starts.Signed(&delta)) return Corrupt("starts");
+      start += static_cast<uint64_t>(delta);
+      if (k == 0 || start < run.min_start) run.min_start = start;
+      if (k == 0 || start > run.max_start) run.max_start = start;
+    }
+    i += len;
+  }
+  if (!tr.done() || !starts.done()) return Corrupt("trace runs or starts longer than the spans");
+  return Status::Ok();
+}
+
+Status ReadOperations(std::string_view data, std::vector<EncodedOperation>* out) {
+  out->clear();
+  Frame f;
+  if (Status s = f.Parse(data); !s.ok()) return s;
+  std::vector<std::string_view> dict;
+  if (Status s = f.Dictionary(&dict); !s.ok()) return s;
+  // Resources: range (2 varints), dropped count, schema url id, service name id.
+  std::vector<std::string_view> services;
+  Reader res(f.streams[kResources]);
+  for (uint64_t i = 0; i < f.resources; ++i) {
+    uint64_t skip, service;
+    if (!res.Varint(&skip) || !res.Varint(&skip) || !res.Varint(&skip) || !res.Varint(&skip) ||
+        !res.Varint(&service) || service >= dict.size()) {
+      return Corrupt("resource");
+    }
+    services.push_back(dict[service]);
+  }
+  Reader names(f.streams[kNames]);
+  Reader kinds(f.streams[kKinds]);
+  Reader refs(f.streams[kResourceRefs]);
+  for (uint64_t i = 0; i < f.spans; ++i) {
+    uint64_t name, ref;
+    uint8_t kind;
+    if (!names.Varint(&name) || name >= dict.size() || !kinds.Byte(&kind) ||
+        kind > static_cast<uint8_t>(SpanKind::kConsumer) || !refs.Varint(&ref) ||
+        (ref >= services.size() && ref != 0)) {
+      return Corrupt("span operations");
+    }
+    EncodedOperation op{ref < services.size() ? services[ref] : std::string_view(), dict[name],
+                        static_cast<SpanKind>(kind)};
+    // Few distinct operations per record: a linear search beats hashing.
+    if (std::find(out->begin(), out->end(), op) == out->end()) out->push_back(op);
+  }
+  return Status::Ok();
+}
 
 void EncodeBatch(const SpanBatch& batch, std::string* out) {
   Encoder(batch, kCodecVersion).Encode(out);

@@ -42,6 +42,30 @@ std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch&
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data,
                                               const std::vector<TraceId>& run_ids);
 
+// Read-only passes over a version 1 encoding (EncodeBatch, a WAL record) that build no SpanBatch
+// and copy no string: the WAL replay indexes records with them and decodes a record only when a
+// read needs its spans. They check only the columns they read (DataLoss if those are malformed);
+// DecodeBatch may still refuse a record they accept.
+
+// A trace run: `spans` consecutive rows of one trace (runs cover rows 0..n-1 in order, the rows
+// DecodeBatch gives), with the earliest and latest start among them.
+struct EncodedTraceRun {
+  TraceId id;
+  uint32_t spans = 0;
+  uint64_t min_start = 0;
+  uint64_t max_start = 0;
+};
+[[nodiscard]] Status ReadTraceRuns(std::string_view data, std::vector<EncodedTraceRun>* runs);
+
+// A distinct (service, operation name, kind) of the record's spans; the views point into data.
+struct EncodedOperation {
+  std::string_view service;
+  std::string_view name;
+  SpanKind kind = SpanKind::kUnspecified;
+  bool operator==(const EncodedOperation&) const = default;
+};
+[[nodiscard]] Status ReadOperations(std::string_view data, std::vector<EncodedOperation>* out);
+
 }  // namespace ariadne
 
 #endif  // ARIADNE_SERVER_STORAGE_EMBEDDED_BATCH_CODEC_H_
