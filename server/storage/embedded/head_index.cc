@@ -1,5 +1,6 @@
 #include "server/storage/embedded/head_index.h"
 
+#include <algorithm>
 #include <random>
 
 #include <xxhash.h>
@@ -65,26 +66,44 @@ void HeadIndex::Grow(size_t min_slots) {
   }
 }
 
-bool HeadIndex::Add(const TraceId& id, uint32_t batch, uint32_t row) {
+HeadIndex::Slot& HeadIndex::SlotFor(const TraceId& id, bool* is_new) {
   if (slots_.size() / 8 * 5 <= traces_) Grow(slots_.empty() ? kMinSlots : slots_.size() * 2);
-  const uint32_t link = static_cast<uint32_t>(links_.size());
-  links_.push_back(Link{batch, row, kNone});
   const size_t mask = slots_.size() - 1;
   for (size_t s = Hash(id) & mask;; s = (s + 1) & mask) {
     Slot& slot = slots_[s];
     if (slot.first == kNone) {
       slot.id = id;
-      slot.first = link;
-      slot.last = link;
       ++traces_;
-      return true;
+      *is_new = true;
+      return slot;
     }
     if (slot.id == id) {
-      links_[slot.last].next = link;
-      slot.last = link;
-      return false;
+      *is_new = false;
+      return slot;
     }
   }
+}
+
+bool HeadIndex::Add(const TraceId& id, uint32_t batch, uint32_t row) {
+  return AddRun(id, batch, row, 1, 0);
+}
+
+bool HeadIndex::AddRun(const TraceId& id, uint32_t batch, uint32_t first_row, uint32_t count,
+                       uint64_t max_start) {
+  bool is_new;
+  Slot& slot = SlotFor(id, &is_new);
+  slot.max_start = std::max(slot.max_start, max_start);
+  for (uint32_t k = 0; k < count; ++k) {
+    const uint32_t link = static_cast<uint32_t>(links_.size());
+    links_.push_back(Link{batch, first_row + k, kNone});
+    if (slot.first == kNone) {
+      slot.first = link;
+    } else {
+      links_[slot.last].next = link;
+    }
+    slot.last = link;
+  }
+  return is_new;
 }
 
 }  // namespace ariadne::embedded

@@ -3,9 +3,11 @@
 // One open-addressing table of traces (linear probing, a per-process random hash seed, so trace
 // ids chosen by a client cannot pile up on one probe chain) and one flat array of rows, each with
 // the index of the trace's next row: a trace's rows form a singly linked list in insertion order.
-// About 12 bytes per row plus 24 bytes per table slot (kept at most 5/8 full), instead of a hash
+// About 12 bytes per row plus 32 bytes per table slot (kept at most 5/8 full), instead of a hash
 // node and a vector per trace (the head used to cost ~80 bytes of index per span, and one
 // allocation per new trace). Rows are never removed: a head is indexed once and then frozen.
+// The WAL replay adds whole trace runs of records it has not decoded (AddRun) with their latest
+// start, kept per trace (MaxStartOf), so a search can rank such a trace without decoding it.
 //
 // Thread-safety: none of its own. The store guards a head's index with its head lock; const
 // methods do not modify anything, so shared readers are safe. Tested by head_index_test.cc.
@@ -32,6 +34,15 @@ class HeadIndex {
   void Reserve(size_t traces, size_t rows);
   // Records that row `row` of batch `batch` belongs to `id`; true if `id` is new to the index.
   bool Add(const TraceId& id, uint32_t batch, uint32_t row);
+  // Adds rows [first_row, first_row + count) (count > 0) of batch `batch` to `id` and raises the
+  // trace's latest start to max_start; true if `id` is new to the index.
+  bool AddRun(const TraceId& id, uint32_t batch, uint32_t first_row, uint32_t count,
+              uint64_t max_start);
+  // The largest max_start given to AddRun for `id` (0 if none: rows added by Add do not count).
+  uint64_t MaxStartOf(const TraceId& id) const {
+    const size_t s = Find(id);
+    return s == kNone ? 0 : slots_[s].max_start;
+  }
   bool Contains(const TraceId& id) const { return Find(id) != kNone; }
   // Calls fn(Row) for each row of `id`, in the order they were added.
   template <typename Fn>
@@ -61,6 +72,7 @@ class HeadIndex {
     TraceId id;
     uint32_t first = kNone;  // kNone: an empty slot
     uint32_t last = kNone;
+    uint64_t max_start = 0;
   };
   struct Link {
     uint32_t batch;
@@ -75,6 +87,8 @@ class HeadIndex {
     return s == kNone ? kNone : slots_[s].first;
   }
   size_t Hash(const TraceId& id) const;
+  // The slot of `id`, claimed if new (*is_new says which).
+  Slot& SlotFor(const TraceId& id, bool* is_new);
   void Grow(size_t min_slots);
 
   std::vector<Slot> slots_;  // size 0 or a power of two

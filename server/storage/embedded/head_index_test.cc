@@ -44,6 +44,23 @@ TEST(HeadIndex, RowsComeBackPerTraceInInsertionOrder) {
   EXPECT_EQ(index.rows(), 4u);
 }
 
+// Runs of rows (the WAL replay's undecoded records) keep the trace's latest start.
+TEST(HeadIndex, RunsAddTheirRowsAndKeepTheLatestStart) {
+  HeadIndex index;
+  EXPECT_TRUE(index.AddRun(Id(0, 1), 0, 2, 3, 500));
+  EXPECT_FALSE(index.Add(Id(0, 1), 1, 0));
+  EXPECT_FALSE(index.AddRun(Id(0, 1), 4, 0, 1, 200));
+  EXPECT_TRUE(index.AddRun(Id(0, 2), 4, 1, 2, 900));
+  EXPECT_EQ(RowsOf(index, Id(0, 1)),
+            (std::vector<std::pair<uint32_t, uint32_t>>{{0, 2}, {0, 3}, {0, 4}, {1, 0}, {4, 0}}));
+  EXPECT_EQ(RowsOf(index, Id(0, 2)), (std::vector<std::pair<uint32_t, uint32_t>>{{4, 1}, {4, 2}}));
+  EXPECT_EQ(index.MaxStartOf(Id(0, 1)), 500u) << "the largest, not the last";
+  EXPECT_EQ(index.MaxStartOf(Id(0, 2)), 900u);
+  EXPECT_EQ(index.MaxStartOf(Id(0, 3)), 0u);
+  EXPECT_EQ(index.traces(), 2u);
+  EXPECT_EQ(index.rows(), 7u);
+}
+
 // Many traces through several rehashes, checked against a std::map model.
 TEST(HeadIndex, MatchesAMapThroughGrowth) {
   std::mt19937_64 rng(7);
