@@ -117,7 +117,8 @@ EmbeddedStore::EmbeddedStore(const EmbeddedStoreOptions& options, Env* env, Cloc
       blocks_dir_(JoinPath(options.data_dir, "blocks")),
       quarantine_dir_(JoinPath(options.data_dir, "quarantine")),
       archive_dir_(ArchiveDirOf(options)),
-      wal_(env, JoinPath(options.data_dir, "wal")) {}
+      wal_(env, JoinPath(options.data_dir, "wal")),
+      record_cache_(kCacheBytes) {}
 
 EmbeddedStore::~EmbeddedStore() { Close(); }
 
@@ -182,15 +183,16 @@ Status EmbeddedStore::LoadBlocks(const std::string& dir, bool archive,
   return Status::Ok();
 }
 
-// Replay, in four passes over the segments not covered by blocks:
-//  1. read each segment with one sequential read (the next one on a helper thread while this
-//     one decodes) and decode its records on every core;
-//  2. group consecutive whole segments into heads of about block_max_spans / block_max_size
-//     (a head never ends inside a segment, so a block written from it covers exactly the
+// Replay, without decoding a record (lazy_records.h), over the segments not covered by blocks:
+//  1. read each segment with one sequential read (the next one on a helper thread while this one
+//     is indexed), keep its bytes, and index its records by trace id with a read-only pass over
+//     their trace runs and start times (ReadTraceRuns);
+//  2. the records go into heads of about block_max_spans / block_max_size, whole segments at a
+//     time (a head never ends inside a segment, so a block written from it covers exactly the
 //     segments below its wal_seq_end and deleting them loses nothing); all but the last become
-//     frozen heads, which the maintenance thread writes as blocks as after normal ingest;
-//  3. index the heads, one per core at a time;
-//  4. decide the split traces once: those in a block or in an earlier head.
+//     frozen heads, which the maintenance thread decodes and writes as blocks as after normal
+//     ingest; the last is the live head, new batches going in after its records;
+//  3. decide the split traces once: those in a block or in an earlier head.
 Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
   auto seqs = embedded::ListWalSegments(env_, wal_dir_);
   if (!seqs.ok()) return seqs.status().WithContext("embedded store: cannot list the WAL");
@@ -205,81 +207,69 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
     todo.push_back(seq);
   }
 
-  // 1. Read and decode.
-  struct Segment {
-    uint64_t seq = 0;
-    std::vector<std::shared_ptr<const SpanBatch>> batches;
-    uint64_t spans = 0;
-    uint64_t bytes = 0;
+  // 1 and 2. Read, index, group.
+  struct Group {
+    Head head;
+    std::shared_ptr<embedded::LazyRecords> lazy = std::make_shared<embedded::LazyRecords>();
+    uint64_t wal_seq_end = 0;
   };
-  std::vector<Segment> segments(todo.size());
+  std::vector<Group> groups(1);
   embedded::WalReplayStats stats;
-  std::atomic<uint64_t> bad_records{0};
+  uint64_t bad_records = 0;
   auto read = [&](size_t k, embedded::WalSegmentRecords* out) {
     const std::string path = JoinPath(wal_dir_, embedded::WalSegmentName(todo[k]));
     return embedded::ReadWalSegment(env_, path, true, out, &stats)
         .WithContext("embedded store: replaying " + path);
   };
+  const int64_t now = clock_->MonotonicNanos();
   embedded::WalSegmentRecords current, next;
+  std::vector<EncodedTraceRun> runs;
   Status next_status = todo.empty() ? Status::Ok() : read(0, &next);
   for (size_t k = 0; k < todo.size(); ++k) {
     if (!next_status.ok()) return next_status;
     std::swap(current, next);
     std::thread prefetch;
     if (k + 1 < todo.size()) prefetch = std::thread([&, k] { next_status = read(k + 1, &next); });
-    Segment& seg = segments[k];
-    seg.seq = todo[k];
-    std::vector<std::shared_ptr<const SpanBatch>> decoded(current.records.size());
-    ParallelFor(decoded.size(), 64, [&](size_t i) {
-      auto batch = DecodeBatch(current.payload(i));
-      if (!batch.ok()) {
-        bad_records.fetch_add(1, std::memory_order_relaxed);
-        return;
+    Group& g = groups.back();
+    Head& h = g.head;
+    const uint32_t segment = g.lazy->AddSegment(std::move(current.data));
+    const std::string_view bytes = g.lazy->segment(segment);
+    for (const auto& [offset, size] : current.records) {
+      if (!ReadTraceRuns(bytes.substr(offset, size), &runs).ok()) {
+        ++bad_records;  // passed its checksum: corrupted before it was written
+        continue;
       }
-      if (!batch->empty()) decoded[i] = std::make_shared<const SpanBatch>(std::move(batch).value());
-    });
-    for (auto& batch : decoded) {
-      if (batch == nullptr) continue;
-      seg.spans += batch->size();
-      seg.bytes += batch->MemoryBytes();
-      seg.batches.push_back(std::move(batch));
+      if (runs.empty()) continue;
+      uint64_t min_start = UINT64_MAX, max_start = 0;
+      for (const EncodedTraceRun& run : runs) {
+        min_start = std::min(min_start, run.min_start);
+        max_start = std::max(max_start, run.max_start);
+      }
+      const uint32_t b = g.lazy->Add(segment, offset, size, min_start, max_start);
+      uint32_t row = 0;
+      for (const EncodedTraceRun& run : runs) {
+        h.index.AddRun(run.id, b, row, run.spans, run.max_start);
+        row += run.spans;
+      }
+      h.spans += row;
+      h.bytes += size * embedded::kDecodedBytesPerRecordByte;
+    }
+    h.first_mono_ns = now;
+    g.wal_seq_end = todo[k] + 1;
+    if (h.spans >= options_.block_max_spans || h.bytes >= options_.block_max_bytes) {
+      groups.emplace_back();
     }
     if (prefetch.joinable()) prefetch.join();
   }
   current = embedded::WalSegmentRecords();
-  next = embedded::WalSegmentRecords();
-
-  // 2. Group whole segments into heads.
-  struct Group {
-    Head head;
-    uint64_t wal_seq_end = 0;
-  };
-  std::vector<Group> groups(1);
-  const int64_t now = clock_->MonotonicNanos();
-  for (Segment& seg : segments) {
-    Head& h = groups.back().head;
-    for (auto& batch : seg.batches) h.batches.push_back(std::move(batch));
-    h.spans += seg.spans;
-    h.bytes += seg.bytes;
-    h.first_mono_ns = now;
-    groups.back().wal_seq_end = seg.seq + 1;
-    if (h.spans >= options_.block_max_spans || h.bytes >= options_.block_max_bytes) {
-      groups.emplace_back();
-    }
+  for (Group& g : groups) {
+    if (g.lazy->size() == 0) continue;
+    g.head.batches.resize(g.lazy->size());
+    g.head.lazy = std::move(g.lazy);
   }
-  segments.clear();
+  bad_records_ += bad_records;
 
-  // 3. Index each head.
-  ParallelFor(groups.size(), 1, [&](size_t g) {
-    Head& h = groups[g].head;
-    h.index.Reserve(0, h.spans);
-    for (uint32_t b = 0; b < h.batches.size(); ++b) {
-      const std::vector<TraceId>& ids = h.batches[b]->spans.trace_id;
-      for (uint32_t row = 0; row < ids.size(); ++row) h.index.Add(ids[row], b, row);
-    }
-  });
-
-  // 4. Split traces: in an earlier head (a first-seen map over the heads in order), or in a
+  // 3. Split traces: in an earlier head (a first-seen map over the heads in order), or in a
   // block (each block's trace index probed against that map).
   embedded::HeadIndex first_head;
   for (uint32_t g = 0; g < groups.size(); ++g) {
@@ -320,7 +310,7 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
       .Field("wal_records", stats.records)
       .Field("wal_truncated_bytes", stats.truncated_bytes)
       .Field("frozen_heads", frozen_.size())
-      .Field("undecodable_records", bad_records.load());
+      .Field("undecodable_records", bad_records);
   std::lock_guard wal_lock(wal_mu_);
   if (Status s = wal_.OpenSegment(next_seq); !s.ok()) {
     // The store still starts and serves reads; the writer retries.
@@ -350,6 +340,42 @@ void EmbeddedStore::InsertIntoHeadLocked(std::shared_ptr<const SpanBatch> batch)
   head_.spans += batch->size();
   head_.bytes += batch->MemoryBytes();
   head_.batches.push_back(std::move(batch));
+}
+
+std::shared_ptr<const SpanBatch> EmbeddedStore::LazyBatch(const embedded::LazyRecords& lazy,
+                                                          size_t i) {
+  if (auto cached = record_cache_.Get(lazy, i)) return cached;
+  auto batch = lazy.Decode(i);
+  if (!batch.ok()) {
+    if (lazy.MarkBad(i)) {
+      const uint64_t total = bad_records_.fetch_add(1) + 1;
+      ARIADNE_LOG(kError, "embedded store: a replayed WAL record does not decode, skipped")
+          .Field("record", i)
+          .Field("error", batch.status().ToString())
+          .Field("undecodable_records", total);
+    }
+    return nullptr;
+  }
+  auto ptr = std::make_shared<const SpanBatch>(std::move(batch).value());
+  record_cache_.Put(lazy, i, ptr);
+  return ptr;
+}
+
+std::vector<std::shared_ptr<const SpanBatch>> EmbeddedStore::DecodedBatches(const Head& head) {
+  std::vector<std::shared_ptr<const SpanBatch>> out;
+  out.reserve(head.batches.size());
+  for (uint32_t b = 0; b < head.batches.size(); ++b) {
+    if (head.batches[b] != nullptr) {
+      out.push_back(head.batches[b]);
+    } else if (auto cached = record_cache_.Get(*head.lazy, b)) {
+      out.push_back(std::move(cached));
+    } else if (auto batch = head.lazy->Decode(b); batch.ok()) {  // not cached: read once
+      out.push_back(std::make_shared<const SpanBatch>(std::move(batch).value()));
+    } else {
+      LazyBatch(*head.lazy, b);  // counts and logs it
+    }
+  }
+  return out;
 }
 
 // ---- write path ----
@@ -613,8 +639,9 @@ Status EmbeddedStore::FlushFrozen() {
       f = frozen_.front();
       id = next_block_id_;
     }
+    const std::vector<std::shared_ptr<const SpanBatch>> batches = DecodedBatches(*f.head);
     std::vector<const SpanBatch*> parts;
-    for (const auto& b : f.head->batches) parts.push_back(b.get());
+    for (const auto& b : batches) parts.push_back(b.get());
     std::vector<embedded::RowRef> sorted = embedded::OrderForBlock(parts);
     auto meta = std::make_shared<BlockMeta>();
     meta->id = id;
@@ -849,15 +876,27 @@ size_t EmbeddedStore::QuarantinedCount() {
 
 SpanBatch EmbeddedStore::CollectTrace(const TraceId& id, uint64_t* max_start) {
   std::vector<MetaPtr> metas;
-  std::vector<std::pair<std::shared_ptr<const SpanBatch>, uint32_t>> rows;
+  // A head row: its batch, or (a replayed record, decoded below) its record.
+  struct HeadRow {
+    std::shared_ptr<const SpanBatch> batch;
+    std::shared_ptr<const embedded::LazyRecords> lazy;
+    uint32_t record;
+    uint32_t row;
+  };
+  std::vector<HeadRow> rows;
   {
     std::shared_lock lock(mu_);
     for (const auto& [bid, meta] : blocks_) {
       if (meta->FindTrace(id) != nullptr) metas.push_back(meta);
     }
     auto add_head = [&](const Head& h) {
-      h.index.ForEachRow(
-          id, [&](embedded::HeadIndex::Row r) { rows.emplace_back(h.batches[r.batch], r.row); });
+      h.index.ForEachRow(id, [&](embedded::HeadIndex::Row r) {
+        if (h.batches[r.batch] != nullptr) {
+          rows.push_back(HeadRow{h.batches[r.batch], nullptr, 0, r.row});
+        } else {
+          rows.push_back(HeadRow{nullptr, h.lazy, r.batch, r.row});
+        }
+      });
     };
     for (const Frozen& f : frozen_) add_head(*f.head);
     add_head(head_);
@@ -883,9 +922,15 @@ SpanBatch EmbeddedStore::CollectTrace(const TraceId& id, uint64_t* max_start) {
     }
     *max_start = std::max(*max_start, t->max_start);
   }
-  for (const auto& [batch, row] : rows) {
-    append.Append(*batch, row);
-    *max_start = std::max(*max_start, batch->spans.start_time_unix_nano[row]);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    HeadRow& r = rows[i];
+    if (r.batch == nullptr) {  // a trace's rows in one record are consecutive: decode it once
+      const bool same = i > 0 && rows[i - 1].lazy == r.lazy && rows[i - 1].record == r.record;
+      r.batch = same ? rows[i - 1].batch : LazyBatch(*r.lazy, r.record);
+      if (r.batch == nullptr || r.row >= r.batch->size()) continue;  // corrupt: counted
+    }
+    append.Append(*r.batch, r.row);
+    *max_start = std::max(*max_start, r.batch->spans.start_time_unix_nano[r.row]);
   }
   return out;
 }
@@ -903,8 +948,11 @@ uint64_t EmbeddedStore::LatestStartLocked(const TraceId& id, bool blocks) {
     if (const BlockTrace* t = it->second->FindTrace(id)) latest = std::max(latest, t->max_start);
   }
   auto add_head = [&](const Head& h) {
+    latest = std::max(latest, h.index.MaxStartOf(id));  // its replayed records' rows
     h.index.ForEachRow(id, [&](embedded::HeadIndex::Row r) {
-      latest = std::max(latest, h.batches[r.batch]->spans.start_time_unix_nano[r.row]);
+      if (const SpanBatch* b = h.batches[r.batch].get()) {
+        latest = std::max(latest, b->spans.start_time_unix_nano[r.row]);
+      }
     });
   };
   for (const Frozen& f : frozen_) add_head(*f.head);
@@ -954,7 +1002,14 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
     std::vector<uint64_t> prefix;
     size_t unwalked;  // pages [0, unwalked) are not summarised yet
   };
-  std::vector<std::shared_ptr<const SpanBatch>> head_batches;
+  // A head batch, or (a replayed record, not decoded) its record.
+  struct HeadPart {
+    std::shared_ptr<const SpanBatch> batch;
+    const embedded::LazyRecords* lazy;  // kept alive by `lazies`
+    uint32_t record;
+  };
+  std::vector<HeadPart> head_parts;
+  std::vector<std::shared_ptr<const embedded::LazyRecords>> lazies;
   std::vector<TraceId> head_split;
   std::vector<Walk> walks;
   std::unordered_set<TraceId, IdHash> split;
@@ -967,7 +1022,10 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
   {
     std::shared_lock lock(mu_);
     auto add_head = [&](const Head& h) {
-      head_batches.insert(head_batches.end(), h.batches.begin(), h.batches.end());
+      if (h.lazy != nullptr) lazies.push_back(h.lazy);
+      for (uint32_t b = 0; b < h.batches.size(); ++b) {
+        head_parts.push_back(HeadPart{h.batches[b], h.lazy.get(), b});
+      }
       head_split.insert(head_split.end(), h.split.begin(), h.split.end());
     };
     for (const Frozen& f : frozen_) add_head(*f.head);
@@ -1033,18 +1091,46 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
   };
 
   // Heads: scanned in full, but a batch without a resource of the wanted service (a request
-  // comes from one service's SDK) holds no matching span.
-  std::unordered_set<TraceId, IdHash> head_matched;
-  for (const auto& batch : head_batches) {
+  // comes from one service's SDK) holds no matching span. A replayed record not decoded yet is
+  // first ruled out by its start range and its operations (read without decoding it); the rest
+  // are decoded on every core (slow: until the replayed heads are blocks, docs/performance.md).
+  std::vector<std::vector<TraceId>> matched(head_parts.size());
+  auto scan = [&](size_t i) {
+    const HeadPart& part = head_parts[i];
+    std::shared_ptr<const SpanBatch> batch = part.batch;
+    if (batch == nullptr) {
+      const embedded::LazyRecords& lazy = *part.lazy;
+      if (lazy.max_start(part.record) < query.start_min_ns ||
+          lazy.min_start(part.record) > query.start_max_ns) {
+        return;
+      }
+      if (!query.service.empty() || !query.operation.empty() || query.span_kind) {
+        std::vector<EncodedOperation> ops;
+        if (ReadOperations(lazy.record(part.record), &ops).ok() &&
+            std::none_of(ops.begin(), ops.end(), [&](const EncodedOperation& op) {
+              return (query.service.empty() || op.service == query.service) &&
+                     (query.operation.empty() || op.name == query.operation) &&
+                     (!query.span_kind || op.kind == *query.span_kind);
+            })) {
+          return;
+        }
+      }
+      batch = LazyBatch(lazy, part.record);
+      if (batch == nullptr) return;  // corrupt: counted
+    }
     if (!query.service.empty() &&
         std::none_of(batch->resources.begin(), batch->resources.end(),
                      [&](const Resource& r) { return r.service_name == query.service; })) {
-      continue;
+      return;
     }
     for (uint32_t row = 0; row < batch->size(); ++row) {
-      if (SpanMatches(*batch, row, query)) head_matched.insert(batch->spans.trace_id[row]);
+      if (SpanMatches(*batch, row, query)) matched[i].push_back(batch->spans.trace_id[row]);
     }
-  }
+  };
+  ParallelFor(head_parts.size(), lazies.empty() ? SIZE_MAX : 16, scan);
+  std::unordered_set<TraceId, IdHash> head_matched;
+  for (const auto& ids : matched) head_matched.insert(ids.begin(), ids.end());
+  matched.clear();
   {
     // A head trace with spans in a block is in a head's split set; the others live in heads only.
     std::unordered_set<TraceId, IdHash> in_blocks(head_split.begin(), head_split.end());
@@ -1130,7 +1216,13 @@ StatusOr<std::vector<std::string>> EmbeddedStore::GetServices() {
   std::set<std::string, std::less<>> services;
   std::shared_lock lock(mu_);
   auto add_head = [&](const Head& h) {
+    if (h.lazy != nullptr) {  // read once per head without decoding (lazy_records.h)
+      for (const EncodedOperation& op : h.lazy->Operations()) {
+        if (services.find(op.service) == services.end()) services.emplace(op.service);
+      }
+    }
     for (const auto& b : h.batches) {
+      if (b == nullptr) continue;
       for (uint32_t row = 0; row < b->size(); ++row) {
         std::string_view s = b->ServiceName(row);
         if (services.find(s) == services.end()) services.emplace(s);
@@ -1149,7 +1241,14 @@ StatusOr<std::vector<OperationInfo>> EmbeddedStore::GetOperations(std::string_vi
   std::set<std::pair<std::string, SpanKind>, std::less<>> ops;
   std::shared_lock lock(mu_);
   auto add_head = [&](const Head& h) {
+    if (h.lazy != nullptr) {  // read once per head without decoding (lazy_records.h)
+      for (const EncodedOperation& op : h.lazy->Operations()) {
+        if (op.service != service || (kind && op.kind != *kind)) continue;
+        ops.emplace(std::string(op.name), op.kind);
+      }
+    }
     for (const auto& b : h.batches) {
+      if (b == nullptr) continue;
       for (uint32_t row = 0; row < b->size(); ++row) {
         if (b->ServiceName(row) != service) continue;
         if (kind && b->spans.kind[row] != *kind) continue;

@@ -1,10 +1,11 @@
 // EmbeddedStore: the implementation behind OpenEmbeddedStore (embedded_store.h), exposed so
 // tests and benchmarks can drive maintenance (cut, compaction, retention) deterministically.
 //
-// Locking order: maintenance_mu_ -> wal_mu_ -> mu_ -> cache_mu_; queue_mu_ is never held while
-// taking another lock. The head, frozen heads and block lists are guarded by mu_ (shared for
-// reads); SpanBatches in them are immutable once published, so scans run without the lock on
-// shared_ptr snapshots. Tested by embedded_store_test.cc and differential_test.cc.
+// Locking order: maintenance_mu_ -> wal_mu_ -> mu_ -> cache_mu_ (and record_cache_'s own);
+// queue_mu_ is never held while taking another lock. The head, frozen heads and block lists are
+// guarded by mu_ (shared for reads); SpanBatches in them are immutable once published, so scans run
+// without the lock on shared_ptr snapshots. Tested by embedded_store_test.cc and
+// differential_test.cc.
 #ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_EMBEDDED_STORE_IMPL_H_
 #define ARIADNE_SERVER_STORAGE_EMBEDDED_EMBEDDED_STORE_IMPL_H_
 
@@ -26,6 +27,7 @@
 #include "server/storage/embedded/block.h"
 #include "server/storage/embedded/embedded_store.h"
 #include "server/storage/embedded/head_index.h"
+#include "server/storage/embedded/lazy_records.h"
 #include "server/storage/embedded/wal.h"
 
 namespace ariadne {
@@ -65,10 +67,15 @@ class EmbeddedStore final : public SpanStore {
   size_t QuarantinedCount();
   // OK, or why writes are currently refused.
   Status WriteState();
+  // Replayed WAL records that passed their checksum but did not decode (skipped, logged).
+  uint64_t BadRecordCount() const { return bad_records_.load(); }
 
  private:
   struct Head {
+    // Batch b is batches[b], or for b < lazy->size() (a head replayed from the WAL) record b of
+    // lazy, not decoded (batches[b] is nullptr): read it with BatchOf.
     std::vector<std::shared_ptr<const SpanBatch>> batches;
+    std::shared_ptr<const embedded::LazyRecords> lazy;
     embedded::HeadIndex index;
     // Traces of this head that, when they first arrived here, already had spans in a block or an
     // older head: a search decides them on their whole content.
@@ -99,6 +106,11 @@ class EmbeddedStore final : public SpanStore {
   [[nodiscard]] Status LoadBlocks(const std::string& dir, bool archive,
                                   std::map<uint64_t, MetaPtr>* out);
   [[nodiscard]] Status ReplayWal(uint64_t wal_seq_end);
+  // Record i of a replayed head, decoded through record_cache_; nullptr (counted and logged
+  // once) if it does not decode.
+  std::shared_ptr<const SpanBatch> LazyBatch(const embedded::LazyRecords& lazy, size_t i);
+  // Every batch of the head, its replayed records decoded (those that do not decode left out).
+  std::vector<std::shared_ptr<const SpanBatch>> DecodedBatches(const Head& head);
   // One decoded page of a block, through a small LRU cache; quarantines a corrupt block.
   StatusOr<std::shared_ptr<const SpanBatch>> LoadPage(const MetaPtr& meta, size_t page);
   StatusOr<SpanBatch> LoadBody(const MetaPtr& meta);
@@ -152,6 +164,10 @@ class EmbeddedStore final : public SpanStore {
   std::list<CachedPage> cache_;
   std::map<std::pair<uint64_t, size_t>, std::list<CachedPage>::iterator> cache_index_;
   size_t cache_bytes_ = 0;
+
+  // Decoded records of replayed heads (lazy_records.h), and those that did not decode.
+  embedded::RecordCache record_cache_;
+  std::atomic<uint64_t> bad_records_{0};
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
