@@ -16,6 +16,22 @@ std::string DirName(std::string_view path) {
   return std::string(path.substr(0, slash));
 }
 
+namespace {
+
+class StringContents final : public FileContents {
+ public:
+  std::string_view data() const override { return bytes_; }
+  std::string bytes_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<const FileContents>> Env::ReadOnlyContents(const std::string& path) {
+  auto contents = std::make_unique<StringContents>();
+  ARIADNE_RETURN_IF_ERROR(ReadFileToString(path, &contents->bytes_));
+  return std::unique_ptr<const FileContents>(std::move(contents));
+}
+
 Status Env::ReadFileToString(const std::string& path, std::string* out) {
   ARIADNE_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, NewRandomAccessFile(path));
   return file->Read(0, file->Size(), out);

@@ -41,6 +41,13 @@ class RandomAccessFile {
   virtual uint64_t Size() const = 0;
 };
 
+// A whole file's bytes, read-only, valid while the object lives.
+class FileContents {
+ public:
+  virtual ~FileContents() = default;
+  virtual std::string_view data() const = 0;
+};
+
 enum class WriteMode : uint8_t { kTruncate, kAppend };
 
 class Env {
@@ -69,6 +76,13 @@ class Env {
   [[nodiscard]] virtual Status SyncDir(const std::string& dir) = 0;
   // Bytes available to an unprivileged writer on the file system holding path.
   [[nodiscard]] virtual StatusOr<uint64_t> GetFreeSpace(const std::string& path) = 0;
+
+  // The whole file, read-only. The POSIX Env maps it (no copy and no anonymous memory: the bytes
+  // are the page cache's, which the kernel may drop and read again); the default reads it into
+  // memory. The file must not shrink under the part the caller reads while the contents live
+  // (a mapped page past the end of the file faults).
+  [[nodiscard]] virtual StatusOr<std::unique_ptr<const FileContents>> ReadOnlyContents(
+      const std::string& path);
 
   // Conveniences built on the primitives above.
   [[nodiscard]] Status ReadFileToString(const std::string& path, std::string* out);

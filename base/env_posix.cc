@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -49,6 +50,19 @@ class PosixWritableFile final : public WritableFile {
   std::string path_;
   int fd_;
   uint64_t size_;
+};
+
+class MappedContents final : public FileContents {
+ public:
+  MappedContents(void* map, size_t size) : map_(map), size_(size) {}
+  ~MappedContents() override { ::munmap(map_, size_); }
+  std::string_view data() const override {
+    return std::string_view(static_cast<const char*>(map_), size_);
+  }
+
+ private:
+  void* map_;
+  size_t size_;
 };
 
 class PosixRandomAccessFile final : public RandomAccessFile {
@@ -111,6 +125,24 @@ class PosixEnv final : public Env {
     }
     return std::unique_ptr<RandomAccessFile>(
         new PosixRandomAccessFile(path, fd, static_cast<uint64_t>(st.st_size)));
+  }
+
+  StatusOr<std::unique_ptr<const FileContents>> ReadOnlyContents(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno("open " + path, errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      return Status::FromErrno("fstat " + path, err);
+    }
+    const size_t size = static_cast<size_t>(st.st_size);
+    // MAP_POPULATE: the pages are mapped in one call, not faulted in one by one.
+    void* map = size == 0 ? MAP_FAILED
+                          : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) return Env::ReadOnlyContents(path);  // empty, or mapping refused
+    return std::unique_ptr<const FileContents>(new MappedContents(map, size));
   }
 
   bool FileExists(const std::string& path) override { return ::access(path.c_str(), F_OK) == 0; }

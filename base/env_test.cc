@@ -64,6 +64,21 @@ TEST_P(EnvContractTest, WriteReadAppendTruncate) {
   EXPECT_EQ(*env_->GetFileSize(path), 5u);
 }
 
+TEST_P(EnvContractTest, ReadOnlyContentsHoldTheWholeFile) {
+  const std::string path = root_ + "/contents";
+  std::string bytes(100'000, 'x');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>('a' + i % 26);
+  ASSERT_TRUE(env_->WriteFileAtomically(path, bytes).ok());
+  auto contents = env_->ReadOnlyContents(path);
+  ASSERT_TRUE(contents.ok()) << contents.status().ToString();
+  EXPECT_EQ((*contents)->data(), bytes);
+  ASSERT_TRUE(env_->WriteFileAtomically(path + "0", "").ok());
+  auto empty = env_->ReadOnlyContents(path + "0");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE((*empty)->data().empty());
+  EXPECT_FALSE(env_->ReadOnlyContents(root_ + "/missing").ok());
+}
+
 TEST_P(EnvContractTest, DirectoriesRenameAndRemove) {
   std::string dir = JoinPath(root_, "x/y");
   ASSERT_TRUE(env_->CreateDirs(dir).ok());

@@ -232,7 +232,7 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
     if (k + 1 < todo.size()) prefetch = std::thread([&, k] { next_status = read(k + 1, &next); });
     Group& g = groups.back();
     Head& h = g.head;
-    const uint32_t segment = g.lazy->AddSegment(std::move(current.data));
+    const uint32_t segment = g.lazy->AddSegment(std::move(current.contents));
     const std::string_view bytes = g.lazy->segment(segment);
     for (const auto& [offset, size] : current.records) {
       if (!ReadTraceRuns(bytes.substr(offset, size), &runs).ok()) {

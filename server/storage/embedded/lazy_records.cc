@@ -16,8 +16,8 @@ uint64_t NextId() {
 
 LazyRecords::LazyRecords() : id_(NextId()) {}
 
-uint32_t LazyRecords::AddSegment(std::string data) {
-  segments_.push_back(std::move(data));
+uint32_t LazyRecords::AddSegment(std::unique_ptr<const FileContents> contents) {
+  segments_.push_back(std::move(contents));
   return static_cast<uint32_t>(segments_.size() - 1);
 }
 
@@ -29,7 +29,7 @@ uint32_t LazyRecords::Add(uint32_t segment, size_t offset, uint32_t size, uint64
 
 uint64_t LazyRecords::MemoryBytes() const {
   uint64_t bytes = records_.capacity() * sizeof(Record);
-  for (const std::string& s : segments_) bytes += s.capacity();
+  for (const auto& s : segments_) bytes += s->data().size();
   return bytes;
 }
 

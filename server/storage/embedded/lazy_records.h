@@ -2,11 +2,12 @@
 //
 // Decoding every record at open cost ~0.8 us and ~300 bytes of memory per span (a 1 GiB WAL took
 // a minute and 6.75 GiB to reopen). Instead the replay keeps each segment's bytes (~48 bytes per
-// span), indexes the records by trace id with a read-only pass (ReadTraceRuns), and a head built
-// that way refers to its records by number: a trace lookup decodes only the records holding the
-// trace, a search decodes the records it cannot rule out (by start-time range, service and
-// operation), and the maintenance thread decodes a head's records once to write its block.
-// RecordCache keeps recently decoded records within a byte budget.
+// span, mapped read-only from the file: page cache, not anonymous memory), indexes the records by
+// trace id with a read-only pass (ReadTraceRuns), and a head built that way refers to its records
+// by number: a trace lookup decodes only the records holding the trace, a search decodes the
+// records it cannot rule out (by start-time range, service and operation), and the maintenance
+// thread decodes a head's records once to write its block. RecordCache keeps recently decoded
+// records within a byte budget.
 //
 // A record that passed its checksum but does not decode is corruption after the checksum was
 // computed: Decode returns DataLoss and the store serves the other records (MarkBad reports each
@@ -29,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "model/span_batch.h"
 #include "server/storage/embedded/batch_codec.h"
@@ -45,22 +47,22 @@ class LazyRecords {
   LazyRecords(const LazyRecords&) = delete;
   LazyRecords& operator=(const LazyRecords&) = delete;
 
-  // Keeps a segment's bytes; returns its number for Add.
-  uint32_t AddSegment(std::string data);
+  // Keeps a segment's bytes (WalSegmentRecords::contents); returns its number for Add.
+  uint32_t AddSegment(std::unique_ptr<const FileContents> contents);
   // Adds the record at data[offset, offset + size) of segment `segment`, whose spans start within
   // [min_start, max_start]; returns its record number.
   uint32_t Add(uint32_t segment, size_t offset, uint32_t size, uint64_t min_start,
                uint64_t max_start);
 
-  std::string_view segment(uint32_t i) const { return segments_[i]; }
+  std::string_view segment(uint32_t i) const { return segments_[i]->data(); }
   size_t size() const { return records_.size(); }
   std::string_view record(size_t i) const {
     const Record& r = records_[i];
-    return std::string_view(segments_[r.segment]).substr(r.offset, r.size);
+    return segments_[r.segment]->data().substr(r.offset, r.size);
   }
   uint64_t min_start(size_t i) const { return records_[i].min_start; }
   uint64_t max_start(size_t i) const { return records_[i].max_start; }
-  // Bytes held (segment buffers and the record table).
+  // Bytes held (segment bytes, mapped or not, and the record table).
   uint64_t MemoryBytes() const;
   // Unique per object (a cache key that a later object at the same address cannot reuse).
   uint64_t id() const { return id_; }
@@ -82,7 +84,7 @@ class LazyRecords {
     uint64_t max_start;
   };
   const uint64_t id_;
-  std::vector<std::string> segments_;
+  std::vector<std::unique_ptr<const FileContents>> segments_;
   std::vector<Record> records_;
   mutable std::mutex mu_;
   mutable std::unordered_set<size_t> bad_;  // guarded by mu_

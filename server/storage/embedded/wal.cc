@@ -50,8 +50,10 @@ StatusOr<std::vector<uint64_t>> ListWalSegments(Env* env, const std::string& dir
 Status ReadWalSegment(Env* env, const std::string& path, bool truncate, WalSegmentRecords* out,
                       WalReplayStats* stats) {
   out->records.clear();
-  std::string& data = out->data;
-  if (Status s = env->ReadFileToString(path, &data); !s.ok()) return s;
+  auto contents = env->ReadOnlyContents(path);
+  if (!contents.ok()) return contents.status();
+  out->contents = std::move(contents).value();
+  const std::string_view data = out->data();
   size_t pos = 0;
   while (data.size() - pos >= kWalHeaderSize) {
     uint32_t len = GetFixed32(data.data() + pos);

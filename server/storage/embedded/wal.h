@@ -41,17 +41,19 @@ struct WalReplayStats {
   uint64_t truncated_bytes = 0;  // dropped from torn or corrupt tails
 };
 
-// The valid records of one segment, read with one sequential read: payload i is
-// data[offset[i], offset[i] + size[i]).
+// The valid records of one segment: payload i is data()[offset[i], offset[i] + size[i]).
+// The segment's bytes are mapped read-only where the Env can (Env::ReadOnlyContents), so keeping
+// them costs no anonymous memory and no copy.
 struct WalSegmentRecords {
-  std::string data;
+  std::unique_ptr<const FileContents> contents;
   std::vector<std::pair<size_t, uint32_t>> records;  // payload offset and size
+  std::string_view data() const { return contents ? contents->data() : std::string_view(); }
   std::string_view payload(size_t i) const {
-    return std::string_view(data).substr(records[i].first, records[i].second);
+    return data().substr(records[i].first, records[i].second);
   }
 };
 
-// Reads a whole segment and checks its records. At the first invalid record the segment is
+// Reads (maps) a whole segment and checks its records. At the first invalid record the segment is
 // truncated to the valid prefix (if truncate) and the rest is ignored.
 [[nodiscard]] Status ReadWalSegment(Env* env, const std::string& path, bool truncate,
                                     WalSegmentRecords* out, WalReplayStats* stats);
