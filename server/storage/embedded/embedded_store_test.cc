@@ -1,6 +1,10 @@
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <future>
+#include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -9,6 +13,8 @@
 #include "server/config/server_options.h"
 #include "server/storage/embedded/embedded_store_impl.h"
 #include "server/storage/embedded/test_util.h"
+#include "server/storage/embedded/varint.h"
+#include "server/storage/embedded/wal.h"
 
 namespace ariadne {
 namespace {
@@ -284,6 +290,201 @@ TEST_F(EmbeddedStoreTest, WalLargerThanAHeadReplaysIntoFrozenHeadsThenBlocks) {
   env.SimulateCrash(false);
   store = Open(&env, o);
   ExpectHolds(store.get(), all);
+}
+
+// What the store answers for every service and operation of `data`, and for everything.
+struct Answers {
+  std::vector<std::string> services;
+  std::map<std::string, std::set<std::pair<std::string, SpanKind>>> operations;
+  std::map<std::string, std::set<TraceId>> by_service;    // FindTraces(service)
+  std::map<std::string, std::set<TraceId>> by_operation;  // FindTraces(service, operation)
+  std::set<TraceId> everything;
+  bool operator==(const Answers&) const = default;
+};
+
+Answers Ask(SpanStore* store, const SpanBatch& data) {
+  Answers a;
+  auto ids = [&](const TraceQuery& q) {
+    std::set<TraceId> out;
+    auto found = store->FindTraces(q);
+    EXPECT_TRUE(found.ok());
+    if (found.ok()) {
+      for (const SpanBatch& t : *found) out.insert(t.spans.trace_id[0]);
+    }
+    return out;
+  };
+  auto services = store->GetServices();
+  EXPECT_TRUE(services.ok());
+  if (services.ok()) a.services = *services;
+  for (uint32_t r = 0; r < data.size(); ++r) {
+    const std::string service(data.ServiceName(r));
+    const std::string name(data.spans.name[r]);
+    if (a.by_service.count(service) == 0) {
+      a.by_service[service] = ids({.service = service, .limit = 1'000'000});
+      auto ops = store->GetOperations(service, std::nullopt);
+      EXPECT_TRUE(ops.ok());
+      if (ops.ok()) {
+        for (const OperationInfo& op : *ops) a.operations[service].emplace(op.name, op.kind);
+      }
+    }
+    const std::string key = service + "/" + name;
+    if (a.by_operation.count(key) == 0) {
+      a.by_operation[key] = ids({.service = service, .operation = name, .limit = 1'000'000});
+    }
+  }
+  a.everything = ids({.limit = 1'000'000});
+  return a;
+}
+
+// The same, computed from the data itself (what the memory store would answer).
+Answers Expected(const SpanBatch& data) {
+  Answers a;
+  std::set<std::string> services;
+  for (uint32_t r = 0; r < data.size(); ++r) {
+    const std::string service(data.ServiceName(r));
+    const std::string name(data.spans.name[r]);
+    services.insert(service);
+    a.operations[service].emplace(name, data.spans.kind[r]);
+    a.by_service[service].insert(data.spans.trace_id[r]);
+    a.by_operation[service + "/" + name].insert(data.spans.trace_id[r]);
+    a.everything.insert(data.spans.trace_id[r]);
+  }
+  a.services.assign(services.begin(), services.end());
+  return a;
+}
+
+// A WAL of several heads reopens lazily (no record decoded at open) and answers every lookup and
+// search exactly as the data says, before the background thread writes the heads as blocks and
+// after, when the WAL they covered is gone.
+TEST_F(EmbeddedStoreTest, LazyReplayAnswersEveryLookupAndSearchBeforeAndAfterTheBackgroundCut) {
+  MemEnv env;
+  EmbeddedStoreOptions o = SmallHeads(Options());
+  SpanBatch all;
+  {
+    auto store = Open(&env, o);
+    for (int i = 0; i < 40; ++i) {
+      SpanBatch b = NewBatch(3);
+      all.Append(b);
+      ASSERT_TRUE(AppendSync(store.get(), std::move(b)).ok());
+    }
+  }
+  env.SimulateCrash(false);
+  ASSERT_GT(all.size(), 2 * o.block_max_spans);
+  const Answers expected = Expected(all);
+  ASSERT_GT(expected.by_service.size(), 1u);
+
+  {
+    auto store = Open(&env, o);  // no background thread: the heads stay as replayed
+    ASSERT_GT(store->FrozenHeadCount(), 1u);
+    ExpectHolds(store.get(), all);
+    EXPECT_EQ(Ask(store.get(), all), expected);
+  }
+  o.background_threads = true;
+  o.maintenance_interval_ns = 1'000'000;  // 1 ms
+  o.block_max_age_ns = 0;                 // the replayed live head is cut as well
+  auto store = Open(&env, o);
+  for (int i = 0;
+       i < 2000 && (store->FrozenHeadCount() > 0 || env.GetChildren("/data/wal")->size() > 1);
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(store->FrozenHeadCount(), 0u);
+  EXPECT_GE(store->BlockCount(), 1u);
+  EXPECT_EQ(env.GetChildren("/data/wal")->size(), 1u) << "every replayed segment is in a block";
+  ExpectHolds(store.get(), all);
+  EXPECT_EQ(Ask(store.get(), all), expected);
+  EXPECT_EQ(store->BadRecordCount(), 0u);
+}
+
+// Rewrites WAL segment `path` with the payload of record `index` changed by `edit` (the checksum
+// recomputed, so the change reaches what comes after the checksum check).
+void EditWalRecord(MemEnv* env, const std::string& path, size_t index,
+                   const std::function<void(std::string*)>& edit) {
+  embedded::WalSegmentRecords seg;
+  embedded::WalReplayStats stats;
+  ASSERT_TRUE(embedded::ReadWalSegment(env, path, false, &seg, &stats).ok());
+  ASSERT_LT(index, seg.records.size());
+  std::string out;
+  for (size_t i = 0; i < seg.records.size(); ++i) {
+    std::string payload(seg.payload(i));
+    if (i == index) edit(&payload);
+    embedded::AppendWalRecord(payload, &out);
+  }
+  ASSERT_TRUE(env->WriteFileAtomically(path, out).ok());
+}
+
+// A record that passes its checksum but does not decode (its dictionary lengths disagree with
+// its dictionary: only a full decode notices) is skipped and counted once; the others serve,
+// and the heads still become blocks.
+TEST_F(EmbeddedStoreTest, ReplayedRecordThatDoesNotDecodeIsSkippedCountedAndTheRestServe) {
+  MemEnv env;
+  std::vector<SpanBatch> batches;
+  {
+    auto store = Open(&env);
+    for (int i = 0; i < 5; ++i) {
+      batches.push_back(NewBatch(3));
+      ASSERT_TRUE(AppendSync(store.get(), batches.back().Clone()).ok());
+    }
+  }
+  env.SimulateCrash(false);
+  auto wal = env.GetChildren("/data/wal");
+  ASSERT_TRUE(wal.ok());
+  ASSERT_EQ(wal->size(), 1u);
+  EditWalRecord(&env, JoinPath("/data/wal", (*wal)[0]), 2, [](std::string* payload) {
+    embedded::Reader r(*payload);
+    uint8_t version;
+    uint64_t count;
+    ASSERT_TRUE(r.Byte(&version));
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(r.Varint(&count));  // 9 counts, the lengths' size
+    const size_t first_length = payload->size() - r.remaining();
+    ASSERT_LT(static_cast<uint8_t>((*payload)[first_length]), 0x7f);
+    ++(*payload)[first_length];
+  });
+  SpanBatch good;
+  for (int i : {0, 1, 3, 4}) good.Append(batches[static_cast<size_t>(i)]);
+
+  auto store = Open(&env);
+  EXPECT_EQ(store->BadRecordCount(), 0u) << "its trace ids read: it is indexed, not decoded";
+  for (const TraceId& id : TraceIds(batches[2])) {
+    EXPECT_EQ(store->GetTrace(id).status().code(), StatusCode::kNotFound);
+  }
+  EXPECT_EQ(store->BadRecordCount(), 1u) << "counted once, however often it is read";
+  for (const TraceId& id : TraceIds(good)) {
+    auto got = store->GetTrace(id);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(CanonicalSpans(*got), CanonicalTrace(good, id));
+  }
+  auto found = store->FindTraces(TraceQuery{.limit = 1000});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->size(), TraceIds(good).size());
+  ASSERT_TRUE(store->CutHead().ok()) << "a bad record does not stop the block write";
+  EXPECT_EQ(store->BlockCount(), 1u);
+  EXPECT_EQ(store->BadRecordCount(), 1u);
+  ExpectHolds(store.get(), good);
+  EXPECT_TRUE(AppendSync(store.get(), NewBatch()).ok()) << "writes go on";
+}
+
+// A record whose trace runs do not read is left out at open (and counted then).
+TEST_F(EmbeddedStoreTest, ReplayedRecordWithUnreadableTraceRunsIsLeftOutAtOpen) {
+  MemEnv env;
+  std::vector<SpanBatch> batches;
+  {
+    auto store = Open(&env);
+    for (int i = 0; i < 3; ++i) {
+      batches.push_back(NewBatch(2));
+      ASSERT_TRUE(AppendSync(store.get(), batches.back().Clone()).ok());
+    }
+  }
+  env.SimulateCrash(false);
+  auto wal = env.GetChildren("/data/wal");
+  ASSERT_TRUE(wal.ok());
+  EditWalRecord(&env, JoinPath("/data/wal", (*wal)[0]), 1,
+                [](std::string* payload) { (*payload)[0] = 9; });  // an unknown version
+  auto store = Open(&env);
+  EXPECT_EQ(store->BadRecordCount(), 1u);
+  SpanBatch good = batches[0].Clone();
+  good.Append(batches[2]);
+  ExpectHolds(store.get(), good);
 }
 
 // Enough records in one segment that replay decodes them on several threads (TSan covers it).
