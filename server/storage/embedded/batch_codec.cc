@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -719,10 +720,11 @@ Status ReadOperations(std::string_view data, std::vector<EncodedOperation>* out)
   out->clear();
   Frame f;
   if (Status s = f.Parse(data); !s.ok()) return s;
-  std::vector<std::string_view> dict;
+  thread_local std::vector<std::string_view> dict;  // scratch, reused: called per record
   if (Status s = f.Dictionary(&dict); !s.ok()) return s;
   // Resources: range (2 varints), dropped count, schema url id, service name id.
-  std::vector<std::string_view> services;
+  thread_local std::vector<std::string_view> services;
+  services.clear();
   Reader res(f.streams[kResources]);
   for (uint64_t i = 0; i < f.resources; ++i) {
     uint64_t skip, service;
@@ -735,6 +737,9 @@ Status ReadOperations(std::string_view data, std::vector<EncodedOperation>* out)
   Reader names(f.streams[kNames]);
   Reader kinds(f.streams[kKinds]);
   Reader refs(f.streams[kResourceRefs]);
+  // Distinct by dictionary ids first (integers), then resolved to strings.
+  thread_local std::vector<std::tuple<uint32_t, uint32_t, uint8_t>> keys;
+  keys.clear();
   for (uint64_t i = 0; i < f.spans; ++i) {
     uint64_t name, ref;
     uint8_t kind;
@@ -743,10 +748,15 @@ Status ReadOperations(std::string_view data, std::vector<EncodedOperation>* out)
         (ref >= services.size() && ref != 0)) {
       return Corrupt("span operations");
     }
-    EncodedOperation op{ref < services.size() ? services[ref] : std::string_view(), dict[name],
-                        static_cast<SpanKind>(kind)};
-    // Few distinct operations per record: a linear search beats hashing.
-    if (std::find(out->begin(), out->end(), op) == out->end()) out->push_back(op);
+    keys.emplace_back(static_cast<uint32_t>(ref), static_cast<uint32_t>(name), kind);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  // The encoder puts a string in the dictionary once, so distinct ids are distinct operations (a
+  // corrupt record could repeat one: callers treat the list as a set).
+  for (const auto& [ref, name, kind] : keys) {
+    out->push_back(EncodedOperation{ref < services.size() ? services[ref] : std::string_view(),
+                                    dict[name], static_cast<SpanKind>(kind)});
   }
   return Status::Ok();
 }

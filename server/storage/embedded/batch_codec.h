@@ -57,7 +57,8 @@ struct EncodedTraceRun {
 };
 [[nodiscard]] Status ReadTraceRuns(std::string_view data, std::vector<EncodedTraceRun>* runs);
 
-// A distinct (service, operation name, kind) of the record's spans; the views point into data.
+// The distinct (service, operation name, kind) of the record's spans (a corrupt record may repeat
+// one); the views point into data.
 struct EncodedOperation {
   std::string_view service;
   std::string_view name;

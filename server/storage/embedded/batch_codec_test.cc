@@ -244,7 +244,7 @@ TEST(BatchCodec, OperationsMatchTheDecodedSpans) {
     }
     for (const EncodedOperation& op : ops) got.emplace(op.service, op.name, op.kind);
     EXPECT_EQ(got, want);
-    EXPECT_EQ(ops.size(), got.size()) << "each operation once";
+    EXPECT_EQ(ops.size(), got.size()) << "each operation once (the encoder's dictionary)";
   }
 }
 

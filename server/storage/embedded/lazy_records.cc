@@ -1,8 +1,8 @@
 #include "server/storage/embedded/lazy_records.h"
 
 #include <atomic>
-#include <set>
-#include <tuple>
+#include <functional>
+#include <unordered_set>
 
 namespace ariadne::embedded {
 namespace {
@@ -42,12 +42,18 @@ bool LazyRecords::MarkBad(size_t i) const {
 
 const std::vector<EncodedOperation>& LazyRecords::Operations() const {
   std::call_once(operations_once_, [this] {
-    std::set<std::tuple<std::string_view, std::string_view, SpanKind>> seen;
+    struct Hash {
+      size_t operator()(const EncodedOperation& op) const {
+        const std::hash<std::string_view> h;
+        return h(op.service) * 31 + h(op.name) * 7 + static_cast<size_t>(op.kind);
+      }
+    };
+    std::unordered_set<EncodedOperation, Hash> seen;
     std::vector<EncodedOperation> ops;
     for (size_t i = 0; i < records_.size(); ++i) {
       if (!ReadOperations(record(i), &ops).ok()) continue;
       for (const EncodedOperation& op : ops) {
-        if (seen.emplace(op.service, op.name, op.kind).second) operations_.push_back(op);
+        if (seen.insert(op).second) operations_.push_back(op);
       }
     }
   });
