@@ -1062,6 +1062,13 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
       walks.push_back(std::move(w));
     }
     split = block_split_;
+    // A split trace with no part in a block lives in heads only, whose every row the scan below
+    // sees: it matches there or not at all, and needs no whole-trace judgement (after a restart
+    // replayed heads share many traces, and judging one decodes every record holding it).
+    std::erase_if(head_split, [&](const TraceId& id) {
+      return std::none_of(blocks_.begin(), blocks_.end(),
+                          [&](const auto& b) { return b.second->FindTrace(id) != nullptr; });
+    });
   }
 
   // Found traces with their latest start; `newest` keeps the best `limit` keys (a min-heap).
@@ -1212,7 +1219,21 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
   return result;
 }
 
+void EmbeddedStore::ReadLazyOperations() {
+  std::vector<std::shared_ptr<const embedded::LazyRecords>> lazies;
+  {
+    std::shared_lock lock(mu_);
+    for (const Frozen& f : frozen_) {
+      if (f.head->lazy != nullptr) lazies.push_back(f.head->lazy);
+    }
+    if (head_.lazy != nullptr) lazies.push_back(head_.lazy);
+  }
+  // Once per head, on every core, without holding mu_ (the writer needs it).
+  ParallelFor(lazies.size(), 1, [&](size_t i) { (void)lazies[i]->Operations(); });
+}
+
 StatusOr<std::vector<std::string>> EmbeddedStore::GetServices() {
+  ReadLazyOperations();
   std::set<std::string, std::less<>> services;
   std::shared_lock lock(mu_);
   auto add_head = [&](const Head& h) {
@@ -1238,6 +1259,7 @@ StatusOr<std::vector<std::string>> EmbeddedStore::GetServices() {
 
 StatusOr<std::vector<OperationInfo>> EmbeddedStore::GetOperations(std::string_view service,
                                                                   std::optional<SpanKind> kind) {
+  ReadLazyOperations();
   std::set<std::pair<std::string, SpanKind>, std::less<>> ops;
   std::shared_lock lock(mu_);
   auto add_head = [&](const Head& h) {

@@ -109,6 +109,8 @@ class EmbeddedStore final : public SpanStore {
   // Record i of a replayed head, decoded through record_cache_; nullptr (counted and logged
   // once) if it does not decode.
   std::shared_ptr<const SpanBatch> LazyBatch(const embedded::LazyRecords& lazy, size_t i);
+  // Reads the operations of every replayed head not read yet (LazyRecords::Operations).
+  void ReadLazyOperations();
   // Every batch of the head, its replayed records decoded (those that do not decode left out).
   std::vector<std::shared_ptr<const SpanBatch>> DecodedBatches(const Head& head);
   // One decoded page of a block, through a small LRU cache; quarantines a corrupt block.
