@@ -409,9 +409,11 @@ void BM_SearchLastHour(benchmark::State& state) {
 BENCHMARK(BM_SearchLastHour)->Arg(0)->Arg(1)->Iterations(20)->Unit(benchmark::kMillisecond);
 
 // Restart: open a store whose WAL holds $ARIADNE_BENCH_WAL_MIB MiB (default 1024) of records,
-// with the default head limits (block_max_spans 1 M): replay cuts it into frozen heads. The WAL
-// is written by a child process, so peak_rss_mib is the reopening process's alone; open_cpu_s
-// is the process CPU time (every thread) of Open().
+// with the default head limits (block_max_spans 1 M): replay indexes it, without decoding, into
+// frozen heads (lazy_records.h). The WAL is written by a child process, so peak_rss_mib is the
+// reopening process's alone (the mapped WAL included); open_cpu_s is the process CPU time (every
+// thread) of Open(). Then the first GetTrace and GetServices are timed (first_get_trace_ms,
+// get_services_ms), and with ARIADNE_BENCH_SEARCH=1 one search (search_ms).
 void BM_RestartWithWal(benchmark::State& state) {
   const char* mib_env = std::getenv("ARIADNE_BENCH_WAL_MIB");
   const uint64_t wal_bytes = (mib_env ? std::strtoull(mib_env, nullptr, 10) : 1024) << 20;
@@ -422,6 +424,13 @@ void BM_RestartWithWal(benchmark::State& state) {
   o.fsync = FsyncMode::kNever;
   // ARIADNE_BENCH_KEEP_WAL=1 reopens the WAL a previous run left (the timed Open() cuts no
   // block, so the WAL stays as it was) instead of writing a new one.
+  // The batches the WAL is written from (the same every run, so a kept WAL holds them too).
+  auto make_pool = [] {
+    std::mt19937_64 rng(5);
+    std::vector<SpanBatch> pool;
+    for (int i = 0; i < 64; ++i) pool.push_back(RandomBatch(&rng, DemoLike()));
+    return pool;
+  };
   const char* keep = std::getenv("ARIADNE_BENCH_KEEP_WAL");
   if (keep == nullptr || std::string(keep) != "1" ||
       !std::filesystem::exists(o.data_dir + "/wal")) {
@@ -432,8 +441,7 @@ void BM_RestartWithWal(benchmark::State& state) {
       EmbeddedStore store(o, Env::Default(), Clock::Real());
       if (!store.Open().ok()) std::_Exit(1);
       std::mt19937_64 rng(5);
-      std::vector<SpanBatch> pool;
-      for (int i = 0; i < 64; ++i) pool.push_back(RandomBatch(&rng, DemoLike()));
+      const std::vector<SpanBatch> pool = make_pool();
       Inflight inflight(16);
       uint64_t written = 0, spans = 0;
       while (written < wal_bytes) {
@@ -478,6 +486,31 @@ void BM_RestartWithWal(benchmark::State& state) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     state.counters["open_cpu_s"] = process_cpu_s() - c0;
     state.counters["spans_replayed"] = static_cast<double>(store.Stats().spans);
+    // The first reads after open, on the replayed heads (records decoded on demand). In this
+    // workload a trace id recurs in every 64th batch, so one trace has ~1/770 of all spans.
+    const std::vector<SpanBatch> probe_pool = make_pool();
+    const SpanBatch& probe = probe_pool[0];
+    auto timed_ms = [](auto&& fn) {
+      auto r0 = std::chrono::steady_clock::now();
+      fn();
+      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - r0)
+          .count();
+    };
+    size_t trace_spans = 0;
+    state.counters["first_get_trace_ms"] = timed_ms([&] {
+      auto t = store.GetTrace(probe.spans.trace_id[0]);
+      trace_spans = t.ok() ? t->size() : 0;
+    });
+    state.counters["first_get_trace_spans"] = static_cast<double>(trace_spans);
+    state.counters["get_services_ms"] = timed_ms([&] { (void)store.GetServices(); });
+    // ARIADNE_BENCH_SEARCH=1: also one search for a service (decodes every replayed record that
+    // may hold it: slow until the heads are blocks).
+    const char* search = std::getenv("ARIADNE_BENCH_SEARCH");
+    if (search != nullptr && std::string(search) == "1") {
+      TraceQuery q;
+      q.service = std::string(probe.ServiceName(0));
+      state.counters["search_ms"] = timed_ms([&] { (void)store.FindTraces(q); });
+    }
     // ARIADNE_BENCH_FLUSH=1: then write every replayed head as a block (what the maintenance
     // thread does after a restart), to compare block building with the ingest rate.
     const char* flush = std::getenv("ARIADNE_BENCH_FLUSH");
