@@ -236,7 +236,7 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
     const std::string_view bytes = g.lazy->segment(segment);
     for (const auto& [offset, size] : current.records) {
       if (!ReadTraceRuns(bytes.substr(offset, size), &runs).ok()) {
-        ++bad_records;  // passed its checksum: corrupted before it was written
+        ++bad_records;  // passed its checksum: corrupted after the checksum was computed
         continue;
       }
       if (runs.empty()) continue;
