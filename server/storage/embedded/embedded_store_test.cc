@@ -487,7 +487,8 @@ TEST_F(EmbeddedStoreTest, ReplayedRecordWithUnreadableTraceRunsIsLeftOutAtOpen) 
   ExpectHolds(store.get(), good);
 }
 
-// Enough records in one segment that replay decodes them on several threads (TSan covers it).
+// Many records in one segment: indexed without decoding at open, then decoded by a search on
+// several threads (TSan covers it).
 TEST_F(EmbeddedStoreTest, ManyRecordsOfOneSegmentReplayOnSeveralThreads) {
   MemEnv env;
   SpanBatch all;
@@ -503,6 +504,9 @@ TEST_F(EmbeddedStoreTest, ManyRecordsOfOneSegmentReplayOnSeveralThreads) {
   auto store = Open(&env);
   EXPECT_EQ(store->FrozenHeadCount(), 0u);
   ExpectHolds(store.get(), all);
+  auto found = store->FindTraces(TraceQuery{.limit = 1'000'000});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->size(), TraceIds(all).size());
 }
 
 // A crash while the replayed heads are being written as blocks: reopening finds every span
