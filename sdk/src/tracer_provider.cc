@@ -44,7 +44,14 @@ class SdkTracer final : public trace::TracerImpl {
     if (decision == SamplingDecision::kRecordAndSample) ctx.flags |= trace::kFlagSampled;
     if (decision == SamplingDecision::kDrop) return trace::Span::NonRecording(std::move(ctx));
 
-    SpanData* span = state_->pool ? state_->pool->Pop() : nullptr;
+    // A span this thread filled and the processor has exported (its lines are still in this
+    // core's cache and no other core wrote them), else one from the shared pool.
+    SpanData* span = state_->processor ? state_->processor->TakeRecycledSpan() : nullptr;
+    if (span != nullptr && span->state() != state_) {  // a processor shared between providers
+      delete span;
+      span = nullptr;
+    }
+    if (span == nullptr && state_->pool) span = state_->pool->Pop();
     if (span != nullptr) {
       span->ResetForReuse(&scope_);
     } else {

@@ -1,15 +1,20 @@
 // BatchSpanProcessor: buffers ended spans and exports them in full batches from one background
 // thread.
 //
-// Caller's thread (OnEnd): one push into a bounded lock-free ring (Vyukov; many producers, one
-// consumer: the worker) of max_queue_size slots allocated at construction; when the ring is full
-// the span is dropped and counted — it never blocks, waits, or allocates. When the queue reaches
-// max_export_batch_size the worker is notified (at most once per wake-up, without taking a lock;
-// producers look at the queue's length every few pushes, the worker also polls every 20 ms).
-// Worker: exports when the queue holds a full batch, when schedule_delay has passed since the
-// last export, on ForceFlush and on Shutdown; batches are at most max_export_batch_size, so under
-// steady load every export is full. Export calls never overlap; each gets a deadline of
-// export_timeout. Unsampled (record-only) spans are discarded, not exported.
+// Caller's thread (OnEnd): the span is appended to this thread's own buffer (a chunk of up to
+// min(max_export_batch_size, 256) span pointers; sdk/src/thread_span_buffer.h) with plain stores;
+// a full chunk is handed to the worker with one compare-and-swap, and the worker is woken once
+// a batch's worth is ready. Queue slots are reserved 64 at a time from max_queue_size, so the
+// queue bound counts spans parked in threads' partial chunks too; when no slot is left the span
+// is dropped and counted — OnEnd never blocks, waits or throws (it allocates a chunk only when
+// its thread has none to reuse). Spans for StartSpan are reused from the chunks the worker
+// returns to the thread that filled them (TakeRecycledSpan): the worker only reads span memory.
+// Worker: exports when a full batch is ready, when schedule_delay has passed since the first
+// buffered span was seen (it then also takes the spans parked in every thread's partial chunk,
+// idle threads included), on ForceFlush and on Shutdown (both take every thread's parked spans);
+// batches are at most max_export_batch_size, so under steady load every export is full. Export
+// calls never overlap; each gets a deadline of export_timeout. A thread that exits hands its
+// parked spans over. Unsampled (record-only) spans are discarded, not exported.
 // ForceFlush/Shutdown block the caller up to their timeout and return false when it passes, even
 // if the exporter hangs in Export (a Shutdown that timed out abandons the batches not yet
 // exported — counted as dropped_after_shutdown — and may be called again; the destructor waits
@@ -25,6 +30,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "ariadne/sdk/span_processor.h"
 
@@ -37,8 +43,14 @@ struct BatchSpanProcessorOptions {
   size_t max_export_batch_size = 512;               // OTEL_BSP_MAX_EXPORT_BATCH_SIZE
 };
 
+namespace internal {
+struct SpanChunk;
+struct ThreadSpanBuffer;
+struct ThreadBufferRegistry;
+}  // namespace internal
+
 struct BatchSpanProcessorStats {
-  uint64_t enqueued = 0;  // spans accepted into the queue
+  uint64_t enqueued = 0;  // spans handed to the worker (parked spans count once taken)
   uint64_t dropped_queue_full = 0;
   uint64_t dropped_after_shutdown = 0;
   uint64_t exported_spans = 0;  // spans in exports that succeeded
@@ -52,6 +64,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   ~BatchSpanProcessor() override;
 
   void OnEnd(std::unique_ptr<SpanData> span) noexcept override;
+  SpanData* TakeRecycledSpan() noexcept override;
   bool ForceFlush(std::chrono::milliseconds timeout) noexcept override;
   bool Shutdown(std::chrono::milliseconds timeout) noexcept override;
 
@@ -59,26 +72,46 @@ class BatchSpanProcessor final : public SpanProcessor {
   const BatchSpanProcessorOptions& options() const noexcept { return options_; }
 
  private:
-  struct Cell {
-    std::atomic<size_t> sequence;
-    SpanData* span;
-  };
-  bool TryPush(SpanData* span, size_t* pushed_at) noexcept;
-  SpanData* TryPop() noexcept;
-  size_t ApproxSize() const noexcept;
+  using Chunk = internal::SpanChunk;
+  using Buffer = internal::ThreadSpanBuffer;
+  // Caller's thread.
+  bool Reserve(Buffer* b) noexcept;
+  void HandOver(Buffer* b, bool start_new_chunk) noexcept;
+  void PushReady(Chunk* c, uint32_t spans) noexcept;
+  bool TryWake() noexcept;
+  void EnqueueAlone(std::unique_ptr<SpanData> span) noexcept;  // no buffer for this thread
+  static void OnThreadExit(void* self, Buffer* b) noexcept;
+  // Worker (or Shutdown after joining it).
+  void TakeReady() noexcept;
+  void AppendPending(Chunk* c) noexcept;
+  void StealAll() noexcept;  // registry lock held
+  bool AnyParked() noexcept;
+  void ReturnChunks(Chunk* done) noexcept;
+  void FreeOrphans() noexcept;
+  void DropPending() noexcept;  // deletes the pending spans, counted as dropped after shutdown
   void Run() noexcept;
   void ExportAvailable(bool drain_all) noexcept;
   void FinishShutdown() noexcept;  // joins the worker; caller holds shutdown_mu_
 
   std::unique_ptr<SpanExporter> exporter_;
   BatchSpanProcessorOptions options_;
-  size_t capacity_mask_ = 0;
-  bool exact_capacity_ = false;  // ring size == max_queue_size
-  size_t wake_check_mask_ = 0;   // producers check the batch threshold every mask+1 pushes
-  std::unique_ptr<Cell[]> cells_;
-  alignas(64) std::atomic<size_t> enqueue_pos_{0};
-  alignas(64) std::atomic<size_t> dequeue_pos_{0};
+  uint64_t id_;                // never reused: keys the threads' buffer caches
+  uint32_t chunk_spans_ = 0;   // spans per chunk
+  uint32_t reserve_step_ = 0;  // queue slots a thread reserves at once
+  uint32_t return_limit_ = 0;  // spans a thread may have waiting in its return stack
+  std::shared_ptr<internal::ThreadBufferRegistry> registry_;
+  alignas(64) std::atomic<size_t> queued_{0};  // reserved slots: parked, ready or pending
+  alignas(64) std::atomic<Chunk*> ready_{nullptr};
+  std::atomic<size_t> ready_spans_{0};
+  std::atomic<uint64_t> enqueued_{0};
   alignas(64) std::atomic<bool> wake_pending_{false};
+  std::atomic<bool> has_orphans_{false};
+  // Worker only: chunks taken from the ready list, oldest first; spans from pending_pos_ in the
+  // first chunk on are not exported yet.
+  Chunk* pending_head_ = nullptr;
+  Chunk* pending_tail_ = nullptr;
+  uint32_t pending_pos_ = 0;
+  size_t pending_count_ = 0;
   std::atomic<uint64_t> dropped_queue_full_{0};
   std::atomic<uint64_t> dropped_after_shutdown_{0};
   std::atomic<uint64_t> exported_spans_{0};

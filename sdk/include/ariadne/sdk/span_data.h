@@ -154,6 +154,8 @@ class SpanData final : public trace::SpanRecorder {
 
   const InstrumentationScope& scope() const noexcept { return *scope_; }
   const TracerSharedState* state() const noexcept { return state_; }
+  // Whether a pool may keep this span's storage (decided by End()).
+  bool recyclable() const noexcept { return recyclable_; }
 
   trace::SpanContext context;
   trace::SpanId parent_span_id;  // invalid for a root span

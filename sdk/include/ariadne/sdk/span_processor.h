@@ -23,6 +23,9 @@ class SpanProcessor {
   virtual void OnEnd(std::unique_ptr<SpanData> span) noexcept = 0;
   virtual bool ForceFlush(std::chrono::milliseconds timeout) noexcept = 0;
   virtual bool Shutdown(std::chrono::milliseconds timeout) noexcept = 0;
+  // A finished span of this provider whose storage the calling thread may reuse for a new span
+  // (the tracer resets it), or null. Processors that keep spans per thread return them here.
+  virtual SpanData* TakeRecycledSpan() noexcept { return nullptr; }
 };
 
 class SimpleSpanProcessor final : public SpanProcessor {
