@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -27,6 +28,8 @@ class RecordingExporter : public SpanExporter {
     bool in_export = false;
     std::chrono::steady_clock::duration last_budget{};
     bool shut_down = false;
+    std::vector<const SpanData*> seen;  // every exported span's address, in order
+    size_t attributes = 0;              // attributes of every exported span, summed
   };
   explicit RecordingExporter(std::shared_ptr<Shared> s) : s_(std::move(s)) {}
   ExportResult Export(std::span<const std::unique_ptr<SpanData>> spans,
@@ -38,6 +41,10 @@ class RecordingExporter : public SpanExporter {
     s_->cv.wait(lock, [&] { return !s_->blocked; });
     s_->batch_sizes.push_back(spans.size());
     s_->spans += spans.size();
+    for (const auto& span : spans) {
+      s_->seen.push_back(span.get());
+      s_->attributes += span->attributes.size();
+    }
     s_->in_export = false;
     s_->cv.notify_all();
     return ExportResult::kSuccess;
@@ -265,6 +272,146 @@ TEST(BatchSpanProcessor, HugeTimeoutsDoNotOverflow) {
   EXPECT_TRUE(h.bsp->Shutdown(std::chrono::milliseconds::max()));
   std::lock_guard<std::mutex> lock(h.shared->mu);
   EXPECT_EQ(h.shared->spans, 3u);
+}
+
+// A thread that ended a few spans and then does nothing: its partial chunk must still be
+// exported within the schedule delay (the worker takes the parked spans; the thread never calls
+// into the SDK again). With a delay of an hour nothing else would export them.
+TEST(BatchSpanProcessor, SpansParkedByAnIdleThreadAreExportedWithinTheScheduleDelay) {
+  Harness h(Options(64, 32, std::chrono::milliseconds(50)));
+  std::mutex mu;
+  std::condition_variable cv;
+  bool ended = false, release = false;
+  std::thread idle([&] {
+    h.Spans(3);
+    std::unique_lock<std::mutex> lock(mu);
+    ended = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });  // alive and idle until the spans are exported
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return ended; });
+  }
+  bool exported = h.WaitForSpans(3);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+    cv.notify_all();
+  }
+  idle.join();
+  ASSERT_TRUE(exported);
+  EXPECT_EQ(h.bsp->stats().enqueued, 3u);
+}
+
+TEST(BatchSpanProcessor, ForceFlushTakesTheSpansParkedByOtherThreads) {
+  Harness h(Options(256, 32, std::chrono::hours(1)));
+  std::mutex mu;
+  std::condition_variable cv;
+  int ended = 0;
+  bool release = false;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&] {
+      h.Spans(5);
+      std::unique_lock<std::mutex> lock(mu);
+      ++ended;
+      cv.notify_all();
+      cv.wait(lock, [&] { return release; });
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return ended == 3; });
+  }
+  EXPECT_TRUE(h.bsp->ForceFlush(kWait));
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    EXPECT_EQ(h.shared->spans, 15u);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+    cv.notify_all();
+  }
+  for (auto& t : threads) t.join();
+}
+
+// A thread that exits hands its partial chunk over (its buffer is then gone: a flush could not
+// take the spans from it any more).
+TEST(BatchSpanProcessor, AThreadThatExitsHandsItsParkedSpansOver) {
+  Harness h(Options(4096, 32, std::chrono::hours(1)));
+  std::thread([&] { h.Spans(5); }).join();
+  EXPECT_EQ(h.bsp->stats().enqueued, 5u);  // handed over at exit, before any flush
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 40; ++t) threads.emplace_back([&] { h.Spans(3); });
+  for (auto& t : threads) t.join();
+  h.Spans(1);  // the worker frees the exited threads' buffers meanwhile
+  EXPECT_TRUE(h.bsp->ForceFlush(kWait));
+  BatchSpanProcessorStats st = h.bsp->stats();
+  EXPECT_EQ(st.exported_spans, 5u + 40u * 3u + 1u);
+  EXPECT_EQ(st.dropped_queue_full, 0u);
+}
+
+// The queue bound counts the slots a thread holds for its parked spans: with 8 slots, an idle
+// thread's 3 parked spans (it reserved 4, one chunk's worth) leave 4 for the others.
+TEST(BatchSpanProcessor, ParkedSpansCountTowardsTheQueueLimit) {
+  Harness h(Options(8, 4, std::chrono::hours(1)));
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    h.shared->blocked = true;
+  }
+  h.Spans(4);  // a full chunk: the worker takes it (freeing its slots) and stalls in Export
+  {
+    std::unique_lock<std::mutex> lock(h.shared->mu);
+    ASSERT_TRUE(h.shared->cv.wait_for(lock, kWait, [&] { return h.shared->in_export; }));
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  bool ended = false, release = false;
+  std::thread parked([&] {
+    h.Spans(3);
+    std::unique_lock<std::mutex> lock(mu);
+    ended = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return ended; });
+  }
+  h.Spans(10);  // 4 fit, 6 are dropped
+  EXPECT_EQ(h.bsp->stats().dropped_queue_full, 6u);
+  {
+    std::lock_guard<std::mutex> lock(h.shared->mu);
+    h.shared->blocked = false;
+    h.shared->cv.notify_all();
+  }
+  EXPECT_TRUE(h.bsp->ForceFlush(kWait));
+  EXPECT_EQ(h.bsp->stats().exported_spans, 4u + 3u + 4u);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+    cv.notify_all();
+  }
+  parked.join();
+}
+
+// Exported spans come back to the thread that ended them and are reused, without their old
+// attributes.
+TEST(BatchSpanProcessor, ExportedSpansAreReusedByTheirThreadWithoutStaleData) {
+  Harness h(Options(256, 8, std::chrono::hours(1)));
+  for (int i = 0; i < 8; ++i) h.tracer.StartSpan("with").SetAttribute("k", 1).End();
+  ASSERT_TRUE(h.WaitForSpans(8));
+  ASSERT_TRUE(h.bsp->ForceFlush(kWait));  // the chunk is back with this thread after Export
+  h.Spans(8);
+  ASSERT_TRUE(h.WaitForSpans(16));
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  EXPECT_EQ(h.shared->attributes, 8u);  // only the first 8 had one
+  std::set<const SpanData*> first(h.shared->seen.begin(), h.shared->seen.begin() + 8);
+  size_t reused = 0;
+  for (size_t i = 8; i < 16; ++i) reused += first.count(h.shared->seen[i]);
+  EXPECT_EQ(reused, 8u);
 }
 
 }  // namespace
