@@ -53,6 +53,10 @@ void MultiSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
   if (!processors_.empty()) processors_.back()->OnEnd(std::move(span));
 }
 
+SpanData* MultiSpanProcessor::TakeRecycledSpan() noexcept {
+  return processors_.empty() ? nullptr : processors_.back()->TakeRecycledSpan();
+}
+
 namespace {
 // Runs fn(processor, time left) for every processor at once and waits for all of them: each gets
 // the whole of what is left until the one deadline, so a processor whose exporter hangs until the

@@ -48,6 +48,8 @@ class MultiSpanProcessor final : public SpanProcessor {
   explicit MultiSpanProcessor(std::vector<std::unique_ptr<SpanProcessor>> processors);
   // Each processor but the last gets a copy of the span.
   void OnEnd(std::unique_ptr<SpanData> span) noexcept override;
+  // The last processor's (it receives the spans themselves).
+  SpanData* TakeRecycledSpan() noexcept override;
   bool ForceFlush(std::chrono::milliseconds timeout) noexcept override;
   bool Shutdown(std::chrono::milliseconds timeout) noexcept override;
 
