@@ -88,7 +88,7 @@ BatchSpanProcessor::~BatchSpanProcessor() {
     }
     for (uint32_t i = 0; i < b->loose_count; ++i) delete b->loose[i];
     if (b->recycling != nullptr) {
-      b->recycling->begin = b->recycling_pos;
+      b->recycling->end = b->recycling_pos;  // [begin, pos) are unused
       b->recycling->next = nullptr;
       ReleaseChunkList(b->recycling);
     }
@@ -247,8 +247,8 @@ SpanData* BatchSpanProcessor::TakeRecycledSpan() noexcept {
   if (b->loose_count > 0) return b->loose[--b->loose_count];
   for (;;) {
     if (Chunk* r = b->recycling) {
-      while (b->recycling_pos < r->end) {
-        SpanData* s = r->spans[b->recycling_pos++];
+      while (b->recycling_pos > r->begin) {  // the span ended last first: likeliest in cache
+        SpanData* s = r->spans[--b->recycling_pos];
         if (s->recyclable()) return s;
         delete s;
       }
@@ -269,7 +269,7 @@ SpanData* BatchSpanProcessor::TakeRecycledSpan() noexcept {
     }
     b->recycling = b->returned_local;
     b->returned_local = b->recycling->next;
-    b->recycling_pos = b->recycling->begin;
+    b->recycling_pos = b->recycling->end;
     b->returned_spans.fetch_sub(b->recycling->end - b->recycling->begin, std::memory_order_relaxed);
   }
 }
@@ -293,7 +293,7 @@ void BatchSpanProcessor::OnThreadExit(void* self, Buffer* b) noexcept {
   for (uint32_t i = 0; i < b->loose_count; ++i) ReleaseRaw(b->loose[i]);
   b->loose_count = 0;
   if (b->recycling != nullptr) {
-    b->recycling->begin = b->recycling_pos;
+    b->recycling->end = b->recycling_pos;  // [begin, pos) are unused
     b->recycling->next = nullptr;
     ReleaseChunkList(b->recycling);
     b->recycling = nullptr;
