@@ -3,6 +3,7 @@
 // timing assertions (the generous waits only bound a failing test).
 #include "ariadne/sdk/batch_span_processor.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -335,6 +336,38 @@ TEST(BatchSpanProcessor, ForceFlushTakesTheSpansParkedByOtherThreads) {
     cv.notify_all();
   }
   for (auto& t : threads) t.join();
+}
+
+// Steals (ForceFlush, the 1 ms schedule delay) race with producers appending to and sealing the
+// same chunks, and with threads exiting: every span is still exported once or counted.
+TEST(BatchSpanProcessor, StealsRacingWithProducersAndThreadExitsLoseNothingUncounted) {
+  Harness h(Options(2048, 64, std::chrono::milliseconds(1)));
+  constexpr int kRounds = 4, kThreads = 3, kPerThread = 3000;
+  std::atomic<bool> done{false};
+  std::thread flusher([&] {
+    while (!done.load()) EXPECT_TRUE(h.bsp->ForceFlush(kWait));
+  });
+  for (int r = 0; r < kRounds; ++r) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) threads.emplace_back([&] { h.Spans(kPerThread); });
+    for (auto& t : threads) t.join();
+  }
+  done.store(true);
+  flusher.join();
+  ASSERT_TRUE(h.bsp->ForceFlush(kWait));
+  BatchSpanProcessorStats st = h.bsp->stats();
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  EXPECT_EQ(h.shared->spans + st.dropped_queue_full,
+            static_cast<uint64_t>(kRounds * kThreads * kPerThread));
+  EXPECT_EQ(st.enqueued, h.shared->spans);
+  std::set<const SpanData*> distinct;
+  size_t start = 0;
+  for (size_t b : h.shared->batch_sizes) {  // no span twice in one batch
+    distinct.clear();
+    distinct.insert(h.shared->seen.begin() + start, h.shared->seen.begin() + start + b);
+    EXPECT_EQ(distinct.size(), b);
+    start += b;
+  }
 }
 
 // A thread that exits hands its partial chunk over (its buffer is then gone: a flush could not
