@@ -145,32 +145,29 @@ void BatchSpanProcessor::HandOver(Buffer* b, bool start_new_chunk) noexcept {
   Chunk* c = b->chunk;
   uint64_t prev = b->taken.exchange(PackGen(b->generation, kSealedBit), std::memory_order_acq_rel);
   uint32_t from = IndexOf(prev);
-  Chunk* shell = nullptr;
-  bool wake = false;
-  if (from < b->count) {
-    c->owner = b;
-    c->begin = from;
-    c->end = b->count;
-    size_t before = ready_spans_.load(std::memory_order_relaxed);
-    PushReady(c, b->count - from);
-    // Wake the worker once a batch is ready, or at once when the queue is nearly full.
-    wake = before + (b->count - from) >= options_.max_export_batch_size || b->short_reservation;
-  } else {
-    shell = c;  // everything was stolen: reuse the chunk
-  }
+  // The chunk goes to the worker even when a steal took every span: the worker may still be
+  // copying the stolen pointers out of it, so this thread must not write to it again until the
+  // worker returns it.
+  c->owner = b;
+  c->begin = from;
+  c->end = b->count;
+  size_t before = ready_spans_.load(std::memory_order_relaxed);
+  PushReady(c, b->count - from);
+  // Wake the worker once a batch is ready, or at once when the queue is nearly full.
+  bool wake = from < b->count && (before + (b->count - from) >= options_.max_export_batch_size ||
+                                  b->short_reservation);
   b->chunk = nullptr;
   b->count = 0;
   ++b->generation;
   if (start_new_chunk) {
-    if (shell == nullptr && b->spare != nullptr) {
-      shell = b->spare;
+    Chunk* shell = b->spare;
+    if (shell != nullptr) {
       b->spare = shell->next;
       --b->spare_count;
+    } else {
+      shell = new (std::nothrow) Chunk;
     }
-    if (shell == nullptr) shell = new (std::nothrow) Chunk;
     b->chunk = shell;
-  } else {
-    delete shell;
   }
   // Order matters for StealAll: current, then taken, then published.
   b->current.store(b->chunk, std::memory_order_release);
@@ -228,9 +225,15 @@ void BatchSpanProcessor::OnEnd(std::unique_ptr<SpanData> span) noexcept {
   }
   if (b->wake_owed) b->wake_owed = !TryWake();
   if (b->reserved_left == 0 && !Reserve(b)) {
-    // The queue is full: make what this thread parked visible to the worker, drop this span.
+    // The queue is full: make what this thread parked visible to the worker, drop this span,
+    // and have the worker take every thread's parked spans now (with many threads, their
+    // partial chunks may hold most of the queue while no full batch is ready).
     if (b->count > 0) HandOver(b, true);
     dropped_queue_full_.fetch_add(1, std::memory_order_relaxed);
+    if (!queue_full_.load(std::memory_order_relaxed)) {
+      queue_full_.store(true, std::memory_order_relaxed);
+      b->wake_owed = !TryWake();
+    }
     return;
   }
   --b->reserved_left;
@@ -500,13 +503,14 @@ void BatchSpanProcessor::Run() noexcept {
         stopping = stopping_.load(std::memory_order_acquire);
         flush_target = flush_requested_;
         flushing = flush_target > flush_done_;
+        bool full = queue_full_.exchange(false, std::memory_order_acq_rel);
         size_t ready = pending_count_ + ready_spans_.load(std::memory_order_acquire);
         auto now = Clock::now();
         // The delay counts from the first buffered span the worker sees; spans parked in a
         // thread's partial chunk count (read every slice while nothing else is buffered).
         bool buffered = ready > 0 || AnyParked();
         if (!buffered) last_export = now;
-        timer_due = buffered && now - last_export >= options_.schedule_delay;
+        timer_due = (buffered && now - last_export >= options_.schedule_delay) || full;
         if (stopping || flushing || timer_due || ready >= options_.max_export_batch_size) break;
         auto until_due = options_.schedule_delay - (now - last_export);
         auto slice = std::min<Clock::duration>(until_due, kMaxSleepSlice);

@@ -430,6 +430,42 @@ TEST(BatchSpanProcessor, ParkedSpansCountTowardsTheQueueLimit) {
   parked.join();
 }
 
+// Threads' partial chunks can hold the whole queue while no batch is full: the first span that
+// finds no slot makes the worker take them at once, not after the schedule delay (an hour here).
+TEST(BatchSpanProcessor, AFullQueueOfParkedSpansIsExportedAtOnce) {
+  Harness h(Options(64, 32, std::chrono::hours(1)));
+  std::mutex mu;
+  std::condition_variable cv;
+  int ended = 0;
+  bool release = false;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      h.Spans(20);  // reserves 32 slots: the two threads hold all 64
+      std::unique_lock<std::mutex> lock(mu);
+      ++ended;
+      cv.notify_all();
+      cv.wait(lock, [&] { return release; });
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return ended == 2; });
+  }
+  h.Spans(1);  // no slot: dropped, and the worker is told
+  EXPECT_EQ(h.bsp->stats().dropped_queue_full, 1u);
+  bool exported = h.WaitForSpans(40);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+    cv.notify_all();
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(exported);
+  h.Spans(10);
+  EXPECT_EQ(h.bsp->stats().dropped_queue_full, 1u);
+}
+
 // Exported spans come back to the thread that ended them and are reused, without their old
 // attributes.
 TEST(BatchSpanProcessor, ExportedSpansAreReusedByTheirThreadWithoutStaleData) {

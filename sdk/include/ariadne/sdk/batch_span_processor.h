@@ -6,7 +6,8 @@
 // a full chunk is handed to the worker with one compare-and-swap, and the worker is woken once
 // a batch's worth is ready. Queue slots are reserved 64 at a time from max_queue_size, so the
 // queue bound counts spans parked in threads' partial chunks too; when no slot is left the span
-// is dropped and counted — OnEnd never blocks, waits or throws (it allocates a chunk only when
+// is dropped and counted, and the worker takes every thread's parked spans at once — OnEnd
+// never blocks, waits or throws (it allocates a chunk only when
 // its thread has none to reuse). Spans for StartSpan are reused from the chunks the worker
 // returns to the thread that filled them (TakeRecycledSpan): the worker only reads span memory.
 // Worker: exports when a full batch is ready, when schedule_delay has passed since the first
@@ -106,6 +107,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::atomic<uint64_t> enqueued_{0};
   alignas(64) std::atomic<bool> wake_pending_{false};
   std::atomic<bool> has_orphans_{false};
+  std::atomic<bool> queue_full_{false};  // a thread found no slot: take the parked spans now
   // Worker only: chunks taken from the ready list, oldest first; spans from pending_pos_ in the
   // first chunk on are not exported yet.
   Chunk* pending_head_ = nullptr;
