@@ -1,8 +1,10 @@
 // SpanPool: recycles finished SpanData objects so that a steady stream of spans stops calling
 // malloc for the span, its attribute vector and its strings (their capacity is kept).
-// A bounded lock-free MPMC ring (Vyukov) of pointers: the processor's thread pushes after export,
-// application threads pop in StartSpan; when empty a new SpanData is allocated, when full the
-// span is deleted. Owned by the provider's TracerSharedState; deletes what it holds on
+// A bounded lock-free MPMC ring (Vyukov) of pointers: processors push after export, application
+// threads pop in StartSpan; when empty a new SpanData is allocated, when full the span is
+// deleted. With the BatchSpanProcessor this is only the fallback: exported spans go back to the
+// thread that ended them (thread_span_buffer.h), and only the excess, stolen spans and those of
+// exited threads come here. Owned by the provider's TracerSharedState; deletes what it holds on
 // destruction. Thread-safe. Covered by tracer_test.cc (reuse) and batch_span_processor_test.cc.
 #ifndef ARIADNE_SDK_SRC_SPAN_POOL_H_
 #define ARIADNE_SDK_SRC_SPAN_POOL_H_
