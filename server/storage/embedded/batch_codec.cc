@@ -12,6 +12,9 @@
 namespace ariadne {
 namespace {
 
+using embedded::BitLength;
+using embedded::BitReader;
+using embedded::BitWriter;
 using embedded::PutBytes;
 using embedded::PutFixed64;
 using embedded::PutPlanes;
@@ -21,8 +24,10 @@ using embedded::UnZigZag;
 using embedded::ZigZag;
 
 constexpr uint8_t kCodecVersion = 1;  // trace runs carry their trace ids
-// 2: run lengths only, the container has the ids; 3: also starts and durations in byte planes.
+// 2: run lengths only, the container has the ids; 3: also starts and durations in byte planes;
+// 4: span ids and timing mantissas in a separate, uncompressed tail.
 static_assert(kBatchCodecPlanes == kBatchCodecNoTraceIds + 1);
+static_assert(kBatchCodecSplit == kBatchCodecPlanes + 1);
 
 // One stream per column; the order is part of the format (docs/formats/block.md#body).
 enum Stream : uint8_t {
@@ -34,8 +39,9 @@ enum Stream : uint8_t {
   kFlags,        // varint
   kNames,        // dict id
   kKinds,        // byte
-  kStarts,       // zigzag delta from the previous span's start (version 3: byte planes)
-  kDurations,    // zigzag(end - start) (version 3: byte planes)
+  kStarts,       // zigzag delta from the previous span's start (version 3: byte planes;
+                 // version 4: bit length of the delta from the predicted start)
+  kDurations,    // zigzag(end - start) (version 3: byte planes; version 4: bit length)
   kStatus,       // byte code, then dict id of the message in kStatusMessages
   kStatusMessages,
   kResourceRefs,  // varint
@@ -69,7 +75,10 @@ class Encoder {
  public:
   Encoder(const SpanBatch& b, uint8_t version) : b_(b), version_(version) {}
 
-  void Encode(std::string* out) {
+  // tail: version 4's uncompressed part (span ids, then the timing mantissas); null otherwise.
+  void Encode(std::string* out, std::string* tail = nullptr) {
+    tail_ = tail;
+    if (tail_ != nullptr) tail_->clear();
     EncodeStreams();
     out->push_back(static_cast<char>(version_));
     const SpanColumns& c = b_.spans;
@@ -179,12 +188,25 @@ class Encoder {
         break;
     }
   }
+  // Version 4 timings: each zigzag value v as its bit length L in the column stream (one byte,
+  // 0..64) and, for L >= 2, its L - 1 bits below the leading one packed into the tail.
+  void PutSplit(Stream stream, uint64_t v, std::vector<std::pair<uint64_t, unsigned>>* mantissas) {
+    const unsigned len = BitLength(v);
+    streams_[stream].push_back(static_cast<char>(len));
+    if (len >= 2) mantissas->emplace_back(v & ~(uint64_t{1} << (len - 1)), len - 1);
+  }
   void EncodeSpans() {
     const SpanColumns& c = b_.spans;
     const size_t n = c.size();
     uint64_t prev_start = 0, attr_end = 0, event_end = 0, link_end = 0;
     size_t run_begin = 0;
     std::vector<uint64_t> starts, durations;
+    const bool split = version_ >= kBatchCodecSplit;
+    // Version 4: a span whose parent precedes it in its run is predicted to start at the
+    // parent's start; any other span at the start of the previous such span.
+    uint64_t orphan_start = 0;
+    std::vector<std::pair<uint64_t, unsigned>> mantissas;
+    if (split) tail_->reserve(n * 8 + n * 6);
     for (size_t i = 0; i < n; ++i) {
       if (i == run_begin) {
         size_t j = i + 1;
@@ -198,12 +220,14 @@ class Encoder {
           for (size_t k = i; k < j; ++k) run_index_.try_emplace(c.span_id[k].AsBytes(), k - i);
         }
       }
-      streams_[kSpanIds].append(c.span_id[i].AsBytes());
+      (split ? *tail_ : streams_[kSpanIds]).append(c.span_id[i].AsBytes());
       const SpanId& parent = c.parent_span_id[i];
+      size_t parent_row = SIZE_MAX;  // the parent's row, if it precedes this span in the run
       if (!parent.IsValid()) {
         PutVarint(&streams_[kParents], 0);
       } else if (size_t j = FindInRun(parent); j != SIZE_MAX) {
         PutVarint(&streams_[kParents], 2 + j);
+        if (run_begin_ + j < i) parent_row = run_begin_ + j;
       } else {
         PutVarint(&streams_[kParents], 1);
         streams_[kParentIds].append(parent.AsBytes());
@@ -218,7 +242,14 @@ class Encoder {
       prev_start = c.start_time_unix_nano[i];
       const uint64_t duration =
           ZigZag(static_cast<int64_t>(c.end_time_unix_nano[i] - c.start_time_unix_nano[i]));
-      if (version_ >= kBatchCodecPlanes) {
+      if (split) {
+        const uint64_t start = c.start_time_unix_nano[i];
+        const uint64_t base =
+            parent_row != SIZE_MAX ? c.start_time_unix_nano[parent_row] : orphan_start;
+        if (parent_row == SIZE_MAX) orphan_start = start;
+        PutSplit(kStarts, ZigZag(static_cast<int64_t>(start - base)), &mantissas);
+        PutSplit(kDurations, duration, &mantissas);
+      } else if (version_ >= kBatchCodecPlanes) {
         starts.push_back(start_delta);
         durations.push_back(duration);
       } else {
@@ -236,7 +267,10 @@ class Encoder {
       PutVarint(&streams_[kDropped], c.dropped_events_count[i]);
       PutVarint(&streams_[kDropped], c.dropped_links_count[i]);
     }
-    if (version_ >= kBatchCodecPlanes) {
+    if (split) {
+      BitWriter bits(tail_);
+      for (auto [v, len] : mantissas) bits.Put(v, len);
+    } else if (version_ >= kBatchCodecPlanes) {
       PutPlanes(&streams_[kStarts], starts);
       PutPlanes(&streams_[kDurations], durations);
     }
@@ -269,6 +303,7 @@ class Encoder {
 
   const SpanBatch& b_;
   const uint8_t version_;
+  std::string* tail_ = nullptr;
   std::array<std::string, kStreamCount> streams_;
   std::vector<std::string_view> dict_;
   std::unordered_map<std::string_view, uint32_t> ids_;
@@ -313,19 +348,24 @@ constexpr uint64_t kMinItemBytes[9] = {
 
 class Decoder {
  public:
-  explicit Decoder(const std::vector<TraceId>* run_ids) : run_ids_(run_ids) {}
+  Decoder(const std::vector<TraceId>* run_ids, const std::string_view* tail)
+      : run_ids_(run_ids), tail_(tail) {}
 
   StatusOr<SpanBatch> Decode(std::string_view data) {
     Reader r(data);
     uint8_t version;
-    if (!r.Byte(&version) || version < kCodecVersion || version > kBatchCodecPlanes) {
+    if (!r.Byte(&version) || version < kCodecVersion || version > kBatchCodecSplit) {
       return Corrupt("unknown version");
     }
     if (version != kCodecVersion && run_ids_ == nullptr) {
       return Corrupt("trace ids are not stored and none were given");
     }
+    split_ = version >= kBatchCodecSplit;
+    if (split_ != (tail_ != nullptr)) {
+      return Corrupt(split_ ? "version 4 needs its tail" : "a tail is only used by version 4");
+    }
     with_ids_ = version == kCodecVersion;
-    planes_ = version >= kBatchCodecPlanes;
+    planes_ = version == kBatchCodecPlanes;
     uint64_t counts[9];
     for (uint64_t& c : counts) {
       if (!r.Varint(&c) || c > r.remaining() * 8 + 16) return Corrupt("bad count");
@@ -336,8 +376,13 @@ class Decoder {
     // Every item needs at least kMinItemBytes of the input (the bytes the loops below read for
     // it), so counts the input cannot hold are refused here, before the columns are sized: a
     // small corrupt record cannot make the decoder allocate gigabytes.
+    // (Version 4 keeps the 8 id bytes of a span in the tail.)
     uint64_t needed = 0;
     for (size_t i = 0; i < 9; ++i) needed += counts[i] * kMinItemBytes[i];
+    if (split_) {
+      if (n_spans > tail_->size() / 8) return Corrupt("tail shorter than the span ids");
+      needed -= n_spans * 8;
+    }
     if (needed > r.remaining()) return Corrupt("counts larger than the input can hold");
     std::string_view lengths, dict_bytes;
     uint64_t total;
@@ -566,11 +611,16 @@ class Decoder {
       i += len;
     }
     if (!with_ids_ && runs.size() != run_ids_->size()) return Corrupt("trace run count");
+    Reader id_reader(split_ ? tail_->substr(0, n * 8) : std::string_view());
+    Reader& ids = split_ ? id_reader : streams_[kSpanIds];
     for (size_t i = 0; i < n; ++i) {
       std::string_view sid;
-      if (!streams_[kSpanIds].Raw(8, &sid)) return Corrupt("span ids");
+      if (!ids.Raw(8, &sid)) return Corrupt("span ids");
       SpanId::FromBytes(sid, &c.span_id[i]);
     }
+    // Version 4: the row of each span's parent if it precedes the span in its run.
+    std::vector<uint32_t> parent_rows;
+    if (split_) parent_rows.assign(n, UINT32_MAX);
     for (auto [begin, end] : runs) {
       for (size_t i = begin; i < end; ++i) {
         uint64_t p;
@@ -582,9 +632,12 @@ class Decoder {
         } else if (p >= 2) {
           if (p - 2 >= end - begin) return Corrupt("parent index");
           c.parent_span_id[i] = c.span_id[begin + (p - 2)];
+          if (split_ && begin + (p - 2) < i) parent_rows[i] = static_cast<uint32_t>(begin + p - 2);
         }
       }
     }
+    BitReader mantissas(split_ ? tail_->substr(n * 8) : std::string_view());
+    uint64_t orphan_start = 0;
     std::vector<uint64_t> start_planes, duration_planes;
     if (planes_ && (!streams_[kStarts].Planes(n, &start_planes) ||
                     !streams_[kDurations].Planes(n, &duration_planes))) {
@@ -597,11 +650,24 @@ class Decoder {
       if (planes_) {
         start_delta = UnZigZag(start_planes[i]);
         duration = UnZigZag(duration_planes[i]);
+      } else if (split_) {
+        uint64_t start_bits, duration_bits;
+        if (!Split(kStarts, &mantissas, &start_bits) ||
+            !Split(kDurations, &mantissas, &duration_bits)) {
+          return Corrupt("start or duration bits");
+        }
+        // Deltas from the prediction; prev_start then advances by the difference.
+        const uint64_t base =
+            parent_rows[i] != UINT32_MAX ? c.start_time_unix_nano[parent_rows[i]] : orphan_start;
+        const uint64_t start = base + static_cast<uint64_t>(UnZigZag(start_bits));
+        if (parent_rows[i] == UINT32_MAX) orphan_start = start;
+        start_delta = static_cast<int64_t>(start - prev_start);
+        duration = UnZigZag(duration_bits);
       }
       if (!Str(kTraceStates, &c.trace_state[i]) || !streams_[kFlags].Varint32(&c.flags[i]) ||
           !Str(kNames, &c.name[i]) || !streams_[kKinds].Byte(&kind) ||
           kind > static_cast<uint8_t>(SpanKind::kConsumer) ||
-          (!planes_ &&
+          (!planes_ && !split_ &&
            (!streams_[kStarts].Signed(&start_delta) || !streams_[kDurations].Signed(&duration))) ||
           !streams_[kStatus].Byte(&status) ||
           status > static_cast<uint8_t>(SpanStatusCode::kError) ||
@@ -624,12 +690,28 @@ class Decoder {
       c.start_time_unix_nano[i] = prev_start;
       c.end_time_unix_nano[i] = prev_start + static_cast<uint64_t>(duration);
     }
+    if (split_ && !mantissas.done()) return Corrupt("tail longer than its bits");
     return Status::Ok();
+  }
+  // A version 4 value: its bit length from the stream, the bits below its leading one from bits.
+  bool Split(Stream stream, BitReader* bits, uint64_t* v) {
+    uint8_t len;
+    if (!streams_[stream].Byte(&len) || len > 64) return false;
+    if (len <= 1) {
+      *v = len;
+      return true;
+    }
+    uint64_t low;
+    if (!bits->Get(len - 1u, &low)) return false;
+    *v = (uint64_t{1} << (len - 1)) | low;
+    return true;
   }
 
   const std::vector<TraceId>* run_ids_;
+  const std::string_view* tail_;
   bool with_ids_ = true;
   bool planes_ = false;
+  bool split_ = false;
   SpanBatch batch_;
   std::vector<std::string_view> dict_;
   std::array<Reader, kStreamCount> streams_{};
@@ -770,14 +852,25 @@ void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out, uint8_
   Encoder(batch, version).Encode(out);
 }
 
+void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail) {
+  Encoder(batch, kBatchCodecSplit).Encode(out, tail);
+}
+
 std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch) {
   return Encoder(batch, kBatchCodecPlanes).Streams();
 }
 
-StatusOr<SpanBatch> DecodeBatch(std::string_view data) { return Decoder(nullptr).Decode(data); }
+StatusOr<SpanBatch> DecodeBatch(std::string_view data) {
+  return Decoder(nullptr, nullptr).Decode(data);
+}
 
 StatusOr<SpanBatch> DecodeBatch(std::string_view data, const std::vector<TraceId>& run_ids) {
-  return Decoder(&run_ids).Decode(data);
+  return Decoder(&run_ids, nullptr).Decode(data);
+}
+
+StatusOr<SpanBatch> DecodeBatchSplit(std::string_view data, std::string_view tail,
+                                     const std::vector<TraceId>& run_ids) {
+  return Decoder(&run_ids, &tail).Decode(data);
 }
 
 }  // namespace ariadne

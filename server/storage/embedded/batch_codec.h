@@ -34,6 +34,12 @@ constexpr uint8_t kBatchCodecNoTraceIds = 2;
 constexpr uint8_t kBatchCodecPlanes = 3;
 void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out,
                                 uint8_t version = kBatchCodecPlanes);
+// Codec version 4 (block format 4): as version 3 without span ids, with each start and duration
+// as a bit-length byte in its column; the span ids (8 bytes each) and the bits of every timing
+// below its leading one (start: predicted from a preceding parent's start) go to *tail, which the
+// container stores uncompressed (random bits would only flatten zstd's literal statistics).
+constexpr uint8_t kBatchCodecSplit = 4;
+void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail);
 // For analysis (benchmarks): the dictionary and each column of the version 2 encoding, by name,
 // before they are framed.
 std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch);
@@ -41,6 +47,9 @@ std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch&
 // run_ids: the trace id of each run, in order (needed by version 2; version 1 ignores it).
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data,
                                               const std::vector<TraceId>& run_ids);
+// Version 4: data and the tail EncodeBatchSplit wrote beside it.
+[[nodiscard]] StatusOr<SpanBatch> DecodeBatchSplit(std::string_view data, std::string_view tail,
+                                                   const std::vector<TraceId>& run_ids);
 
 // Read-only passes over a version 1 encoding (EncodeBatch, a WAL record) that build no SpanBatch
 // and copy no string: the WAL replay indexes records with them and decodes a record only when a

@@ -109,6 +109,128 @@ TEST(BatchCodec, CorruptPlaneWidthIsDataLoss) {
   EXPECT_GT(refused, 0);
 }
 
+// Version 4 (block format 4): span ids and timing mantissas in the tail, bit lengths in the
+// columns, starts predicted from a preceding parent.
+std::vector<TraceId> Runs(const SpanBatch& batch) {
+  std::vector<TraceId> runs;
+  for (const TraceId& id : batch.spans.trace_id) {
+    if (runs.empty() || runs.back() != id) runs.push_back(id);
+  }
+  return runs;
+}
+
+TEST(BatchCodec, SplitRoundTripsEveryField) {
+  std::mt19937_64 rng(14);
+  for (int i = 0; i < 20; ++i) {
+    SpanBatch batch = RandomBatch(&rng, {.traces = 1 + i});
+    std::string data, tail;
+    EncodeBatchSplit(batch, &data, &tail);
+    ASSERT_EQ(data[0], static_cast<char>(kBatchCodecSplit));
+    EXPECT_GE(tail.size(), 8 * batch.size());
+    auto decoded = DecodeBatchSplit(data, tail, Runs(batch));
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(DebugString(*decoded), DebugString(batch));
+    // Version 4 is never decoded without its tail, and older versions never with one.
+    EXPECT_EQ(DecodeBatch(data, Runs(batch)).status().code(), StatusCode::kDataLoss);
+    std::string v3;
+    EncodeBatchWithoutTraceIds(batch, &v3);
+    EXPECT_EQ(DecodeBatchSplit(v3, tail, Runs(batch)).status().code(), StatusCode::kDataLoss);
+  }
+}
+
+// Bit lengths 0 to 64, negative deltas (a child starting before its parent, a span starting
+// before the previous root, an end before the start), parents after their children.
+TEST(BatchCodec, SplitKeepsEdgeTimings) {
+  SpanBatch b;
+  b.AddResource();
+  struct Row {
+    uint64_t start, end;
+    int parent;  // row index or -1
+  };
+  const Row rows[] = {{UINT64_MAX - 5, UINT64_MAX, -1},
+                      {3, 3, 0},           // child far before its parent; zero duration
+                      {1ull << 63, 0, 1},  // end before start
+                      {0, UINT64_MAX, 5},  // parent later in the run
+                      {1, 2, -1},          // root after a root much later
+                      {UINT64_MAX, 1ull << 62, 4}};
+  for (const Row& r : rows) {
+    const uint32_t row = b.AddSpan();
+    b.spans.trace_id[row].bytes[0] = 1;
+    b.spans.span_id[row] = SpanId::FromHighLow(0, row + 1);
+    if (r.parent >= 0) b.spans.parent_span_id[row] = SpanId::FromHighLow(0, r.parent + 1);
+    b.spans.start_time_unix_nano[row] = r.start;
+    b.spans.end_time_unix_nano[row] = r.end;
+  }
+  std::string data, tail;
+  EncodeBatchSplit(b, &data, &tail);
+  auto decoded = DecodeBatchSplit(data, tail, {b.spans.trace_id[0]});
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(DebugString(*decoded), DebugString(b));
+}
+
+// One span whose duration's bit length is 9 (zigzag 400) or 10 (zigzag 800): the encodings
+// differ in exactly one byte of the columns, the bit length.
+TEST(BatchCodec, SplitCorruptionIsDataLoss) {
+  auto one = [](uint64_t duration, std::string* data, std::string* tail) {
+    SpanBatch b;
+    b.AddResource();
+    const uint32_t row = b.AddSpan();
+    b.spans.trace_id[row].bytes[0] = 1;
+    b.spans.span_id[row] = SpanId::FromHighLow(7, 9);
+    b.spans.start_time_unix_nano[row] = 1000;
+    b.spans.end_time_unix_nano[row] = 1000 + duration;
+    EncodeBatchSplit(b, data, tail);
+    return b.spans.trace_id[0];
+  };
+  std::string data, tail, other, other_tail;
+  const std::vector<TraceId> runs = {one(200, &data, &tail)};
+  one(400, &other, &other_tail);
+  ASSERT_EQ(data.size(), other.size());
+  size_t at = SIZE_MAX;
+  for (size_t i = 0; i < data.size(); ++i) {
+    if (data[i] != other[i]) {
+      ASSERT_EQ(at, SIZE_MAX) << "more than one byte differs";
+      at = i;
+    }
+  }
+  ASSERT_NE(at, SIZE_MAX);
+  ASSERT_EQ(data[at], 9);
+  ASSERT_TRUE(DecodeBatchSplit(data, tail, runs).ok());
+  auto refused = [&](std::string_view d, std::string_view t) {
+    auto decoded = DecodeBatchSplit(d, t, runs);
+    return !decoded.ok() && decoded.status().code() == StatusCode::kDataLoss;
+  };
+  for (int len : {65, 66, 255}) {  // bit lengths above 64
+    std::string bad = data;
+    bad[at] = static_cast<char>(len);
+    EXPECT_TRUE(refused(bad, tail)) << len;
+  }
+  std::string longer = data;
+  longer[at] = 64;  // needs 63 mantissa bits the tail does not have
+  EXPECT_TRUE(refused(longer, tail));
+  EXPECT_TRUE(refused(data, std::string_view(tail).substr(0, tail.size() - 1)));  // truncated
+  EXPECT_TRUE(refused(data, tail + '\0'));                                        // extra byte
+  EXPECT_TRUE(refused(data, std::string_view(tail).substr(0, 7)));  // shorter than the ids
+  // The last mantissa byte has unused bits (the start's zigzag(1000) = 2000 has bit length 11,
+  // the duration's 9: 10 + 8 = 18 bits, 6 of padding): setting one is refused.
+  std::string padded = tail;
+  padded.back() = static_cast<char>(padded.back() | 0x80);
+  EXPECT_TRUE(refused(data, padded));
+  // Every single-byte change of the columns or the tail is refused or decodes; never a crash.
+  std::mt19937_64 rng(15);
+  for (int i = 0; i < 2000; ++i) {
+    std::string d = data, t = tail;
+    std::string& target = i % 2 == 0 ? d : t;
+    target[rng() % target.size()] ^= static_cast<char>(1 + rng() % 255);
+    auto decoded = DecodeBatchSplit(d, t, runs);
+    if (!decoded.ok()) {
+      EXPECT_EQ(decoded.status().code(), StatusCode::kDataLoss);
+    } else {
+      (void)DebugString(*decoded);
+    }
+  }
+}
+
 TEST(BatchCodec, EmptyBatchRoundTrips) {
   SpanBatch empty;
   std::string bytes;

@@ -616,6 +616,7 @@ std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
 
 std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMeta* meta,
                        uint32_t page_spans, uint32_t version) {
+  meta->version = version;
   meta->span_count = rows.size();
   meta->min_start = rows.empty() ? 0 : UINT64_MAX;
   meta->max_start = 0;
@@ -655,6 +656,7 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
   meta->page_dict.clear();
   meta->page_ddict.reset();
   std::vector<std::string> raws;
+  std::vector<std::string> tails;  // version 4: stored after each page's zstd frame
   size_t t = 0;
   while (t < meta->traces.size()) {
     BlockPage page;
@@ -674,8 +676,10 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
       SummarizePage(part, &page);
     }
     std::string raw;
-    if (version >= 3) {
-      EncodeBatchWithoutTraceIds(part, &raw);  // the trace index holds the ids
+    if (version >= 4) {
+      EncodeBatchSplit(part, &raw, &tails.emplace_back());  // the trace index holds the ids
+    } else if (version == 3) {
+      EncodeBatchWithoutTraceIds(part, &raw);
     } else if (version == 2) {
       EncodeBatchWithoutTraceIds(part, &raw, kBatchCodecNoTraceIds);
     } else {
@@ -687,8 +691,9 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
   if (version >= 3) meta->page_dict = TrainPageDict(raws);
   PageCompressor compressor(meta->page_dict, zstd_level, version >= 3);
   for (size_t i = 0; i < raws.size(); ++i) {
-    const std::string compressed = compressor.Compress(raws[i]);
+    std::string compressed = compressor.Compress(raws[i]);
     std::string().swap(raws[i]);
+    if (!tails.empty()) compressed += tails[i];
     BlockPage& page = meta->pages[i];
     page.offset = body.size();
     page.len = compressed.size();
@@ -801,6 +806,7 @@ StatusOr<BlockMeta> ReadBlockMeta(Env* env, const std::string& path) {
     meta.page_ddict = MakeDDict(meta.page_dict);
     if (meta.page_ddict == nullptr) return Corrupt(path, "page dictionary");
   }
+  meta.version = version;
   meta.body_offset = kHeaderSize + meta_len;
   meta.body_checksum = GetFixed64(header.data() + 32);
   meta.file_bytes = size;
@@ -918,12 +924,21 @@ StatusOr<SpanBatch> DecodePage(const std::string& path, const BlockMeta& meta, s
       XXH3_64bits(compressed.data(), compressed.size()) != p.checksum) {
     return Corrupt(path, "page checksum");
   }
+  // Version 4: the zstd frame, then the page's uncompressed tail.
+  std::string_view tail;
+  if (meta.version >= 4) {
+    const size_t frame = ZSTD_findFrameCompressedSize(compressed.data(), compressed.size());
+    if (ZSTD_isError(frame)) return Corrupt(path, "compressed frame");
+    tail = compressed.substr(frame);
+    compressed = compressed.substr(0, frame);
+  }
   auto raw = DecompressPage(path, meta, p, compressed);
   if (!raw.ok()) return raw.status();
   std::vector<TraceId> run_ids;
   run_ids.reserve(p.trace_end - p.trace_begin);
   for (uint32_t t = p.trace_begin; t < p.trace_end; ++t) run_ids.push_back(meta.traces[t].id);
-  auto batch = DecodeBatch(*raw, run_ids);
+  auto batch =
+      meta.version >= 4 ? DecodeBatchSplit(*raw, tail, run_ids) : DecodeBatch(*raw, run_ids);
   if (!batch.ok()) return batch.status().WithContext(path);
   if (batch->size() != p.row_count) return Corrupt(path, "page span count differs from metadata");
   auto it = std::lower_bound(meta.traces.begin(), meta.traces.end(), p.first_row,

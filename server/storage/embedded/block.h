@@ -34,9 +34,10 @@
 namespace ariadne::embedded {
 
 // Block format versions: 1 (rows by trace id, no page summaries; read only), 2 (page summaries;
-// read only) and 3 (written: a zstd dictionary shared by the pages, start and duration byte
-// planes in the pages, trace index starts delta-coded).
-constexpr uint32_t kBlockVersion = 3;
+// read only), 3 (read only: a zstd dictionary shared by the pages, start and duration byte
+// planes in the pages, trace index starts delta-coded) and 4 (written: each page is a zstd frame
+// of codec version 4 followed by its uncompressed tail of span ids and timing bits).
+constexpr uint32_t kBlockVersion = 4;
 // The page dictionary BuildBlock trains (at most), and the largest a reader accepts (a block
 // declaring more is DataLoss; docs/formats/limits.md). Each open block keeps its dictionary in
 // memory (twice: the bytes and zstd's prepared form).
@@ -117,6 +118,7 @@ struct BlockMeta {
   uint64_t body_offset = 0;  // where the compressed body starts in the file
   uint64_t body_len = 0;
   uint64_t body_checksum = 0;
+  uint32_t version = kBlockVersion;  // the file's format version (how its pages are encoded)
 
   bool MayContain(const TraceId& trace_id) const;
   const BlockTrace* FindTrace(const TraceId& trace_id) const;

@@ -255,16 +255,19 @@ TEST(Block, Version1BlocksAreStillReadAndFound) {
   EXPECT_EQ(CanonicalSpans(*body), CanonicalSpans(input));
 }
 
-// Stores written before version 3 (page dictionary, byte planes, delta-coded trace starts) must
-// still read: a version 2 block gives back every span and finds every trace.
-TEST(Block, Version2BlocksAreStillReadAndFound) {
+// Stores written before version 3 (page dictionary, byte planes, delta-coded trace starts) and
+// before version 4 (split pages) must still read: a version 2 or 3 block gives back every span
+// and finds every trace.
+class OldBlockVersion : public testing::TestWithParam<uint32_t> {};
+
+TEST_P(OldBlockVersion, BlocksAreStillReadAndFound) {
   MemEnv env;
   ASSERT_TRUE(env.CreateDirs("/blocks").ok());
   std::mt19937_64 rng(19);
   SpanBatch input = RandomBatch(&rng, {.traces = 1200});
   BlockMeta built;
-  const std::string path = WriteOldBlock(&env, SortForBlock({&input}), 4, 256, 2, &built);
-  EXPECT_TRUE(built.page_dict.empty());
+  const std::string path = WriteOldBlock(&env, SortForBlock({&input}), 4, 256, GetParam(), &built);
+  EXPECT_EQ(built.page_dict.empty(), GetParam() < 3);
   auto meta = ReadBlockMeta(&env, path);
   ASSERT_TRUE(meta.ok()) << meta.status().ToString();
   ASSERT_GE(meta->pages.size(), 8u);
@@ -281,18 +284,22 @@ TEST(Block, Version2BlocksAreStillReadAndFound) {
   ASSERT_TRUE(body.ok()) << body.status().ToString();
   EXPECT_EQ(CanonicalSpans(*body), CanonicalSpans(input));
 }
+INSTANTIATE_TEST_SUITE_P(Block, OldBlockVersion, testing::Values(2u, 3u));
 
 // A block of many pages gets a zstd dictionary shared by its pages: every page still reads alone,
 // and the block is smaller than the same rows written as version 2.
-TEST(Block, PagesShareADictionaryAndReadAloneWithIt) {
+// Versions 3 and 4 (the pages' codec differs, the dictionary is the same).
+class BlockDictVersion : public testing::TestWithParam<uint32_t> {};
+
+TEST_P(BlockDictVersion, PagesShareADictionaryAndReadAloneWithIt) {
   MemEnv env;
   std::mt19937_64 rng(20);
   SpanBatch input = RandomBatch(&rng, {.traces = 1500, .rich = false});
   SpanBatch sorted = SortForBlock({&input});
   BlockMeta v3, v2;
-  const std::string bytes = BuildBlock(sorted, 3, &v3, 128);
+  const std::string bytes = BuildBlock(sorted, 3, &v3, 128, GetParam());
   const std::string old = BuildBlock(sorted, 3, &v2, 128, 2);
-  ASSERT_EQ(GetFixed32(bytes.data() + 8), 3u);
+  ASSERT_EQ(GetFixed32(bytes.data() + 8), GetParam());
   ASSERT_GE(v3.pages.size(), 8u);
   ASSERT_FALSE(v3.page_dict.empty());
   EXPECT_LE(v3.page_dict.size(), kPageDictBytes);
@@ -312,6 +319,7 @@ TEST(Block, PagesShareADictionaryAndReadAloneWithIt) {
   stripped.page_ddict.reset();
   EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", stripped, 0).status().code(), StatusCode::kDataLoss);
 }
+INSTANTIATE_TEST_SUITE_P(Block, BlockDictVersion, testing::Values(3u, kBlockVersion));
 
 // A damaged dictionary (checksums made to agree) is refused when the block is opened or when a
 // page is read, never decoded into wrong spans.

@@ -5,6 +5,7 @@
 #ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_VARINT_H_
 #define ARIADNE_SERVER_STORAGE_EMBEDDED_VARINT_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -67,6 +68,66 @@ inline void PutPlanes(std::string* out, const std::vector<uint64_t>& values) {
   for (uint8_t plane = 0; plane < width; ++plane) {
     for (uint64_t v : values) out->push_back(static_cast<char>(v >> (8 * plane)));
   }
+}
+
+// Bit packing (codec version 4): values of a known bit count, least significant bit first, into
+// bytes filled from their lowest bit. The final byte is padded with zero bits; BitReader::done()
+// accepts only the padding of a stream whose bit count the reader knows.
+class BitWriter {
+ public:
+  explicit BitWriter(std::string* out) : out_(out) {}
+  // The low `bits` (0..64) bits of v; higher bits must be zero.
+  void Put(uint64_t v, unsigned bits) {
+    while (bits > 0) {
+      if (used_ == 0) out_->push_back(0);
+      const unsigned take = std::min(bits, 8 - used_);
+      const uint64_t chunk = v & ((uint64_t{1} << take) - 1);
+      out_->back() = static_cast<char>(static_cast<uint8_t>(out_->back()) | (chunk << used_));
+      v = take == 64 ? 0 : v >> take;
+      bits -= take;
+      used_ = (used_ + take) % 8;
+    }
+  }
+
+ private:
+  std::string* out_;
+  unsigned used_ = 0;  // bits used in the last byte (0: a new byte is needed)
+};
+
+class BitReader {
+ public:
+  explicit BitReader(std::string_view data) : data_(data) {}
+  bool Get(unsigned bits, uint64_t* v) {
+    if (bits > 64 || bits > remaining_bits()) return false;
+    uint64_t result = 0;
+    unsigned got = 0;
+    while (got < bits) {
+      const unsigned in_byte = bit_ % 8;
+      const unsigned take = std::min(bits - got, 8 - in_byte);
+      const uint64_t byte = static_cast<uint8_t>(data_[bit_ / 8]);
+      result |= ((byte >> in_byte) & ((uint64_t{1} << take) - 1)) << got;
+      got += take;
+      bit_ += take;
+    }
+    *v = result;
+    return true;
+  }
+  uint64_t remaining_bits() const { return data_.size() * 8 - bit_; }
+  // All bytes consumed; the unused bits of the last one are zero.
+  bool done() const {
+    if ((bit_ + 7) / 8 != data_.size()) return false;
+    if (bit_ % 8 == 0) return true;
+    return (static_cast<uint8_t>(data_.back()) >> (bit_ % 8)) == 0;
+  }
+
+ private:
+  std::string_view data_;
+  uint64_t bit_ = 0;
+};
+
+// Bit length: 0 for 0, else the position of the highest set bit plus one (1..64).
+inline unsigned BitLength(uint64_t v) {
+  return v == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(v));
 }
 
 class Reader {
