@@ -71,6 +71,20 @@ constexpr const char* kStreamNames[kStreamCount] = {
     "resources",   "scopes",          "keys",          "value_types", "value_strings",
     "value_ints",  "value_doubles",   "value_ranges"};
 
+// Version 4: what the previous span of the same name (dict id) had; several span columns store
+// 0 for "the same" and the value + 1 otherwise, bit lengths as a zigzag difference from it.
+struct NameContext {
+  uint64_t trace_state = 0, flags = 0, kind = 0, status = 0, status_message = 0;
+  uint64_t resource = 0, scope = 0, attr_count = 0;
+  uint8_t start_len = 0, duration_len = 0;
+};
+// 0 if v equals *last, else v + 1; *last becomes v.
+inline uint64_t SameOrNext(uint64_t v, uint64_t* last) {
+  const uint64_t coded = v == *last ? 0 : v + 1;
+  *last = v;
+  return coded;
+}
+
 class Encoder {
  public:
   Encoder(const SpanBatch& b, uint8_t version) : b_(b), version_(version) {}
@@ -190,9 +204,12 @@ class Encoder {
   }
   // Version 4 timings: each zigzag value v as its bit length L in the column stream (one byte,
   // 0..64) and, for L >= 2, its L - 1 bits below the leading one packed into the tail.
-  void PutSplit(Stream stream, uint64_t v, std::vector<std::pair<uint64_t, unsigned>>* mantissas) {
+  void PutSplit(Stream stream, uint64_t v, uint8_t* last_len,
+                std::vector<std::pair<uint64_t, unsigned>>* mantissas) {
     const unsigned len = BitLength(v);
-    streams_[stream].push_back(static_cast<char>(len));
+    streams_[stream].push_back(
+        static_cast<char>(ZigZag(static_cast<int64_t>(len) - static_cast<int64_t>(*last_len))));
+    *last_len = static_cast<uint8_t>(len);
     if (len >= 2) mantissas->emplace_back(v & ~(uint64_t{1} << (len - 1)), len - 1);
   }
   void EncodeSpans() {
@@ -233,6 +250,11 @@ class Encoder {
         streams_[kParentIds].append(parent.AsBytes());
       }
       if (i + 1 == run_end_) run_begin = i + 1;
+      if (split) {
+        EncodeSplitFields(i, parent_row, &orphan_start, &attr_end, &event_end, &link_end,
+                          &mantissas);
+        continue;
+      }
       PutVarint(&streams_[kTraceStates], Str(c.trace_state[i]));
       PutVarint(&streams_[kFlags], c.flags[i]);
       PutVarint(&streams_[kNames], Str(c.name[i]));
@@ -242,14 +264,7 @@ class Encoder {
       prev_start = c.start_time_unix_nano[i];
       const uint64_t duration =
           ZigZag(static_cast<int64_t>(c.end_time_unix_nano[i] - c.start_time_unix_nano[i]));
-      if (split) {
-        const uint64_t start = c.start_time_unix_nano[i];
-        const uint64_t base =
-            parent_row != SIZE_MAX ? c.start_time_unix_nano[parent_row] : orphan_start;
-        if (parent_row == SIZE_MAX) orphan_start = start;
-        PutSplit(kStarts, ZigZag(static_cast<int64_t>(start - base)), &mantissas);
-        PutSplit(kDurations, duration, &mantissas);
-      } else if (version_ >= kBatchCodecPlanes) {
+      if (version_ >= kBatchCodecPlanes) {
         starts.push_back(start_delta);
         durations.push_back(duration);
       } else {
@@ -274,6 +289,42 @@ class Encoder {
       PutPlanes(&streams_[kStarts], starts);
       PutPlanes(&streams_[kDurations], durations);
     }
+  }
+  // Version 4: the span columns of row i, each predicted from the previous span of its name.
+  void EncodeSplitFields(size_t i, size_t parent_row, uint64_t* orphan_start, uint64_t* attr_end,
+                         uint64_t* event_end, uint64_t* link_end,
+                         std::vector<std::pair<uint64_t, unsigned>>* mantissas) {
+    const SpanColumns& c = b_.spans;
+    const uint32_t name = Str(c.name[i]);
+    PutVarint(&streams_[kNames], name);
+    NameContext& ctx = contexts_[name];
+    PutVarint(&streams_[kTraceStates], SameOrNext(Str(c.trace_state[i]), &ctx.trace_state));
+    PutVarint(&streams_[kFlags], SameOrNext(c.flags[i], &ctx.flags));
+    streams_[kKinds].push_back(
+        static_cast<char>(SameOrNext(static_cast<uint64_t>(c.kind[i]), &ctx.kind)));
+    const uint64_t start = c.start_time_unix_nano[i];
+    const uint64_t base =
+        parent_row != SIZE_MAX ? c.start_time_unix_nano[parent_row] : *orphan_start;
+    if (parent_row == SIZE_MAX) *orphan_start = start;
+    PutSplit(kStarts, ZigZag(static_cast<int64_t>(start - base)), &ctx.start_len, mantissas);
+    PutSplit(kDurations, ZigZag(static_cast<int64_t>(c.end_time_unix_nano[i] - start)),
+             &ctx.duration_len, mantissas);
+    streams_[kStatus].push_back(
+        static_cast<char>(SameOrNext(static_cast<uint64_t>(c.status_code[i]), &ctx.status)));
+    PutVarint(&streams_[kStatusMessages],
+              SameOrNext(Str(c.status_message[i]), &ctx.status_message));
+    PutVarint(&streams_[kResourceRefs], SameOrNext(c.resource_index[i], &ctx.resource));
+    PutVarint(&streams_[kScopeRefs], SameOrNext(c.scope_index[i], &ctx.scope));
+    const Range a = c.attributes[i];
+    PutVarint(&streams_[kSpanAttrs],
+              ZigZag(static_cast<int64_t>(a.begin) - static_cast<int64_t>(*attr_end)));
+    PutVarint(&streams_[kSpanAttrs], SameOrNext(a.count, &ctx.attr_count));
+    *attr_end = a.end();
+    PutRange(kSpanEvents, c.events[i], event_end);
+    PutRange(kSpanLinks, c.links[i], link_end);
+    PutVarint(&streams_[kDropped], c.dropped_attributes_count[i]);
+    PutVarint(&streams_[kDropped], c.dropped_events_count[i]);
+    PutVarint(&streams_[kDropped], c.dropped_links_count[i]);
   }
   void EncodeEvents() {
     const EventColumns& e = b_.events;
@@ -304,6 +355,7 @@ class Encoder {
   const SpanBatch& b_;
   const uint8_t version_;
   std::string* tail_ = nullptr;
+  std::unordered_map<uint32_t, NameContext> contexts_;  // version 4, by name dict id
   std::array<std::string, kStreamCount> streams_;
   std::vector<std::string_view> dict_;
   std::unordered_map<std::string_view, uint32_t> ids_;
@@ -644,30 +696,27 @@ class Decoder {
       return Corrupt("start or duration planes");
     }
     uint64_t prev_start = 0, attr_end = 0, event_end = 0, link_end = 0;
+    if (split_) {
+      for (size_t i = 0; i < n; ++i) {
+        if (!DecodeSplitFields(i, parent_rows[i], &mantissas, &orphan_start, &attr_end, &event_end,
+                               &link_end)) {
+          return Corrupt("span columns");
+        }
+      }
+      if (!mantissas.done()) return Corrupt("tail longer than its bits");
+      return Status::Ok();
+    }
     for (size_t i = 0; i < n; ++i) {
       uint8_t kind, status;
       int64_t start_delta = 0, duration = 0;
       if (planes_) {
         start_delta = UnZigZag(start_planes[i]);
         duration = UnZigZag(duration_planes[i]);
-      } else if (split_) {
-        uint64_t start_bits, duration_bits;
-        if (!Split(kStarts, &mantissas, &start_bits) ||
-            !Split(kDurations, &mantissas, &duration_bits)) {
-          return Corrupt("start or duration bits");
-        }
-        // Deltas from the prediction; prev_start then advances by the difference.
-        const uint64_t base =
-            parent_rows[i] != UINT32_MAX ? c.start_time_unix_nano[parent_rows[i]] : orphan_start;
-        const uint64_t start = base + static_cast<uint64_t>(UnZigZag(start_bits));
-        if (parent_rows[i] == UINT32_MAX) orphan_start = start;
-        start_delta = static_cast<int64_t>(start - prev_start);
-        duration = UnZigZag(duration_bits);
       }
       if (!Str(kTraceStates, &c.trace_state[i]) || !streams_[kFlags].Varint32(&c.flags[i]) ||
           !Str(kNames, &c.name[i]) || !streams_[kKinds].Byte(&kind) ||
           kind > static_cast<uint8_t>(SpanKind::kConsumer) ||
-          (!planes_ && !split_ &&
+          (!planes_ &&
            (!streams_[kStarts].Signed(&start_delta) || !streams_[kDurations].Signed(&duration))) ||
           !streams_[kStatus].Byte(&status) ||
           status > static_cast<uint8_t>(SpanStatusCode::kError) ||
@@ -690,13 +739,83 @@ class Decoder {
       c.start_time_unix_nano[i] = prev_start;
       c.end_time_unix_nano[i] = prev_start + static_cast<uint64_t>(duration);
     }
-    if (split_ && !mantissas.done()) return Corrupt("tail longer than its bits");
     return Status::Ok();
   }
-  // A version 4 value: its bit length from the stream, the bits below its leading one from bits.
-  bool Split(Stream stream, BitReader* bits, uint64_t* v) {
-    uint8_t len;
-    if (!streams_[stream].Byte(&len) || len > 64) return false;
+  // Version 4: the inverse of SameOrNext (max: the largest valid value).
+  bool Same(Stream stream, uint64_t max, uint64_t* last) {
+    uint64_t coded;
+    if (!streams_[stream].Varint(&coded) || (coded != 0 && coded - 1 > max)) return false;
+    if (coded != 0) *last = coded - 1;
+    return true;
+  }
+  bool SameByte(Stream stream, uint64_t max, uint64_t* last) {
+    uint8_t coded;
+    if (!streams_[stream].Byte(&coded) || (coded != 0 && coded - 1u > max)) return false;
+    if (coded != 0) *last = coded - 1u;
+    return true;
+  }
+  bool DecodeSplitFields(size_t i, uint32_t parent_row, BitReader* mantissas,
+                         uint64_t* orphan_start, uint64_t* attr_end, uint64_t* event_end,
+                         uint64_t* link_end) {
+    SpanColumns& c = batch_.spans;
+    uint64_t name;
+    if (!streams_[kNames].Varint(&name) || name >= dict_.size()) return false;
+    c.name[i] = dict_[name];
+    NameContext& ctx = contexts_[static_cast<uint32_t>(name)];
+    uint64_t start_bits, duration_bits;
+    if (!Same(kTraceStates, dict_.size() - 1, &ctx.trace_state) ||
+        !Same(kFlags, UINT32_MAX, &ctx.flags) ||
+        !SameByte(kKinds, static_cast<uint8_t>(SpanKind::kConsumer), &ctx.kind) ||
+        !Split(kStarts, mantissas, &ctx.start_len, &start_bits) ||
+        !Split(kDurations, mantissas, &ctx.duration_len, &duration_bits) ||
+        !SameByte(kStatus, static_cast<uint8_t>(SpanStatusCode::kError), &ctx.status) ||
+        !Same(kStatusMessages, dict_.size() - 1, &ctx.status_message) ||
+        !Same(kResourceRefs, UINT32_MAX, &ctx.resource) ||
+        !IndexOk(static_cast<uint32_t>(ctx.resource), batch_.resources.size()) ||
+        !Same(kScopeRefs, UINT32_MAX, &ctx.scope) ||
+        !IndexOk(static_cast<uint32_t>(ctx.scope), batch_.scopes.size())) {
+      return false;
+    }
+    // A context never read is all zeros: its dictionary ids must exist (an empty dictionary).
+    if (ctx.trace_state >= dict_.size() || ctx.status_message >= dict_.size()) return false;
+    c.trace_state[i] = dict_[ctx.trace_state];
+    c.flags[i] = static_cast<uint32_t>(ctx.flags);
+    c.kind[i] = static_cast<SpanKind>(ctx.kind);
+    c.status_code[i] = static_cast<SpanStatusCode>(ctx.status);
+    c.status_message[i] = dict_[ctx.status_message];
+    c.resource_index[i] = static_cast<uint32_t>(ctx.resource);
+    c.scope_index[i] = static_cast<uint32_t>(ctx.scope);
+    const uint64_t base =
+        parent_row != UINT32_MAX ? c.start_time_unix_nano[parent_row] : *orphan_start;
+    const uint64_t start = base + static_cast<uint64_t>(UnZigZag(start_bits));
+    if (parent_row == UINT32_MAX) *orphan_start = start;
+    c.start_time_unix_nano[i] = start;
+    c.end_time_unix_nano[i] = start + static_cast<uint64_t>(UnZigZag(duration_bits));
+    int64_t delta;
+    if (!streams_[kSpanAttrs].Signed(&delta) || !Same(kSpanAttrs, UINT32_MAX, &ctx.attr_count)) {
+      return false;
+    }
+    const int64_t begin = static_cast<int64_t>(*attr_end) + delta;
+    if (begin < 0 || static_cast<uint64_t>(begin) + ctx.attr_count > batch_.attributes.size()) {
+      return false;
+    }
+    c.attributes[i] = Range{static_cast<uint32_t>(begin), static_cast<uint32_t>(ctx.attr_count)};
+    *attr_end = c.attributes[i].end();
+    return DeltaRange(kSpanEvents, event_end, batch_.events.size(), &c.events[i]) &&
+           DeltaRange(kSpanLinks, link_end, batch_.links.size(), &c.links[i]) &&
+           streams_[kDropped].Varint32(&c.dropped_attributes_count[i]) &&
+           streams_[kDropped].Varint32(&c.dropped_events_count[i]) &&
+           streams_[kDropped].Varint32(&c.dropped_links_count[i]);
+  }
+  // A version 4 value: its bit length as a zigzag difference from *last_len, the bits below its
+  // leading one from bits.
+  bool Split(Stream stream, BitReader* bits, uint8_t* last_len, uint64_t* v) {
+    uint8_t coded;
+    if (!streams_[stream].Byte(&coded)) return false;
+    const int64_t signed_len = static_cast<int64_t>(*last_len) + UnZigZag(coded);
+    if (signed_len < 0 || signed_len > 64) return false;
+    const unsigned len = static_cast<unsigned>(signed_len);
+    *last_len = static_cast<uint8_t>(len);
     if (len <= 1) {
       *v = len;
       return true;
@@ -712,6 +831,7 @@ class Decoder {
   bool with_ids_ = true;
   bool planes_ = false;
   bool split_ = false;
+  std::unordered_map<uint32_t, NameContext> contexts_;  // version 4, by name dict id
   SpanBatch batch_;
   std::vector<std::string_view> dict_;
   std::array<Reader, kStreamCount> streams_{};

@@ -169,7 +169,8 @@ TEST(BatchCodec, SplitKeepsEdgeTimings) {
 }
 
 // One span whose duration's bit length is 9 (zigzag 400) or 10 (zigzag 800): the encodings
-// differ in exactly one byte of the columns, the bit length.
+// differ in exactly one byte of the columns, the bit length (stored as the zigzag difference
+// from the previous span of the same name, here none: 0, so 18 or 20).
 TEST(BatchCodec, SplitCorruptionIsDataLoss) {
   auto one = [](uint64_t duration, std::string* data, std::string* tail) {
     SpanBatch b;
@@ -194,19 +195,19 @@ TEST(BatchCodec, SplitCorruptionIsDataLoss) {
     }
   }
   ASSERT_NE(at, SIZE_MAX);
-  ASSERT_EQ(data[at], 9);
+  ASSERT_EQ(data[at], 18);
   ASSERT_TRUE(DecodeBatchSplit(data, tail, runs).ok());
   auto refused = [&](std::string_view d, std::string_view t) {
     auto decoded = DecodeBatchSplit(d, t, runs);
     return !decoded.ok() && decoded.status().code() == StatusCode::kDataLoss;
   };
-  for (int len : {65, 66, 255}) {  // bit lengths above 64
+  for (int coded : {130, 132, 254, 1, 255}) {  // bit lengths 65, 66, 127, -1, -128
     std::string bad = data;
-    bad[at] = static_cast<char>(len);
-    EXPECT_TRUE(refused(bad, tail)) << len;
+    bad[at] = static_cast<char>(coded);
+    EXPECT_TRUE(refused(bad, tail)) << coded;
   }
   std::string longer = data;
-  longer[at] = 64;  // needs 63 mantissa bits the tail does not have
+  longer[at] = static_cast<char>(128);  // 64: needs 63 mantissa bits the tail does not have
   EXPECT_TRUE(refused(longer, tail));
   EXPECT_TRUE(refused(data, std::string_view(tail).substr(0, tail.size() - 1)));  // truncated
   EXPECT_TRUE(refused(data, tail + '\0'));                                        // extra byte
