@@ -78,6 +78,26 @@ struct NameContext {
   uint64_t resource = 0, scope = 0, attr_count = 0;
   uint8_t start_len = 0, duration_len = 0;
 };
+// Version 4: what the previous span attribute of the same (span name, position) had as key, and
+// of the same (span name, key) as value type and value.
+struct AttrContext {
+  uint64_t key = 0, type = 0, str = 0, int_bits = 0, double_bits = 0;
+};
+inline uint64_t ContextKey(uint64_t a, uint64_t b) { return (a << 32) ^ b; }
+// Version 4: for each attribute of the pool, the name dict id and position of the first span
+// whose range holds it (UINT64_MAX: none, e.g. a resource's attribute).
+inline std::vector<std::pair<uint64_t, uint32_t>> AttributeOwners(
+    const SpanColumns& c, const std::vector<uint32_t>& name_ids, size_t pool) {
+  std::vector<std::pair<uint64_t, uint32_t>> owners(pool, {UINT64_MAX, 0});
+  for (size_t i = 0; i < c.size(); ++i) {
+    for (uint32_t j = 0; j < c.attributes[i].count; ++j) {
+      auto& o = owners[c.attributes[i].begin + j];
+      if (o.first == UINT64_MAX) o = {name_ids[i], j};
+    }
+  }
+  return owners;
+}
+
 // 0 if v equals *last, else v + 1; *last becomes v.
 inline uint64_t SameOrNext(uint64_t v, uint64_t* last) {
   const uint64_t coded = v == *last ? 0 : v + 1;
@@ -110,8 +130,12 @@ class Encoder {
   }
 
   std::vector<std::pair<std::string, std::string>> Streams() {
+    std::string tail;
+    tail_ = &tail;
     EncodeStreams();
     std::vector<std::pair<std::string, std::string>> out;
+    out.emplace_back("tail_span_ids", tail.substr(0, 8 * b_.spans.size()));
+    out.emplace_back("tail_timing_bits", tail.substr(8 * b_.spans.size()));
     out.emplace_back("dictionary", "");
     AppendDictionary(&out.back().second);
     for (size_t i = 0; i < kStreamCount; ++i) out.emplace_back(kStreamNames[i], streams_[i]);
@@ -152,9 +176,21 @@ class Encoder {
       PutVarint(&s, sc.dropped_attributes_count);
       PutVarint(&s, Str(sc.schema_url));
     }
-    for (const KeyValue& kv : b_.attributes) {
-      PutVarint(&streams_[kKeys], Str(kv.key));
-      Value(kv.value);
+    std::vector<std::pair<uint64_t, uint32_t>> owners;
+    if (version_ >= kBatchCodecSplit) {
+      owners = AttributeOwners(b_.spans, name_ids_, b_.attributes.size());
+    }
+    for (size_t k = 0; k < b_.attributes.size(); ++k) {
+      const KeyValue& kv = b_.attributes[k];
+      if (owners.empty() || owners[k].first == UINT64_MAX) {
+        PutVarint(&streams_[kKeys], Str(kv.key));
+        Value(kv.value);
+        continue;
+      }
+      const uint32_t key = Str(kv.key);
+      PutVarint(&streams_[kKeys],
+                SameOrNext(key, &attr_contexts_[ContextKey(owners[k].first, owners[k].second)].key));
+      ContextValue(kv.value, &attr_contexts_[ContextKey(owners[k].first, key) | (1ull << 63)]);
     }
     for (const AnyValue& v : b_.array_values) Value(v);
     for (const KeyValue& kv : b_.kvlist_values) {
@@ -174,8 +210,8 @@ class Encoder {
     PutVarint(&streams_[stream], r.count);
     *prev_end = r.end();
   }
-  void Value(const AnyValue& v) {
-    streams_[kValueTypes].push_back(static_cast<char>(v.type));
+  void Value(const AnyValue& v, bool type = true) {
+    if (type) streams_[kValueTypes].push_back(static_cast<char>(v.type));
     switch (v.type) {
       case ValueType::kString:
       case ValueType::kBytes:
@@ -211,6 +247,32 @@ class Encoder {
         static_cast<char>(ZigZag(static_cast<int64_t>(len) - static_cast<int64_t>(*last_len))));
     *last_len = static_cast<uint8_t>(len);
     if (len >= 2) mantissas->emplace_back(v & ~(uint64_t{1} << (len - 1)), len - 1);
+  }
+  // Version 4: a span attribute's value, predicted from the previous one of its context.
+  void ContextValue(const AnyValue& v, AttrContext* ctx) {
+    streams_[kValueTypes].push_back(
+        static_cast<char>(SameOrNext(static_cast<uint64_t>(v.type), &ctx->type)));
+    switch (v.type) {
+      case ValueType::kString:
+      case ValueType::kBytes:
+        PutVarint(&streams_[kValueStrings], SameOrNext(Str(v.str), &ctx->str));
+        break;
+      case ValueType::kInt: {
+        const uint64_t bits = static_cast<uint64_t>(v.int_value);
+        PutVarint(&streams_[kValueInts], ZigZag(static_cast<int64_t>(bits - ctx->int_bits)));
+        ctx->int_bits = bits;
+        break;
+      }
+      case ValueType::kDouble: {
+        uint64_t bits;
+        std::memcpy(&bits, &v.double_value, 8);
+        PutFixed64(&streams_[kValueDoubles], bits ^ ctx->double_bits);
+        ctx->double_bits = bits;
+        break;
+      }
+      default:
+        Value(v, /*type=*/false);
+    }
   }
   void EncodeSpans() {
     const SpanColumns& c = b_.spans;
@@ -296,6 +358,7 @@ class Encoder {
                          std::vector<std::pair<uint64_t, unsigned>>* mantissas) {
     const SpanColumns& c = b_.spans;
     const uint32_t name = Str(c.name[i]);
+    name_ids_.push_back(name);
     PutVarint(&streams_[kNames], name);
     NameContext& ctx = contexts_[name];
     PutVarint(&streams_[kTraceStates], SameOrNext(Str(c.trace_state[i]), &ctx.trace_state));
@@ -356,6 +419,8 @@ class Encoder {
   const uint8_t version_;
   std::string* tail_ = nullptr;
   std::unordered_map<uint32_t, NameContext> contexts_;  // version 4, by name dict id
+  std::vector<uint32_t> name_ids_;                       // version 4: each span's name id
+  std::unordered_map<uint64_t, AttrContext> attr_contexts_;
   std::array<std::string, kStreamCount> streams_;
   std::vector<std::string_view> dict_;
   std::unordered_map<std::string_view, uint32_t> ids_;
@@ -460,19 +525,13 @@ class Decoder {
     if (!r.done()) return Corrupt("trailing bytes");
 
     // Pools first (sizes known), then owners, validating every range against the pools.
+    // (Version 4 decodes the pools after the spans, whose names predict their attributes.)
     batch_.attributes.resize(n_attrs);
     batch_.array_values.resize(n_array);
     batch_.kvlist_values.resize(n_kvlist);
-    for (KeyValue& kv : batch_.attributes) {
-      if (!Str(kKeys, &kv.key) || !Value(&kv.value)) return Corrupt("attribute");
+    if (!split_) {
+      if (Status st = DecodePools(); !st.ok()) return st;
     }
-    for (AnyValue& v : batch_.array_values) {
-      if (!Value(&v)) return Corrupt("array value");
-    }
-    for (KeyValue& kv : batch_.kvlist_values) {
-      if (!Str(kKeys, &kv.key) || !Value(&kv.value)) return Corrupt("kvlist value");
-    }
-    if (!CheckNesting()) return Corrupt("nested values");
     batch_.resources.resize(n_resources);
     for (Resource& res : batch_.resources) {
       Reader& s = streams_[kResources];
@@ -492,6 +551,9 @@ class Decoder {
     if (Status st = DecodeEvents(n_events); !st.ok()) return st;
     if (Status st = DecodeLinks(n_links); !st.ok()) return st;
     if (Status st = DecodeSpans(n_spans); !st.ok()) return st;
+    if (split_) {
+      if (Status st = DecodePools(); !st.ok()) return st;
+    }
     for (const Reader& s : streams_) {
       if (!s.done()) return Corrupt("stream longer than its column");
     }
@@ -499,6 +561,63 @@ class Decoder {
   }
 
  private:
+  Status DecodePools() {
+    std::vector<std::pair<uint64_t, uint32_t>> owners;
+    if (split_) owners = AttributeOwners(batch_.spans, name_ids_, batch_.attributes.size());
+    for (size_t k = 0; k < batch_.attributes.size(); ++k) {
+      KeyValue& kv = batch_.attributes[k];
+      if (owners.empty() || owners[k].first == UINT64_MAX) {
+        if (!Str(kKeys, &kv.key) || !Value(&kv.value)) return Corrupt("attribute");
+        continue;
+      }
+      AttrContext& key_ctx = attr_contexts_[ContextKey(owners[k].first, owners[k].second)];
+      if (!Same(kKeys, dict_.size() - 1, &key_ctx.key) || key_ctx.key >= dict_.size()) {
+        return Corrupt("attribute key");
+      }
+      kv.key = dict_[key_ctx.key];
+      if (!ContextValue(&kv.value,
+                        &attr_contexts_[ContextKey(owners[k].first, key_ctx.key) | (1ull << 63)])) {
+        return Corrupt("attribute");
+      }
+    }
+    for (AnyValue& v : batch_.array_values) {
+      if (!Value(&v)) return Corrupt("array value");
+    }
+    for (KeyValue& kv : batch_.kvlist_values) {
+      if (!Str(kKeys, &kv.key) || !Value(&kv.value)) return Corrupt("kvlist value");
+    }
+    if (!CheckNesting()) return Corrupt("nested values");
+    return Status::Ok();
+  }
+  bool ContextValue(AnyValue* v, AttrContext* ctx) {
+    if (!SameByte(kValueTypes, static_cast<uint8_t>(ValueType::kKvList), &ctx->type)) return false;
+    v->type = static_cast<ValueType>(ctx->type);
+    switch (v->type) {
+      case ValueType::kString:
+      case ValueType::kBytes:
+        if (!Same(kValueStrings, dict_.size() - 1, &ctx->str) || ctx->str >= dict_.size()) {
+          return false;
+        }
+        v->str = dict_[ctx->str];
+        return true;
+      case ValueType::kInt: {
+        int64_t delta;
+        if (!streams_[kValueInts].Signed(&delta)) return false;
+        ctx->int_bits += static_cast<uint64_t>(delta);
+        v->int_value = static_cast<int64_t>(ctx->int_bits);
+        return true;
+      }
+      case ValueType::kDouble: {
+        uint64_t bits;
+        if (!streams_[kValueDoubles].Fixed64(&bits)) return false;
+        ctx->double_bits ^= bits;
+        std::memcpy(&v->double_value, &ctx->double_bits, 8);
+        return true;
+      }
+      default:
+        return Value(v, /*type=*/false);
+    }
+  }
   // An index into a table; 0 is accepted for an empty table (a batch without resources).
   static bool IndexOk(uint32_t index, size_t size) { return index < size || index == 0; }
   bool Str(Stream stream, std::string_view* out) {
@@ -522,12 +641,15 @@ class Decoder {
     *prev_end = r->end();
     return true;
   }
-  bool Value(AnyValue* v) {
-    uint8_t type;
-    if (!streams_[kValueTypes].Byte(&type) || type > static_cast<uint8_t>(ValueType::kKvList)) {
-      return false;
+  // read_type false: the type is already in *v (version 4 context values).
+  bool Value(AnyValue* v, bool read_type = true) {
+    if (read_type) {
+      uint8_t type;
+      if (!streams_[kValueTypes].Byte(&type) || type > static_cast<uint8_t>(ValueType::kKvList)) {
+        return false;
+      }
+      v->type = static_cast<ValueType>(type);
     }
-    v->type = static_cast<ValueType>(type);
     switch (v->type) {
       case ValueType::kString:
       case ValueType::kBytes:
@@ -761,6 +883,7 @@ class Decoder {
     uint64_t name;
     if (!streams_[kNames].Varint(&name) || name >= dict_.size()) return false;
     c.name[i] = dict_[name];
+    name_ids_.push_back(static_cast<uint32_t>(name));
     NameContext& ctx = contexts_[static_cast<uint32_t>(name)];
     uint64_t start_bits, duration_bits;
     if (!Same(kTraceStates, dict_.size() - 1, &ctx.trace_state) ||
@@ -832,6 +955,8 @@ class Decoder {
   bool planes_ = false;
   bool split_ = false;
   std::unordered_map<uint32_t, NameContext> contexts_;  // version 4, by name dict id
+  std::vector<uint32_t> name_ids_;                       // version 4: each span's name id
+  std::unordered_map<uint64_t, AttrContext> attr_contexts_;
   SpanBatch batch_;
   std::vector<std::string_view> dict_;
   std::array<Reader, kStreamCount> streams_{};
@@ -977,7 +1102,7 @@ void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tai
 }
 
 std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch) {
-  return Encoder(batch, kBatchCodecPlanes).Streams();
+  return Encoder(batch, kBatchCodecSplit).Streams();
 }
 
 StatusOr<SpanBatch> DecodeBatch(std::string_view data) {

@@ -40,8 +40,8 @@ void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out,
 // container stores uncompressed (random bits would only flatten zstd's literal statistics).
 constexpr uint8_t kBatchCodecSplit = 4;
 void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail);
-// For analysis (benchmarks): the dictionary and each column of the version 2 encoding, by name,
-// before they are framed.
+// For analysis (benchmarks): the dictionary, the tail's two parts and each column of the version
+// 4 encoding, by name, before they are framed.
 std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch);
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data);
 // run_ids: the trace id of each run, in order (needed by version 2; version 1 ignores it).
