@@ -188,8 +188,9 @@ class Encoder {
         continue;
       }
       const uint32_t key = Str(kv.key);
-      PutVarint(&streams_[kKeys],
-                SameOrNext(key, &attr_contexts_[ContextKey(owners[k].first, owners[k].second)].key));
+      PutVarint(
+          &streams_[kKeys],
+          SameOrNext(key, &attr_contexts_[ContextKey(owners[k].first, owners[k].second)].key));
       ContextValue(kv.value, &attr_contexts_[ContextKey(owners[k].first, key) | (1ull << 63)]);
     }
     for (const AnyValue& v : b_.array_values) Value(v);
@@ -257,19 +258,6 @@ class Encoder {
       case ValueType::kBytes:
         PutVarint(&streams_[kValueStrings], SameOrNext(Str(v.str), &ctx->str));
         break;
-      case ValueType::kInt: {
-        const uint64_t bits = static_cast<uint64_t>(v.int_value);
-        PutVarint(&streams_[kValueInts], ZigZag(static_cast<int64_t>(bits - ctx->int_bits)));
-        ctx->int_bits = bits;
-        break;
-      }
-      case ValueType::kDouble: {
-        uint64_t bits;
-        std::memcpy(&bits, &v.double_value, 8);
-        PutFixed64(&streams_[kValueDoubles], bits ^ ctx->double_bits);
-        ctx->double_bits = bits;
-        break;
-      }
       default:
         Value(v, /*type=*/false);
     }
@@ -419,7 +407,7 @@ class Encoder {
   const uint8_t version_;
   std::string* tail_ = nullptr;
   std::unordered_map<uint32_t, NameContext> contexts_;  // version 4, by name dict id
-  std::vector<uint32_t> name_ids_;                       // version 4: each span's name id
+  std::vector<uint32_t> name_ids_;                      // version 4: each span's name id
   std::unordered_map<uint64_t, AttrContext> attr_contexts_;
   std::array<std::string, kStreamCount> streams_;
   std::vector<std::string_view> dict_;
@@ -600,20 +588,6 @@ class Decoder {
         }
         v->str = dict_[ctx->str];
         return true;
-      case ValueType::kInt: {
-        int64_t delta;
-        if (!streams_[kValueInts].Signed(&delta)) return false;
-        ctx->int_bits += static_cast<uint64_t>(delta);
-        v->int_value = static_cast<int64_t>(ctx->int_bits);
-        return true;
-      }
-      case ValueType::kDouble: {
-        uint64_t bits;
-        if (!streams_[kValueDoubles].Fixed64(&bits)) return false;
-        ctx->double_bits ^= bits;
-        std::memcpy(&v->double_value, &ctx->double_bits, 8);
-        return true;
-      }
       default:
         return Value(v, /*type=*/false);
     }
@@ -955,7 +929,7 @@ class Decoder {
   bool planes_ = false;
   bool split_ = false;
   std::unordered_map<uint32_t, NameContext> contexts_;  // version 4, by name dict id
-  std::vector<uint32_t> name_ids_;                       // version 4: each span's name id
+  std::vector<uint32_t> name_ids_;                      // version 4: each span's name id
   std::unordered_map<uint64_t, AttrContext> attr_contexts_;
   SpanBatch batch_;
   std::vector<std::string_view> dict_;
