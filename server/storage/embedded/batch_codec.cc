@@ -73,10 +73,15 @@ constexpr const char* kStreamNames[kStreamCount] = {
 
 // Version 4: what the previous span of the same name (dict id) had; several span columns store
 // 0 for "the same" and the value + 1 otherwise, bit lengths as a zigzag difference from it.
+// A start offset or duration: the previous value of the context and its coded bit length.
+struct TimingContext {
+  uint64_t value = 0;  // two's complement
+  int64_t len = 0;     // 0..64
+};
 struct NameContext {
   uint64_t trace_state = 0, flags = 0, kind = 0, status = 0, status_message = 0;
   uint64_t resource = 0, scope = 0, attr_count = 0;
-  uint8_t start_len = 0, duration_len = 0;
+  TimingContext start, duration;
 };
 // Version 4: what the previous span attribute of the same (span name, position) had as key, and
 // of the same (span name, key) as value type and value.
@@ -239,15 +244,23 @@ class Encoder {
         break;
     }
   }
-  // Version 4 timings: each zigzag value v as its bit length L in the column stream (one byte,
-  // 0..64) and, for L >= 2, its L - 1 bits below the leading one packed into the tail.
-  void PutSplit(Stream stream, uint64_t v, uint8_t* last_len,
-                std::vector<std::pair<uint64_t, unsigned>>* mantissas) {
-    const unsigned len = BitLength(v);
-    streams_[stream].push_back(
-        static_cast<char>(ZigZag(static_cast<int64_t>(len) - static_cast<int64_t>(*last_len))));
-    *last_len = static_cast<uint8_t>(len);
-    if (len >= 2) mantissas->emplace_back(v & ~(uint64_t{1} << (len - 1)), len - 1);
+  // Version 4 timings: a signed value x (two's complement) is coded as v = zigzag(x) (mode 0)
+  // or v = zigzag(x - the context's previous value) (mode 1), whichever has fewer bits; the
+  // column gets the varint zigzag(L - the context's previous L) * 2 + mode, L the bit length of
+  // v (0..64), and the tail v's L - 1 bits below its leading one (for L >= 2).
+  void PutTiming(Stream stream, uint64_t x, TimingContext* ctx,
+                 std::vector<std::pair<uint64_t, unsigned>>* mantissas) {
+    const uint64_t plain = ZigZag(static_cast<int64_t>(x));
+    const uint64_t delta = ZigZag(static_cast<int64_t>(x - ctx->value));
+    const bool mode = BitLength(delta) < BitLength(plain);
+    const uint64_t v = mode ? delta : plain;
+    const int64_t len = BitLength(v);
+    PutVarint(&streams_[stream], ZigZag(len - ctx->len) * 2 + (mode ? 1 : 0));
+    ctx->len = len;
+    ctx->value = x;
+    if (len >= 2) {
+      mantissas->emplace_back(v & ~(uint64_t{1} << (len - 1)), static_cast<unsigned>(len - 1));
+    }
   }
   // Version 4: a span attribute's value, predicted from the previous one of its context.
   void ContextValue(const AnyValue& v, AttrContext* ctx) {
@@ -357,9 +370,8 @@ class Encoder {
     const uint64_t base =
         parent_row != SIZE_MAX ? c.start_time_unix_nano[parent_row] : *orphan_start;
     if (parent_row == SIZE_MAX) *orphan_start = start;
-    PutSplit(kStarts, ZigZag(static_cast<int64_t>(start - base)), &ctx.start_len, mantissas);
-    PutSplit(kDurations, ZigZag(static_cast<int64_t>(c.end_time_unix_nano[i] - start)),
-             &ctx.duration_len, mantissas);
+    PutTiming(kStarts, start - base, &ctx.start, mantissas);
+    PutTiming(kDurations, c.end_time_unix_nano[i] - start, &ctx.duration, mantissas);
     streams_[kStatus].push_back(
         static_cast<char>(SameOrNext(static_cast<uint64_t>(c.status_code[i]), &ctx.status)));
     PutVarint(&streams_[kStatusMessages],
@@ -859,12 +871,12 @@ class Decoder {
     c.name[i] = dict_[name];
     name_ids_.push_back(static_cast<uint32_t>(name));
     NameContext& ctx = contexts_[static_cast<uint32_t>(name)];
-    uint64_t start_bits, duration_bits;
+    uint64_t start_offset, duration;
     if (!Same(kTraceStates, dict_.size() - 1, &ctx.trace_state) ||
         !Same(kFlags, UINT32_MAX, &ctx.flags) ||
         !SameByte(kKinds, static_cast<uint8_t>(SpanKind::kConsumer), &ctx.kind) ||
-        !Split(kStarts, mantissas, &ctx.start_len, &start_bits) ||
-        !Split(kDurations, mantissas, &ctx.duration_len, &duration_bits) ||
+        !Timing(kStarts, mantissas, &ctx.start, &start_offset) ||
+        !Timing(kDurations, mantissas, &ctx.duration, &duration) ||
         !SameByte(kStatus, static_cast<uint8_t>(SpanStatusCode::kError), &ctx.status) ||
         !Same(kStatusMessages, dict_.size() - 1, &ctx.status_message) ||
         !Same(kResourceRefs, UINT32_MAX, &ctx.resource) ||
@@ -884,10 +896,10 @@ class Decoder {
     c.scope_index[i] = static_cast<uint32_t>(ctx.scope);
     const uint64_t base =
         parent_row != UINT32_MAX ? c.start_time_unix_nano[parent_row] : *orphan_start;
-    const uint64_t start = base + static_cast<uint64_t>(UnZigZag(start_bits));
+    const uint64_t start = base + start_offset;
     if (parent_row == UINT32_MAX) *orphan_start = start;
     c.start_time_unix_nano[i] = start;
-    c.end_time_unix_nano[i] = start + static_cast<uint64_t>(UnZigZag(duration_bits));
+    c.end_time_unix_nano[i] = start + duration;
     int64_t delta;
     if (!streams_[kSpanAttrs].Signed(&delta) || !Same(kSpanAttrs, UINT32_MAX, &ctx.attr_count)) {
       return false;
@@ -904,22 +916,22 @@ class Decoder {
            streams_[kDropped].Varint32(&c.dropped_events_count[i]) &&
            streams_[kDropped].Varint32(&c.dropped_links_count[i]);
   }
-  // A version 4 value: its bit length as a zigzag difference from *last_len, the bits below its
-  // leading one from bits.
-  bool Split(Stream stream, BitReader* bits, uint8_t* last_len, uint64_t* v) {
-    uint8_t coded;
-    if (!streams_[stream].Byte(&coded)) return false;
-    const int64_t signed_len = static_cast<int64_t>(*last_len) + UnZigZag(coded);
-    if (signed_len < 0 || signed_len > 64) return false;
-    const unsigned len = static_cast<unsigned>(signed_len);
-    *last_len = static_cast<uint8_t>(len);
-    if (len <= 1) {
-      *v = len;
-      return true;
+  // A version 4 timing (Encoder::PutTiming): *x, the signed value (two's complement).
+  bool Timing(Stream stream, BitReader* bits, TimingContext* ctx, uint64_t* x) {
+    uint64_t coded;
+    if (!streams_[stream].Varint(&coded)) return false;
+    const int64_t len = ctx->len + UnZigZag(coded >> 1);  // |UnZigZag| < 2^62: no overflow
+    if (len < 0 || len > 64) return false;
+    uint64_t v = static_cast<uint64_t>(len);  // 0 or 1
+    if (len >= 2) {
+      uint64_t low;
+      if (!bits->Get(static_cast<unsigned>(len - 1), &low)) return false;
+      v = (uint64_t{1} << (len - 1)) | low;
     }
-    uint64_t low;
-    if (!bits->Get(len - 1u, &low)) return false;
-    *v = (uint64_t{1} << (len - 1)) | low;
+    const uint64_t value = static_cast<uint64_t>(UnZigZag(v));
+    *x = (coded & 1) != 0 ? ctx->value + value : value;
+    ctx->len = len;
+    ctx->value = *x;
     return true;
   }
 

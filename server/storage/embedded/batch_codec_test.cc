@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "server/storage/embedded/test_util.h"
+#include "server/storage/embedded/varint.h"
 
 namespace ariadne {
 namespace {
@@ -169,8 +170,8 @@ TEST(BatchCodec, SplitKeepsEdgeTimings) {
 }
 
 // One span whose duration's bit length is 9 (zigzag 400) or 10 (zigzag 800): the encodings
-// differ in exactly one byte of the columns, the bit length (stored as the zigzag difference
-// from the previous span of the same name, here none: 0, so 18 or 20).
+// differ in exactly one byte of the columns, the duration's symbol: zigzag(L - 0) * 2 + mode 0
+// (the first span of its name has no previous value), so 36 or 40.
 TEST(BatchCodec, SplitCorruptionIsDataLoss) {
   auto one = [](uint64_t duration, std::string* data, std::string* tail) {
     SpanBatch b;
@@ -195,20 +196,28 @@ TEST(BatchCodec, SplitCorruptionIsDataLoss) {
     }
   }
   ASSERT_NE(at, SIZE_MAX);
-  ASSERT_EQ(data[at], 18);
+  ASSERT_EQ(data[at], 36);
+  ASSERT_EQ(data[at - 1], 1);  // the column's length
   ASSERT_TRUE(DecodeBatchSplit(data, tail, runs).ok());
   auto refused = [&](std::string_view d, std::string_view t) {
     auto decoded = DecodeBatchSplit(d, t, runs);
     return !decoded.ok() && decoded.status().code() == StatusCode::kDataLoss;
   };
-  for (int coded : {130, 132, 254, 1, 255}) {  // bit lengths 65, 66, 127, -1, -128
-    std::string bad = data;
-    bad[at] = static_cast<char>(coded);
-    EXPECT_TRUE(refused(bad, tail)) << coded;
+  // The column replaced by one symbol (its length fixed up).
+  auto with_symbol = [&](uint64_t symbol) {
+    std::string column;
+    embedded::PutVarint(&column, symbol);
+    std::string bad = data.substr(0, at - 1);
+    embedded::PutVarint(&bad, column.size());
+    return bad + column + data.substr(at + 1);
+  };
+  ASSERT_EQ(with_symbol(36), data);
+  for (uint64_t symbol :
+       std::vector<uint64_t>{2 * 130, 2 * 132 + 1, 2 * 1, 2 * 127, 1ull << 63, UINT64_MAX}) {
+    EXPECT_TRUE(refused(with_symbol(symbol), tail)) << symbol;  // bit lengths 65, 66, -1, -64, ..
   }
-  std::string longer = data;
-  longer[at] = static_cast<char>(128);  // 64: needs 63 mantissa bits the tail does not have
-  EXPECT_TRUE(refused(longer, tail));
+  // 64: needs 63 bits the tail does not have.
+  EXPECT_TRUE(refused(with_symbol(2 * 128), tail));
   EXPECT_TRUE(refused(data, std::string_view(tail).substr(0, tail.size() - 1)));  // truncated
   EXPECT_TRUE(refused(data, tail + '\0'));                                        // extra byte
   EXPECT_TRUE(refused(data, std::string_view(tail).substr(0, 7)));  // shorter than the ids
