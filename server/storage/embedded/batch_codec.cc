@@ -78,26 +78,54 @@ struct TimingContext {
   uint64_t value = 0;  // two's complement
   int64_t len = 0;     // 0..64
 };
+// Version 4: what the previous span attribute at the same position of a span of the same name
+// had as key, value type and string value. Only the first kAttrContexts positions have one
+// (bounds the memory a page can make the decoder spend on contexts).
+struct AttrContext {
+  uint64_t key = 0, type = 0, str = 0;
+};
+constexpr uint32_t kAttrContexts = 16;
 struct NameContext {
   uint64_t trace_state = 0, flags = 0, kind = 0, status = 0, status_message = 0;
   uint64_t resource = 0, scope = 0, attr_count = 0;
   TimingContext start, duration;
+  std::vector<AttrContext> attrs;  // empty, or kAttrContexts once one is used
 };
-// Version 4: what the previous span attribute of the same (span name, position) had as key, and
-// of the same (span name, key) as value type and value.
-struct AttrContext {
-  uint64_t key = 0, type = 0, str = 0, int_bits = 0, double_bits = 0;
+// The name contexts of a page, numbered in order of first use.
+class NameContexts {
+ public:
+  // The number of the context of name dict id `name` (tables grow to name + 1 entries: the
+  // decoder checks name against its dictionary first).
+  uint32_t Of(uint32_t name) {
+    if (name >= number_.size()) number_.resize(name + 1, UINT32_MAX);
+    if (number_[name] == UINT32_MAX) {
+      number_[name] = static_cast<uint32_t>(contexts_.size());
+      contexts_.emplace_back();
+    }
+    return number_[name];
+  }
+  NameContext& operator[](uint32_t number) { return contexts_[number]; }
+  AttrContext& Attr(uint32_t number, uint32_t position) {
+    std::vector<AttrContext>& attrs = contexts_[number].attrs;
+    if (attrs.empty()) attrs.resize(kAttrContexts);
+    return attrs[position];
+  }
+
+ private:
+  std::vector<uint32_t> number_;
+  std::vector<NameContext> contexts_;
 };
-inline uint64_t ContextKey(uint64_t a, uint64_t b) { return (a << 32) ^ b; }
-// Version 4: for each attribute of the pool, the name dict id and position of the first span
-// whose range holds it (UINT64_MAX: none, e.g. a resource's attribute).
-inline std::vector<std::pair<uint64_t, uint32_t>> AttributeOwners(
-    const SpanColumns& c, const std::vector<uint32_t>& name_ids, size_t pool) {
-  std::vector<std::pair<uint64_t, uint32_t>> owners(pool, {UINT64_MAX, 0});
+// Version 4: for each attribute of the pool, the context number and position of the first span
+// whose range holds it, if that position is below kAttrContexts (UINT32_MAX: none, e.g. a
+// resource's attribute).
+inline std::vector<std::pair<uint32_t, uint32_t>> AttributeOwners(
+    const SpanColumns& c, const std::vector<uint32_t>& span_contexts, size_t pool) {
+  std::vector<std::pair<uint32_t, uint32_t>> owners(pool, {UINT32_MAX, 0});
   for (size_t i = 0; i < c.size(); ++i) {
-    for (uint32_t j = 0; j < c.attributes[i].count; ++j) {
+    const uint32_t n = std::min(c.attributes[i].count, kAttrContexts);
+    for (uint32_t j = 0; j < n; ++j) {
       auto& o = owners[c.attributes[i].begin + j];
-      if (o.first == UINT64_MAX) o = {name_ids[i], j};
+      if (o.first == UINT32_MAX) o = {span_contexts[i], j};
     }
   }
   return owners;
@@ -181,22 +209,20 @@ class Encoder {
       PutVarint(&s, sc.dropped_attributes_count);
       PutVarint(&s, Str(sc.schema_url));
     }
-    std::vector<std::pair<uint64_t, uint32_t>> owners;
+    std::vector<std::pair<uint32_t, uint32_t>> owners;
     if (version_ >= kBatchCodecSplit) {
-      owners = AttributeOwners(b_.spans, name_ids_, b_.attributes.size());
+      owners = AttributeOwners(b_.spans, span_contexts_, b_.attributes.size());
     }
     for (size_t k = 0; k < b_.attributes.size(); ++k) {
       const KeyValue& kv = b_.attributes[k];
-      if (owners.empty() || owners[k].first == UINT64_MAX) {
+      if (owners.empty() || owners[k].first == UINT32_MAX) {
         PutVarint(&streams_[kKeys], Str(kv.key));
         Value(kv.value);
         continue;
       }
-      const uint32_t key = Str(kv.key);
-      PutVarint(
-          &streams_[kKeys],
-          SameOrNext(key, &attr_contexts_[ContextKey(owners[k].first, owners[k].second)].key));
-      ContextValue(kv.value, &attr_contexts_[ContextKey(owners[k].first, key) | (1ull << 63)]);
+      AttrContext& ctx = contexts_.Attr(owners[k].first, owners[k].second);
+      PutVarint(&streams_[kKeys], SameOrNext(Str(kv.key), &ctx.key));
+      ContextValue(kv.value, &ctx);
     }
     for (const AnyValue& v : b_.array_values) Value(v);
     for (const KeyValue& kv : b_.kvlist_values) {
@@ -359,9 +385,9 @@ class Encoder {
                          std::vector<std::pair<uint64_t, unsigned>>* mantissas) {
     const SpanColumns& c = b_.spans;
     const uint32_t name = Str(c.name[i]);
-    name_ids_.push_back(name);
     PutVarint(&streams_[kNames], name);
-    NameContext& ctx = contexts_[name];
+    span_contexts_.push_back(contexts_.Of(name));
+    NameContext& ctx = contexts_[span_contexts_.back()];
     PutVarint(&streams_[kTraceStates], SameOrNext(Str(c.trace_state[i]), &ctx.trace_state));
     PutVarint(&streams_[kFlags], SameOrNext(c.flags[i], &ctx.flags));
     streams_[kKinds].push_back(
@@ -418,9 +444,8 @@ class Encoder {
   const SpanBatch& b_;
   const uint8_t version_;
   std::string* tail_ = nullptr;
-  std::unordered_map<uint32_t, NameContext> contexts_;  // version 4, by name dict id
-  std::vector<uint32_t> name_ids_;                      // version 4: each span's name id
-  std::unordered_map<uint64_t, AttrContext> attr_contexts_;
+  NameContexts contexts_;                // version 4
+  std::vector<uint32_t> span_contexts_;  // version 4: each span's context number
   std::array<std::string, kStreamCount> streams_;
   std::vector<std::string_view> dict_;
   std::unordered_map<std::string_view, uint32_t> ids_;
@@ -562,23 +587,20 @@ class Decoder {
 
  private:
   Status DecodePools() {
-    std::vector<std::pair<uint64_t, uint32_t>> owners;
-    if (split_) owners = AttributeOwners(batch_.spans, name_ids_, batch_.attributes.size());
+    std::vector<std::pair<uint32_t, uint32_t>> owners;
+    if (split_) owners = AttributeOwners(batch_.spans, span_contexts_, batch_.attributes.size());
     for (size_t k = 0; k < batch_.attributes.size(); ++k) {
       KeyValue& kv = batch_.attributes[k];
-      if (owners.empty() || owners[k].first == UINT64_MAX) {
+      if (owners.empty() || owners[k].first == UINT32_MAX) {
         if (!Str(kKeys, &kv.key) || !Value(&kv.value)) return Corrupt("attribute");
         continue;
       }
-      AttrContext& key_ctx = attr_contexts_[ContextKey(owners[k].first, owners[k].second)];
-      if (!Same(kKeys, dict_.size() - 1, &key_ctx.key) || key_ctx.key >= dict_.size()) {
+      AttrContext& ctx = contexts_.Attr(owners[k].first, owners[k].second);
+      if (!Same(kKeys, dict_.size() - 1, &ctx.key) || ctx.key >= dict_.size()) {
         return Corrupt("attribute key");
       }
-      kv.key = dict_[key_ctx.key];
-      if (!ContextValue(&kv.value,
-                        &attr_contexts_[ContextKey(owners[k].first, key_ctx.key) | (1ull << 63)])) {
-        return Corrupt("attribute");
-      }
+      kv.key = dict_[ctx.key];
+      if (!ContextValue(&kv.value, &ctx)) return Corrupt("attribute");
     }
     for (AnyValue& v : batch_.array_values) {
       if (!Value(&v)) return Corrupt("array value");
@@ -869,8 +891,8 @@ class Decoder {
     uint64_t name;
     if (!streams_[kNames].Varint(&name) || name >= dict_.size()) return false;
     c.name[i] = dict_[name];
-    name_ids_.push_back(static_cast<uint32_t>(name));
-    NameContext& ctx = contexts_[static_cast<uint32_t>(name)];
+    span_contexts_.push_back(contexts_.Of(static_cast<uint32_t>(name)));
+    NameContext& ctx = contexts_[span_contexts_.back()];
     uint64_t start_offset, duration;
     if (!Same(kTraceStates, dict_.size() - 1, &ctx.trace_state) ||
         !Same(kFlags, UINT32_MAX, &ctx.flags) ||
@@ -940,9 +962,8 @@ class Decoder {
   bool with_ids_ = true;
   bool planes_ = false;
   bool split_ = false;
-  std::unordered_map<uint32_t, NameContext> contexts_;  // version 4, by name dict id
-  std::vector<uint32_t> name_ids_;                      // version 4: each span's name id
-  std::unordered_map<uint64_t, AttrContext> attr_contexts_;
+  NameContexts contexts_;                // version 4
+  std::vector<uint32_t> span_contexts_;  // version 4: each span's context number
   SpanBatch batch_;
   std::vector<std::string_view> dict_;
   std::array<Reader, kStreamCount> streams_{};

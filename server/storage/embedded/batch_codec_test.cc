@@ -241,6 +241,39 @@ TEST(BatchCodec, SplitCorruptionIsDataLoss) {
   }
 }
 
+// Bit packing: any widths 0..64 at any bit offset read back (the reader's 8-byte fast path and
+// its byte-wise end), and the reader ends exactly at the writer's last byte.
+TEST(BatchCodec, BitsRoundTripAtEveryWidthAndOffset) {
+  std::mt19937_64 rng(16);
+  std::vector<std::pair<uint64_t, unsigned>> values;
+  for (unsigned bits = 0; bits <= 64; ++bits) {
+    for (int k = 0; k < 3; ++k) {
+      const uint64_t v = bits == 0 ? 0 : rng() >> (64 - bits);
+      values.emplace_back(k == 0 && bits > 0 ? (uint64_t{1} << (bits - 1)) : v, bits);
+    }
+    values.emplace_back(bits == 64 ? UINT64_MAX : (uint64_t{1} << bits) - 1, bits);
+    values.emplace_back(rng() % 8, 3);  // shifts the next value's offset
+  }
+  std::string out;
+  embedded::BitWriter writer(&out);
+  uint64_t total = 0;
+  for (auto [v, bits] : values) {
+    writer.Put(v, bits);
+    total += bits;
+  }
+  EXPECT_EQ(out.size(), (total + 7) / 8);
+  embedded::BitReader reader(out);
+  for (auto [v, bits] : values) {
+    uint64_t got;
+    ASSERT_TRUE(reader.Get(bits, &got));
+    EXPECT_EQ(got, v) << bits;
+  }
+  EXPECT_TRUE(reader.done());
+  uint64_t more;
+  EXPECT_FALSE(reader.Get(total % 8 == 0 ? 1 : 9 - total % 8, &more));
+  EXPECT_FALSE(embedded::BitReader(out).Get(65, &more));
+}
+
 TEST(BatchCodec, EmptyBatchRoundTrips) {
   SpanBatch empty;
   std::string bytes;

@@ -99,13 +99,25 @@ class BitReader {
   explicit BitReader(std::string_view data) : data_(data) {}
   bool Get(unsigned bits, uint64_t* v) {
     if (bits > 64 || bits > remaining_bits()) return false;
+    const size_t byte = bit_ / 8;
+    const unsigned shift = bit_ % 8;
+    if (bits > 0 && data_.size() - byte >= 9) {  // one 8-byte load (and a ninth byte)
+      uint64_t result = GetFixed64(data_.data() + byte) >> shift;
+      if (shift + bits > 64) {
+        result |= static_cast<uint64_t>(static_cast<uint8_t>(data_[byte + 8])) << (64 - shift);
+      }
+      if (bits < 64) result &= (uint64_t{1} << bits) - 1;
+      *v = result;
+      bit_ += bits;
+      return true;
+    }
     uint64_t result = 0;
     unsigned got = 0;
     while (got < bits) {
       const unsigned in_byte = bit_ % 8;
       const unsigned take = std::min(bits - got, 8 - in_byte);
-      const uint64_t byte = static_cast<uint8_t>(data_[bit_ / 8]);
-      result |= ((byte >> in_byte) & ((uint64_t{1} << take) - 1)) << got;
+      const uint64_t in = static_cast<uint8_t>(data_[bit_ / 8]);
+      result |= ((in >> in_byte) & ((uint64_t{1} << take) - 1)) << got;
       got += take;
       bit_ += take;
     }
