@@ -272,14 +272,20 @@ void Percentiles(benchmark::State& state, std::vector<double>* us, const std::st
 // The blocks of the loaded store rebuilt at compaction's zstd level (what compaction writes for
 // the same rows; nothing is written), and where their bytes go per column (ARIADNE_BENCH_COLUMNS
 // set: col_* counters, each column compressed alone at zstd 3 without the page dictionary, so
-// they show which fields carry entropy rather than adding up to the block).
+// they show which fields carry entropy rather than adding up to the block). The first block is
+// also cut again in the current format and in format 3 (cut_cpu_ns_per_span*) and each of its
+// pages read alone from a file (page_read_cpu_us*: thread CPU per page, same rows, same process).
 void MeasureBlocks(benchmark::State& state, Loaded& l) {
   const std::string dir = l.dir + "/blocks";
   const int level = EmbeddedStoreOptions().compaction_zstd_level;
   const bool columns = std::getenv("ARIADNE_BENCH_COLUMNS") != nullptr;
   uint64_t rebuilt = 0;
+  // ARIADNE_BENCH_ARCHIVE set: also rebuilt at the archive tier's level (zstd 19, slow).
+  const bool archive = std::getenv("ARIADNE_BENCH_ARCHIVE") != nullptr;
+  uint64_t archived = 0;
   uint64_t trace_ids = 0, trace_bloom = 0, page_blooms = 0, page_dicts = 0;
-  std::vector<double> build_cpu_us;  // per span
+  std::vector<double> build_cpu_us;      // per span
+  std::vector<double> page_read_cpu_us;  // per page
   std::map<std::string, uint64_t> by_column;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     uint64_t id;
@@ -295,13 +301,32 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     const std::vector<embedded::RowRef> rows = embedded::OrderForBlock({&*body});
     embedded::BlockMeta m;
     rebuilt += embedded::BuildBlock(rows, level, &m).size();
+    if (archive) {
+      embedded::BlockMeta a;
+      archived += embedded::BuildBlock(rows, EmbeddedStoreOptions().archive_zstd_level, &a).size();
+    }
     if (build_cpu_us.empty()) {  // the first block: CPU of a head cut (zstd 3), format 4 and 3
       for (uint32_t version : {embedded::kBlockVersion, 3u}) {
         embedded::BlockMeta cut;
         const double c0 = ThreadCpuUs();
-        benchmark::DoNotOptimize(embedded::BuildBlock(rows, EmbeddedStoreOptions().zstd_level, &cut,
-                                                      embedded::kPageSpans, version));
+        const std::string bytes = embedded::BuildBlock(rows, EmbeddedStoreOptions().zstd_level,
+                                                       &cut, embedded::kPageSpans, version);
         build_cpu_us.push_back((ThreadCpuUs() - c0) / static_cast<double>(rows.size()));
+        // Then every page of it read alone (what a trace lookup that misses the page cache
+        // pays: checksum, decompression, decoding, checks against the metadata).
+        const std::string path = l.dir + "/page-read.blk";
+        if (!Env::Default()->WriteFileAtomically(path, bytes).ok()) std::abort();
+        auto read_meta = embedded::ReadBlockMeta(Env::Default(), path);
+        if (!read_meta.ok()) std::abort();
+        const double r0 = ThreadCpuUs();
+        for (size_t p = 0; p < read_meta->pages.size(); ++p) {
+          auto page = embedded::ReadBlockPage(Env::Default(), path, *read_meta, p);
+          if (!page.ok()) std::abort();
+          benchmark::DoNotOptimize(page->size());
+        }
+        page_read_cpu_us.push_back((ThreadCpuUs() - r0) /
+                                   static_cast<double>(read_meta->pages.size()));
+        std::filesystem::remove(path);
       }
     }
     if (columns) {
@@ -313,9 +338,12 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   }
   const double spans = static_cast<double>(l.spans);
   state.counters["compacted_bytes_per_span"] = static_cast<double>(rebuilt) / spans;
+  if (archive) state.counters["archive_bytes_per_span"] = static_cast<double>(archived) / spans;
   if (build_cpu_us.size() == 2) {
     state.counters["cut_cpu_ns_per_span"] = build_cpu_us[0] * 1e3;
     state.counters["cut_cpu_ns_per_span_format3"] = build_cpu_us[1] * 1e3;
+    state.counters["page_read_cpu_us"] = page_read_cpu_us[0];
+    state.counters["page_read_cpu_us_format3"] = page_read_cpu_us[1];
   }
   // Parts of the metadata (as stored, per span): trace ids of the trace index, its bloom filter,
   // the pages' token bloom filters, the page dictionaries.
