@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   v2_meta.id = 3;
   ok &= Write(dir + "/block/version2.bin", 1,
               embedded::BuildBlock(sorted, 1, &v2_meta, /*page_spans=*/8, /*version=*/2));
-  // Enough pages for a page dictionary (version 3).
+  // Enough pages for a page dictionary (version 3 and later).
   SpanBatch many = factory.MakeBatch(1200, 1'700'000'000'000'000'000ull);
   SpanBatch many_sorted = embedded::SortForBlock({&many});
   embedded::BlockMeta dict_meta;
@@ -84,6 +84,11 @@ int main(int argc, char** argv) {
     ok = false;
   }
   ok &= Write(dir + "/block/page_dictionary.bin", 1, dict_block);
+  // The previous format (version 3: pages without a tail, byte planes), still read.
+  embedded::BlockMeta v3_meta;
+  v3_meta.id = 5;
+  ok &= Write(dir + "/block/version3.bin", 1,
+              embedded::BuildBlock(many_sorted, 1, &v3_meta, 64, /*version=*/3));
   std::printf("%s\n", ok ? "seeds written" : "write failed");
   return ok ? 0 : 1;
 }
