@@ -4,12 +4,15 @@
 // values, ...) and is referenced by a varint index. Each field is its own column (stream), so a
 // general compressor (zstd in blocks) sees similar bytes together. Start times are delta-coded
 // against the previous span, end times as durations (version 3: both in byte planes), ranges as
-// deltas from the previous range's end. Consecutive spans of one trace share a trace-id run; a
-// parent found among the preceding spans of the same run is stored as a back-reference (an index
-// within the trace). Layout: docs/formats/block.md#body. Decoding validates every count, index and
-// range and returns DataLoss instead of trusting the bytes; the decoded batch adopts one buffer
-// holding the dictionary, so its string views stay valid. Thread-safety: pure functions. Tested by
-// batch_codec_test.cc (round trips, corruption).
+// deltas from the previous range's end. Version 4 (block pages) predicts most span columns and
+// span attributes from the previous span of the same name, codes timings as a bit length plus
+// the bits below the leading one, and puts span ids and those bits in a separate raw tail.
+// Consecutive spans of one trace share a trace-id run; a parent found among the preceding spans of
+// the same run is stored as a back-reference (an index within the trace). Layout:
+// docs/formats/block.md#body. Decoding validates every count, index and range and returns DataLoss
+// instead of trusting the bytes; the decoded batch adopts one buffer holding the dictionary, so its
+// string views stay valid. Thread-safety: pure functions. Tested by batch_codec_test.cc (round
+// trips, corruption).
 #ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_BATCH_CODEC_H_
 #define ARIADNE_SERVER_STORAGE_EMBEDDED_BATCH_CODEC_H_
 

@@ -11,7 +11,9 @@
 // repeats is stored once per block), so a trace lookup decompresses one small page.
 // A page summary (span start and duration ranges, a bloom filter of service, operation and
 // attribute key=value tokens) lets a search skip pages that cannot match without reading them.
-// Version 1 (no page summaries) and 2 (no page dictionary) blocks are still read.
+// Version 4 pages keep their random bytes (span ids, timing bits) in an uncompressed tail after
+// the zstd frame. Version 1 (no page summaries), 2 (no page dictionary) and 3 (no page tail)
+// blocks are still read.
 // Files are written to a temp name, synced, renamed and the directory synced (WriteBlockFile).
 // Readers validate everything: checksums, sizes, the metadata's internal consistency, and the
 // body against the metadata; any mismatch is DataLoss (the store then quarantines the file).
