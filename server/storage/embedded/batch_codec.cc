@@ -40,8 +40,8 @@ enum Stream : uint8_t {
   kNames,        // dict id
   kKinds,        // byte
   kStarts,       // zigzag delta from the previous span's start (version 3: byte planes;
-                 // version 4: bit length of the delta from the predicted start)
-  kDurations,    // zigzag(end - start) (version 3: byte planes; version 4: bit length)
+                 // version 4: a timing symbol of the offset from the predicted start, PutTiming)
+  kDurations,    // zigzag(end - start) (version 3: byte planes; version 4: a timing symbol)
   kStatus,       // byte code, then dict id of the message in kStatusMessages
   kStatusMessages,
   kResourceRefs,  // varint
@@ -71,9 +71,7 @@ constexpr const char* kStreamNames[kStreamCount] = {
     "resources",   "scopes",          "keys",          "value_types", "value_strings",
     "value_ints",  "value_doubles",   "value_ranges"};
 
-// Version 4: what the previous span of the same name (dict id) had; several span columns store
-// 0 for "the same" and the value + 1 otherwise, bit lengths as a zigzag difference from it.
-// A start offset or duration: the previous value of the context and its coded bit length.
+// Version 4: a start offset or duration's context: the previous value and its coded bit length.
 struct TimingContext {
   uint64_t value = 0;  // two's complement
   int64_t len = 0;     // 0..64
@@ -85,6 +83,8 @@ struct AttrContext {
   uint64_t key = 0, type = 0, str = 0;
 };
 constexpr uint32_t kAttrContexts = 16;
+// Version 4: what the previous span of the same name (dict id) had; several span columns store
+// 0 for "the same" and the value + 1 otherwise (SameOrNext).
 struct NameContext {
   uint64_t trace_state = 0, flags = 0, kind = 0, status = 0, status_message = 0;
   uint64_t resource = 0, scope = 0, attr_count = 0;
