@@ -241,6 +241,45 @@ TEST(BatchCodec, SplitCorruptionIsDataLoss) {
   }
 }
 
+// A page of many traces (contexts in use, rich attributes): every truncation of either part is
+// refused, and random byte changes are refused as DataLoss or decode into a batch that is safe
+// to walk and re-encodes.
+TEST(BatchCodec, SplitTruncationsAndFlipsOfARichPage) {
+  std::mt19937_64 rng(17);
+  SpanBatch batch = RandomBatch(&rng, {.traces = 6, .max_spans_per_trace = 8});
+  const std::vector<TraceId> runs = Runs(batch);
+  std::string data, tail;
+  EncodeBatchSplit(batch, &data, &tail);
+  ASSERT_TRUE(DecodeBatchSplit(data, tail, runs).ok());
+  for (size_t n = 0; n < data.size(); ++n) {
+    EXPECT_FALSE(DecodeBatchSplit(std::string_view(data).substr(0, n), tail, runs).ok()) << n;
+  }
+  for (size_t n = 0; n < tail.size(); ++n) {
+    EXPECT_FALSE(DecodeBatchSplit(data, std::string_view(tail).substr(0, n), runs).ok()) << n;
+  }
+  int refused = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string d = data, t = tail;
+    std::string& target = i % 3 == 0 ? t : d;
+    for (int k = 0; k < 1 + i % 3; ++k) {
+      target[rng() % target.size()] ^= static_cast<char>(1 + rng() % 255);
+    }
+    auto decoded = DecodeBatchSplit(d, t, runs);
+    if (!decoded.ok()) {
+      EXPECT_EQ(decoded.status().code(), StatusCode::kDataLoss);
+      ++refused;
+      continue;
+    }
+    (void)DebugString(*decoded);
+    std::string again, again_tail;
+    EncodeBatchSplit(*decoded, &again, &again_tail);
+    auto round = DecodeBatchSplit(again, again_tail, runs);
+    ASSERT_TRUE(round.ok()) << round.status().ToString();
+    EXPECT_EQ(DebugString(*round), DebugString(*decoded));
+  }
+  EXPECT_GT(refused, 0);
+}
+
 // Bit packing: any widths 0..64 at any bit offset read back (the reader's 8-byte fast path and
 // its byte-wise end), and the reader ends exactly at the writer's last byte.
 TEST(BatchCodec, BitsRoundTripAtEveryWidthAndOffset) {

@@ -10,6 +10,7 @@
 
 #include "base/mem_env.h"
 #include "server/query/trace_query.h"
+#include "server/storage/embedded/batch_codec.h"
 #include "server/storage/embedded/test_util.h"
 #include "server/storage/embedded/varint.h"
 
@@ -134,7 +135,7 @@ TEST(Block, DamagedPageTailIsDataLoss) {
   ASSERT_GT(page.len, tail_bytes);
   std::string checksum;
   PutFixed64(&checksum, page.checksum);
-  const size_t checksum_at = b.bytes.find(checksum);
+  const size_t checksum_at = b.bytes.find(checksum, 48);  // after the header (its body checksum)
   ASSERT_LT(checksum_at, b.meta.body_offset);
   std::mt19937_64 rng(6);
   int refused = 0, forged_refused = 0;
@@ -162,6 +163,58 @@ TEST(Block, DamagedPageTailIsDataLoss) {
   }
   EXPECT_EQ(refused, 200);
   EXPECT_GT(forged_refused, 0);  // a bit-stream or padding change that no longer adds up
+}
+
+// A page whose spans have no resource to name their service (possible only in a forged page: a
+// block is never written so) is DataLoss, not a read past the empty resource table.
+TEST(Block, PageWithoutResourcesIsDataLoss) {
+  Built b = Build(7, 5);
+  ASSERT_EQ(b.meta.pages.size(), 1u);
+  ASSERT_TRUE(b.meta.page_dict.empty());
+  MemEnv env;
+  auto meta = WriteAndReadMeta(&env, b.bytes);
+  ASSERT_TRUE(meta.ok());
+  auto page = ReadBlockPage(&env, "/b/x.blk", *meta, 0);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  SpanBatch stripped = std::move(page).value();
+  stripped.resources.clear();
+  for (uint32_t& r : stripped.spans.resource_index) r = 0;
+  std::string raw, tail;
+  EncodeBatchSplit(stripped, &raw, &tail);
+  std::string forged(ZSTD_compressBound(raw.size()), '\0');
+  forged.resize(ZSTD_compress(forged.data(), forged.size(), raw.data(), raw.size(), 1));
+  forged += tail;
+  // Same length varint width as the original page, so only the page's bytes and its checksum,
+  // length and the header's body length change.
+  const BlockPage& p = b.meta.pages[0];
+  std::string old_len, new_len;
+  PutVarint(&old_len, p.len);
+  PutVarint(&new_len, forged.size());
+  ASSERT_EQ(old_len.size(), new_len.size());
+  std::string bytes = b.bytes;
+  std::string checksum;
+  PutFixed64(&checksum, p.checksum);
+  const size_t checksum_at = bytes.find(checksum, 48);  // after the header (its body checksum)
+  ASSERT_LT(checksum_at, b.meta.body_offset);
+  std::string rows;
+  PutVarint(&rows, p.row_count);
+  const size_t len_at = checksum_at - rows.size() - old_len.size();
+  ASSERT_EQ(bytes.substr(len_at, old_len.size()), old_len);
+  bytes.replace(len_at, new_len.size(), new_len);
+  ASSERT_TRUE(ReplaceMetaWord(&bytes, p.checksum, XXH3_64bits(forged.data(), forged.size())));
+  bytes.replace(b.meta.body_offset + p.offset, p.len, forged);
+  std::string body_len;
+  PutFixed64(&body_len, bytes.size() - b.meta.body_offset);
+  bytes.replace(16, 8, body_len);
+  FixBlockChecksums(&bytes);
+  MemEnv forged_env;
+  auto forged_meta = WriteAndReadMeta(&forged_env, bytes);
+  ASSERT_TRUE(forged_meta.ok()) << forged_meta.status().ToString();
+  auto read = ReadBlockPage(&forged_env, "/b/x.blk", *forged_meta, 0);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(read.status().ToString().find("resource"), std::string::npos)
+      << read.status().ToString();
 }
 
 TEST(Block, TruncatedFileIsRejected) {
