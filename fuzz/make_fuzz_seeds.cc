@@ -15,6 +15,7 @@
 #include "server/pipeline/span_factory.h"
 #include "server/storage/embedded/batch_codec.h"
 #include "server/storage/embedded/block.h"
+#include "server/storage/embedded/varint.h"
 #include "server/storage/embedded/wal.h"
 #include "wire/otlp/otlp_json.h"
 
@@ -89,6 +90,18 @@ int main(int argc, char** argv) {
   v3_meta.id = 5;
   ok &= Write(dir + "/block/version3.bin", 1,
               embedded::BuildBlock(many_sorted, 1, &v3_meta, 64, /*version=*/3));
+  // A version 4 page encoding as page_codec_fuzzer takes it: run count, encoding, tail (the
+  // directory must exist, like the others).
+  std::vector<TraceId> runs;
+  for (const TraceId& id : sorted.spans.trace_id) {
+    if (runs.empty() || runs.back() != id) runs.push_back(id);
+  }
+  std::string encoding, tail, page;
+  EncodeBatchSplit(sorted, &encoding, &tail);
+  embedded::PutBytes(&page, encoding);
+  page += tail;
+  ok &= runs.size() <= 255 &&
+        Write(dir + "/page_codec/page.bin", static_cast<char>(runs.size()), page);
   std::printf("%s\n", ok ? "seeds written" : "write failed");
   return ok ? 0 : 1;
 }
