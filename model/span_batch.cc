@@ -145,6 +145,24 @@ const AnyValue* SpanBatch::FindSpanAttribute(uint32_t span, std::string_view key
   return nullptr;
 }
 
+void SpanBatch::Clear() {
+  auto clear = [](auto&... columns) { (columns.clear(), ...); };
+  clear(spans.trace_id, spans.span_id, spans.parent_span_id, spans.trace_state, spans.flags,
+        spans.name, spans.kind, spans.start_time_unix_nano, spans.end_time_unix_nano,
+        spans.status_code, spans.status_message, spans.resource_index, spans.scope_index,
+        spans.attributes, spans.events, spans.links, spans.dropped_attributes_count,
+        spans.dropped_events_count, spans.dropped_links_count);
+  clear(events.time_unix_nano, events.name, events.attributes, events.dropped_attributes_count);
+  clear(links.trace_id, links.span_id, links.trace_state, links.attributes,
+        links.dropped_attributes_count, links.flags);
+  clear(resources, scopes, attributes, array_values, kvlist_values);
+  arena_blocks_.clear();
+  adopted_.clear();
+  arena_ptr_ = nullptr;
+  arena_left_ = 0;
+  arena_bytes_ = 0;
+}
+
 namespace {
 
 template <typename T>
@@ -181,19 +199,19 @@ void SpanBatch::FilterSpans(const std::vector<bool>& keep) {
   Compact(&spans.dropped_links_count, keep);
 }
 
-AnyValue SpanBatch::CopyValue(const SpanBatch& from, const AnyValue& v) {
+AnyValue SpanBatch::CopyValue(const SpanBatch& from, const AnyValue& v, bool borrow) {
   AnyValue out = v;
   switch (v.type) {
     case ValueType::kString:
     case ValueType::kBytes:
-      out.str = Intern(v.str);
+      out.str = CopyString(v.str, borrow);
       break;
     case ValueType::kArray: {
       // Children first (they may nest), then this array's own children contiguously.
       std::vector<AnyValue> kids;
       kids.reserve(v.children.count);
       for (uint32_t i = v.children.begin; i < v.children.end(); ++i) {
-        kids.push_back(CopyValue(from, from.array_values[i]));
+        kids.push_back(CopyValue(from, from.array_values[i], borrow));
       }
       out.children = {static_cast<uint32_t>(array_values.size()), v.children.count};
       array_values.insert(array_values.end(), kids.begin(), kids.end());
@@ -203,8 +221,8 @@ AnyValue SpanBatch::CopyValue(const SpanBatch& from, const AnyValue& v) {
       std::vector<KeyValue> kids;
       kids.reserve(v.children.count);
       for (uint32_t i = v.children.begin; i < v.children.end(); ++i) {
-        kids.push_back(
-            {Intern(from.kvlist_values[i].key), CopyValue(from, from.kvlist_values[i].value)});
+        kids.push_back({CopyString(from.kvlist_values[i].key, borrow),
+                        CopyValue(from, from.kvlist_values[i].value, borrow)});
       }
       out.children = {static_cast<uint32_t>(kvlist_values.size()), v.children.count};
       kvlist_values.insert(kvlist_values.end(), kids.begin(), kids.end());
@@ -216,29 +234,148 @@ AnyValue SpanBatch::CopyValue(const SpanBatch& from, const AnyValue& v) {
   return out;
 }
 
-Range SpanBatch::CopyAttributes(const SpanBatch& from, Range r) {
-  std::vector<KeyValue> copied;
-  copied.reserve(r.count);
-  for (uint32_t i = r.begin; i < r.end(); ++i) {
-    copied.push_back({Intern(from.attributes[i].key), CopyValue(from, from.attributes[i].value)});
-  }
+Range SpanBatch::CopyAttributes(const SpanBatch& from, Range r, bool borrow) {
   Range out{static_cast<uint32_t>(attributes.size()), r.count};
-  attributes.insert(attributes.end(), copied.begin(), copied.end());
+  if (&from == this) {  // the pool being read would grow under the loop: copy aside first
+    std::vector<KeyValue> copied;
+    copied.reserve(r.count);
+    for (uint32_t i = r.begin; i < r.end(); ++i) {
+      copied.push_back({CopyString(from.attributes[i].key, borrow),
+                        CopyValue(from, from.attributes[i].value, borrow)});
+    }
+    attributes.insert(attributes.end(), copied.begin(), copied.end());
+    return out;
+  }
+  // Straight into the pool (no temporary vector per range: a malloc for every span's
+  // attributes showed in block building's profile). CopyValue only grows the child pools, so
+  // the range stays contiguous.
+  for (uint32_t i = r.begin; i < r.end(); ++i) {
+    const KeyValue& kv = from.attributes[i];
+    attributes.push_back({CopyString(kv.key, borrow), CopyValue(from, kv.value, borrow)});
+  }
   return out;
 }
+
+namespace {
+
+// Exact content keys of resources and scopes (SpanAppender's share_equal_resources): equal keys
+// iff equal content. Values are typed; children recursively (nesting bounded like the decoders').
+void KeyBytes(std::string_view s, std::string* out) {
+  const auto n = static_cast<uint32_t>(s.size());
+  out->append(reinterpret_cast<const char*>(&n), sizeof(n));
+  out->append(s);
+}
+
+void KeyNumber(uint64_t v, std::string* out) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+void ValueKey(const SpanBatch& b, const AnyValue& v, int depth, std::string* out) {
+  out->push_back(static_cast<char>(v.type));
+  switch (v.type) {
+    case ValueType::kString:
+    case ValueType::kBytes:
+      KeyBytes(v.str, out);
+      break;
+    case ValueType::kBool:
+      out->push_back(v.bool_value ? 1 : 0);
+      break;
+    case ValueType::kInt:
+      KeyNumber(static_cast<uint64_t>(v.int_value), out);
+      break;
+    case ValueType::kDouble: {
+      uint64_t bits;
+      std::memcpy(&bits, &v.double_value, 8);
+      KeyNumber(bits, out);
+      break;
+    }
+    case ValueType::kArray:
+      KeyNumber(v.children.count, out);
+      for (uint32_t i = 0; depth < 64 && i < v.children.count; ++i) {
+        ValueKey(b, b.array_values[v.children.begin + i], depth + 1, out);
+      }
+      break;
+    case ValueType::kKvList:
+      KeyNumber(v.children.count, out);
+      for (uint32_t i = 0; depth < 64 && i < v.children.count; ++i) {
+        const KeyValue& kv = b.kvlist_values[v.children.begin + i];
+        KeyBytes(kv.key, out);
+        ValueKey(b, kv.value, depth + 1, out);
+      }
+      break;
+    case ValueType::kEmpty:
+      break;
+  }
+}
+
+void AttributesKey(const SpanBatch& b, Range r, std::string* out) {
+  KeyNumber(r.count, out);
+  for (uint32_t i = r.begin; i < r.end(); ++i) {
+    KeyBytes(b.attributes[i].key, out);
+    ValueKey(b, b.attributes[i].value, 0, out);
+  }
+}
+
+std::string ResourceKey(const SpanBatch& b, const Resource& r) {
+  std::string key(1, 'r');
+  KeyBytes(r.schema_url, &key);
+  KeyBytes(r.service_name, &key);
+  KeyNumber(r.dropped_attributes_count, &key);
+  AttributesKey(b, r.attributes, &key);
+  return key;
+}
+
+std::string ScopeKey(const SpanBatch& b, const Scope& sc) {
+  std::string key(1, 's');
+  KeyBytes(sc.name, &key);
+  KeyBytes(sc.version, &key);
+  KeyBytes(sc.schema_url, &key);
+  KeyNumber(sc.dropped_attributes_count, &key);
+  AttributesKey(b, sc.attributes, &key);
+  return key;
+}
+
+}  // namespace
 
 // Copies spans from one batch into another, interning each source resource and scope once.
 class BatchCopier {
  public:
-  BatchCopier(SpanBatch* dst, const SpanBatch& src) : dst_(dst), src_(src) {}
+  // owner: the SpanAppender whose options, sharing state and epoch apply (null: plain copies).
+  BatchCopier(SpanBatch* dst, const SpanBatch& src, SpanAppender* owner = nullptr)
+      : dst_(dst),
+        src_(src),
+        owner_(owner),
+        borrow_(owner != nullptr && owner->options_.borrow_strings),
+        share_(owner != nullptr && owner->options_.share_equal_resources) {}
   uint32_t CopySpan(uint32_t s);
+
+  static constexpr uint32_t kNone = UINT32_MAX;
 
  private:
   friend class SpanBatch;
+  // Where a source resource (scope) is in dst: valid while epoch is the owner's (Restart).
+  struct Slot {
+    uint32_t epoch = 0;
+    uint32_t index = 0;
+  };
+  uint32_t Epoch() const { return owner_ != nullptr ? owner_->epoch_ : 1; }
+  uint32_t CopyResource(uint32_t src_res);
+  uint32_t CopyScope(uint32_t src_scope);
+
   SpanBatch* dst_;
   const SpanBatch& src_;
-  std::unordered_map<uint32_t, uint32_t> resource_map_;
-  std::unordered_map<uint32_t, uint32_t> scope_map_;
+  SpanAppender* const owner_;
+  const bool borrow_;
+  const bool share_;
+  // Indexed by source resource (scope) index, not hashed: looked up for every span. The scope
+  // vectors have one more slot, for indices past src's scopes (spans without a scope).
+  std::vector<Slot> resource_map_ = std::vector<Slot>(src_.resources.size());
+  std::vector<Slot> scope_map_ = std::vector<Slot>(src_.scopes.size() + 1);
+  // share_: the owner's class of each source resource (scope), kNone until its key is computed.
+  std::vector<uint32_t> resource_class_ =
+      std::vector<uint32_t>(share_ ? src_.resources.size() : 0, kNone);
+  std::vector<uint32_t> scope_class_ =
+      std::vector<uint32_t>(share_ ? src_.scopes.size() + 1 : 0, kNone);
 };
 
 uint32_t SpanBatch::Append(const SpanBatch& other) {
@@ -253,78 +390,118 @@ uint32_t SpanBatch::AppendSpan(const SpanBatch& other, uint32_t row) {
   return copier.CopySpan(row);
 }
 
-SpanAppender::SpanAppender(SpanBatch* dst) : dst_(dst) {}
+SpanAppender::SpanAppender(SpanBatch* dst, SpanAppenderOptions options)
+    : dst_(dst), options_(options) {}
+
+void SpanAppender::Restart() {
+  ++epoch_;
+  std::fill(class_dst_.begin(), class_dst_.end(), BatchCopier::kNone);
+}
+
+uint32_t SpanAppender::ClassOf(std::string key) {
+  auto [it, inserted] = classes_.try_emplace(std::move(key), classes_.size());
+  if (inserted) class_dst_.push_back(BatchCopier::kNone);
+  return it->second;
+}
 SpanAppender::~SpanAppender() = default;
 
 uint32_t SpanAppender::Append(const SpanBatch& src, uint32_t row) {
   if (&src != last_src_) {  // rows mostly come in runs from one source (a trace's spans)
     std::unique_ptr<BatchCopier>& copier = copiers_[&src];
-    if (copier == nullptr) copier = std::make_unique<BatchCopier>(dst_, src);
+    if (copier == nullptr) {
+      copier = std::make_unique<BatchCopier>(dst_, src, this);
+    }
     last_src_ = &src;
     last_ = copier.get();
   }
   return last_->CopySpan(row);
 }
 
+uint32_t BatchCopier::CopyResource(uint32_t src_res) {
+  SpanBatch& d = *dst_;
+  const Resource& r = src_.resources[src_res];
+  uint32_t cls = kNone;
+  if (share_) {
+    if (resource_class_[src_res] == kNone) {
+      resource_class_[src_res] = owner_->ClassOf(ResourceKey(src_, r));
+    }
+    cls = resource_class_[src_res];
+    if (owner_->class_dst_[cls] != kNone) return owner_->class_dst_[cls];
+  }
+  uint32_t idx = d.AddResource();
+  Range attrs = d.CopyAttributes(src_, r.attributes, borrow_);
+  Resource& nr = d.resources[idx];
+  nr.attributes = attrs;
+  nr.dropped_attributes_count = r.dropped_attributes_count;
+  nr.schema_url = d.CopyString(r.schema_url, borrow_);
+  d.RefreshServiceName(idx);
+  if (nr.service_name.empty() && !r.service_name.empty()) {
+    nr.service_name = d.CopyString(r.service_name, borrow_);
+  }
+  if (share_) owner_->class_dst_[cls] = idx;
+  return idx;
+}
+
+uint32_t BatchCopier::CopyScope(uint32_t src_scope) {
+  SpanBatch& d = *dst_;
+  const Scope empty;  // an index past the scopes: the span has none
+  const Scope& sc = src_scope < src_.scopes.size() ? src_.scopes[src_scope] : empty;
+  uint32_t cls = kNone;
+  if (share_) {
+    if (scope_class_[src_scope] == kNone)
+      scope_class_[src_scope] = owner_->ClassOf(ScopeKey(src_, sc));
+    cls = scope_class_[src_scope];
+    if (owner_->class_dst_[cls] != kNone) return owner_->class_dst_[cls];
+  }
+  uint32_t idx = d.AddScope();
+  Range attrs = d.CopyAttributes(src_, sc.attributes, borrow_);
+  Scope& ns = d.scopes[idx];
+  ns.name = d.CopyString(sc.name, borrow_);
+  ns.version = d.CopyString(sc.version, borrow_);
+  ns.attributes = attrs;
+  ns.dropped_attributes_count = sc.dropped_attributes_count;
+  ns.schema_url = d.CopyString(sc.schema_url, borrow_);
+  if (share_) owner_->class_dst_[cls] = idx;
+  return idx;
+}
+
 uint32_t BatchCopier::CopySpan(uint32_t s) {
   SpanBatch& d = *dst_;
   const SpanBatch& o = src_;
-  uint32_t src_res = o.spans.resource_index[s];
-  auto rit = resource_map_.find(src_res);
-  if (rit == resource_map_.end()) {
-    const Resource& r = o.resources[src_res];
-    uint32_t idx = d.AddResource();
-    Range attrs = d.CopyAttributes(o, r.attributes);
-    Resource& nr = d.resources[idx];
-    nr.attributes = attrs;
-    nr.dropped_attributes_count = r.dropped_attributes_count;
-    nr.schema_url = d.Intern(r.schema_url);
-    d.RefreshServiceName(idx);
-    if (nr.service_name.empty() && !r.service_name.empty())
-      nr.service_name = d.Intern(r.service_name);
-    rit = resource_map_.emplace(src_res, idx).first;
-  }
-  uint32_t src_scope = o.spans.scope_index[s];
-  auto sit = scope_map_.find(src_scope);
-  if (sit == scope_map_.end()) {
-    uint32_t idx = d.AddScope();
-    if (src_scope < o.scopes.size()) {
-      const Scope& sc = o.scopes[src_scope];
-      Range attrs = d.CopyAttributes(o, sc.attributes);
-      Scope& ns = d.scopes[idx];
-      ns.name = d.Intern(sc.name);
-      ns.version = d.Intern(sc.version);
-      ns.attributes = attrs;
-      ns.dropped_attributes_count = sc.dropped_attributes_count;
-      ns.schema_url = d.Intern(sc.schema_url);
-    }
-    sit = scope_map_.emplace(src_scope, idx).first;
-  }
+  const bool borrow = borrow_;
+  const uint32_t epoch = Epoch();
+  const uint32_t src_res = o.spans.resource_index[s];
+  if (resource_map_[src_res].epoch != epoch)
+    resource_map_[src_res] = {epoch, CopyResource(src_res)};
+  const uint32_t src_scope = std::min<uint32_t>(o.spans.scope_index[s], o.scopes.size());
+  if (scope_map_[src_scope].epoch != epoch) scope_map_[src_scope] = {epoch, CopyScope(src_scope)};
+  const uint32_t res = resource_map_[src_res].index;
+  const uint32_t scope = scope_map_[src_scope].index;
   uint32_t row = d.AddSpan();
   d.spans.trace_id[row] = o.spans.trace_id[s];
   d.spans.span_id[row] = o.spans.span_id[s];
   d.spans.parent_span_id[row] = o.spans.parent_span_id[s];
-  d.spans.trace_state[row] = d.Intern(o.spans.trace_state[s]);
+  d.spans.trace_state[row] = d.CopyString(o.spans.trace_state[s], borrow);
   d.spans.flags[row] = o.spans.flags[s];
-  d.spans.name[row] = d.Intern(o.spans.name[s]);
+  d.spans.name[row] = d.CopyString(o.spans.name[s], borrow);
   d.spans.kind[row] = o.spans.kind[s];
   d.spans.start_time_unix_nano[row] = o.spans.start_time_unix_nano[s];
   d.spans.end_time_unix_nano[row] = o.spans.end_time_unix_nano[s];
   d.spans.status_code[row] = o.spans.status_code[s];
-  d.spans.status_message[row] = d.Intern(o.spans.status_message[s]);
-  d.spans.resource_index[row] = rit->second;
-  d.spans.scope_index[row] = sit->second;
-  d.spans.attributes[row] = d.CopyAttributes(o, o.spans.attributes[s]);
+  d.spans.status_message[row] = d.CopyString(o.spans.status_message[s], borrow);
+  d.spans.resource_index[row] = res;
+  d.spans.scope_index[row] = scope;
+  d.spans.attributes[row] = d.CopyAttributes(o, o.spans.attributes[s], borrow);
   d.spans.dropped_attributes_count[row] = o.spans.dropped_attributes_count[s];
   d.spans.dropped_events_count[row] = o.spans.dropped_events_count[s];
   d.spans.dropped_links_count[row] = o.spans.dropped_links_count[s];
   Range er = o.spans.events[s];
   Range new_events{static_cast<uint32_t>(d.events.size()), er.count};
   for (uint32_t e = er.begin; e < er.end(); ++e) {
-    Range attrs = d.CopyAttributes(o, o.events.attributes[e]);
+    Range attrs = d.CopyAttributes(o, o.events.attributes[e], borrow);
     uint32_t ne = d.AddEvent();
     d.events.time_unix_nano[ne] = o.events.time_unix_nano[e];
-    d.events.name[ne] = d.Intern(o.events.name[e]);
+    d.events.name[ne] = d.CopyString(o.events.name[e], borrow);
     d.events.attributes[ne] = attrs;
     d.events.dropped_attributes_count[ne] = o.events.dropped_attributes_count[e];
   }
@@ -332,11 +509,11 @@ uint32_t BatchCopier::CopySpan(uint32_t s) {
   Range lr = o.spans.links[s];
   Range new_links{static_cast<uint32_t>(d.links.size()), lr.count};
   for (uint32_t l = lr.begin; l < lr.end(); ++l) {
-    Range attrs = d.CopyAttributes(o, o.links.attributes[l]);
+    Range attrs = d.CopyAttributes(o, o.links.attributes[l], borrow);
     uint32_t nl = d.AddLink();
     d.links.trace_id[nl] = o.links.trace_id[l];
     d.links.span_id[nl] = o.links.span_id[l];
-    d.links.trace_state[nl] = d.Intern(o.links.trace_state[l]);
+    d.links.trace_state[nl] = d.CopyString(o.links.trace_state[l], borrow);
     d.links.attributes[nl] = attrs;
     d.links.dropped_attributes_count[nl] = o.links.dropped_attributes_count[l];
     d.links.flags[nl] = o.links.flags[l];

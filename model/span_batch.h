@@ -179,6 +179,11 @@ class SpanBatch {
   // Appends attributes to the shared pool; the caller records the Range.
   uint32_t AddAttribute(std::string_view key, const AnyValue& value);
 
+  // Removes every span, event, link, resource, scope, attribute and string, keeping the columns'
+  // and pools' capacity: a batch refilled many times (block building's page) then grows its
+  // vectors once instead of once per fill. Views into the batch become invalid.
+  void Clear();
+
   // Removes span rows for which keep[i] is false (events, links, attributes stay in their pools,
   // unreferenced). Used to drop malformed spans and keep their neighbours.
   void FilterSpans(const std::vector<bool>& keep);
@@ -213,8 +218,11 @@ class SpanBatch {
 
  private:
   friend class BatchCopier;
-  AnyValue CopyValue(const SpanBatch& from, const AnyValue& v);
-  Range CopyAttributes(const SpanBatch& from, Range r);
+  // Copies of from's values and attributes into this batch. borrow: strings keep viewing from's
+  // memory instead of being interned (SpanAppender's borrow_strings).
+  std::string_view CopyString(std::string_view s, bool borrow) { return borrow ? s : Intern(s); }
+  AnyValue CopyValue(const SpanBatch& from, const AnyValue& v, bool borrow = false);
+  Range CopyAttributes(const SpanBatch& from, Range r, bool borrow = false);
 
   static constexpr size_t kArenaBlock = 64 * 1024;
   std::vector<std::unique_ptr<char[]>> arena_blocks_;
@@ -226,24 +234,49 @@ class SpanBatch {
 
 class BatchCopier;
 
+struct SpanAppenderOptions {
+  // dst's strings view the sources' memory instead of copies of it, so dst must not outlive any
+  // source. For a short-lived batch that is only read (a block page being encoded): it saves
+  // copying every string.
+  bool borrow_strings = false;
+  // Spans whose resources (or scopes) are equal in content share one in dst, whichever source
+  // they come from (each request carries its own copy of the same resource; copied span by span
+  // a page would hold it once per request).
+  bool share_equal_resources = false;
+};
+
 // Appends spans picked one at a time from several source batches into `dst`, copying each
 // source's resources and scopes once (AppendSpan copies them again with every span). The sources
 // must outlive the appender.
 class SpanAppender {
  public:
-  explicit SpanAppender(SpanBatch* dst);
+  explicit SpanAppender(SpanBatch* dst, SpanAppenderOptions options = {});
   ~SpanAppender();
   SpanAppender(const SpanAppender&) = delete;
   SpanAppender& operator=(const SpanAppender&) = delete;
 
   // Appends span `row` of `src`; returns its row in dst.
   uint32_t Append(const SpanBatch& src, uint32_t row);
+  // Starts filling dst again after the caller cleared it (SpanBatch::Clear), keeping what the
+  // appender learnt about the sources: with share_equal_resources, which of their resources and
+  // scopes are equal, so a caller filling many batches from the same sources (block building's
+  // pages) compares each source resource once, not once per batch.
+  void Restart();
 
  private:
+  friend class BatchCopier;
+  // share_equal_resources: the class of resources (scopes) equal to one with this content key.
+  uint32_t ClassOf(std::string key);
+
   SpanBatch* dst_;
+  SpanAppenderOptions options_;
+  uint32_t epoch_ = 1;  // incremented by Restart: what was copied into dst before is gone
   const SpanBatch* last_src_ = nullptr;
   BatchCopier* last_ = nullptr;
   std::unordered_map<const SpanBatch*, std::unique_ptr<BatchCopier>> copiers_;
+  // share_equal_resources: content key -> class; class -> its index in dst (kNone: not there yet).
+  std::unordered_map<std::string, uint32_t> classes_;
+  std::vector<uint32_t> class_dst_;
 };
 
 // True if two values are equal (children compared deeply; doubles bitwise).

@@ -86,6 +86,89 @@ TEST(SpanBatchTest, AppenderCopiesEachSourceResourceOnceAndTheSpansExactly) {
   EXPECT_EQ(expected.resources.size(), 5u);
 }
 
+// Spans picked from `picked` and from `expected` (copied one by one) are the same, row by row.
+void ExpectSameSpans(const SpanBatch& picked, const SpanBatch& expected) {
+  ASSERT_EQ(picked.size(), expected.size());
+  for (uint32_t row = 0; row < picked.size(); ++row) {
+    SpanBatch one, want;
+    one.AppendSpan(picked, row);
+    want.AppendSpan(expected, row);
+    EXPECT_EQ(DebugString(one), DebugString(want)) << row;
+  }
+}
+
+TEST(SpanBatchTest, AppenderBorrowsStringsOnlyWhenAsked) {
+  SpanBatch a = MakeBatch();
+  SpanBatch copied, borrowed, expected;
+  SpanAppender copy(&copied);
+  SpanAppender borrow(&borrowed, {.borrow_strings = true});
+  for (uint32_t row : {0u, 1u}) {
+    copy.Append(a, row);
+    borrow.Append(a, row);
+    expected.AppendSpan(a, row);
+  }
+  ExpectSameSpans(borrowed, expected);
+  ExpectSameSpans(copied, expected);
+  EXPECT_EQ(borrowed.spans.name[0].data(), a.spans.name[0].data());
+  EXPECT_NE(copied.spans.name[0].data(), a.spans.name[0].data());
+  const KeyValue& kv = borrowed.attributes[borrowed.resources[0].attributes.begin];
+  EXPECT_EQ(kv.key.data(), a.attributes[a.resources[0].attributes.begin].key.data());
+  EXPECT_EQ(borrowed.resources[0].service_name, "api");
+}
+
+TEST(SpanBatchTest, AppenderSharesEqualResourcesAcrossSourcesAndRestarts) {
+  SpanBatch a = MakeBatch();
+  SpanBatch b = MakeBatch();  // equal resource and scope, other storage
+  SpanBatch c = MakeBatch();
+  c.attributes[c.resources[0].attributes.begin + 1].value = AnyValue::String(c.Intern("h2"));
+  SpanBatch d = MakeBatch();
+  d.scopes[0].name = d.Intern("other.scope");
+  SpanBatch picked;
+  SpanAppender append(&picked, {.share_equal_resources = true});
+  SpanBatch expected;
+  for (const SpanBatch* src : {&a, &b, &c, &d}) {
+    append.Append(*src, 0);
+    expected.AppendSpan(*src, 0);
+  }
+  ExpectSameSpans(picked, expected);
+  // a, b and d have one resource (c's host differs); a, b and c one scope (d's name differs).
+  EXPECT_EQ(picked.resources.size(), 2u);
+  EXPECT_EQ(picked.scopes.size(), 2u);
+  EXPECT_EQ(picked.spans.resource_index[1], picked.spans.resource_index[0]);
+  EXPECT_NE(picked.spans.resource_index[2], picked.spans.resource_index[0]);
+  EXPECT_EQ(picked.spans.resource_index[3], picked.spans.resource_index[0]);
+  EXPECT_NE(picked.spans.scope_index[3], picked.spans.scope_index[0]);
+
+  // Refilled after Clear + Restart: the resources are copied into the new fill again.
+  picked.Clear();
+  append.Restart();
+  SpanBatch expected2;
+  for (const SpanBatch* src : {&c, &b, &a}) {
+    append.Append(*src, 1);
+    expected2.AppendSpan(*src, 1);
+  }
+  ExpectSameSpans(picked, expected2);
+  EXPECT_EQ(picked.resources.size(), 2u);
+  EXPECT_EQ(picked.scopes.size(), 1u);
+  EXPECT_EQ(picked.spans.resource_index[0], 0u);
+  EXPECT_EQ(picked.spans.resource_index[1], 1u);
+  EXPECT_EQ(picked.spans.resource_index[2], 1u);
+}
+
+TEST(SpanBatchTest, ClearEmptiesAndKeepsCapacity) {
+  SpanBatch a = MakeBatch();
+  SpanBatch b = a.Clone();
+  const size_t capacity = b.spans.span_id.capacity();
+  b.Clear();
+  EXPECT_TRUE(b.empty());
+  EXPECT_TRUE(b.attributes.empty() && b.array_values.empty() && b.kvlist_values.empty());
+  EXPECT_TRUE(b.resources.empty() && b.scopes.empty() && b.events.size() == 0 &&
+              b.links.size() == 0);
+  EXPECT_EQ(b.spans.span_id.capacity(), capacity);
+  b.Append(a);
+  EXPECT_EQ(DebugString(b), DebugString(a));
+}
+
 TEST(SpanBatchTest, MoveKeepsViewsValid) {
   SpanBatch a = MakeBatch();
   std::string before = DebugString(a);
