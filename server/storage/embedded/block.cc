@@ -5,7 +5,6 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
-#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -282,12 +281,21 @@ const BlockTrace* BlockMeta::FindTrace(const TraceId& trace_id) const {
 }
 
 uint64_t SummaryToken(char kind, std::string_view a, std::string_view b) {
-  std::string buf;
-  buf.reserve(a.size() + b.size() + 1);
-  buf.append(a);
-  buf.push_back('\0');
-  buf.append(b);
-  return XXH3_64bits_withSeed(buf.data(), buf.size(), static_cast<uint64_t>(kind));
+  // The hash of a + '\0' + b. Built on the stack when short (almost always: names, attribute
+  // keys and values); a std::string per token was a malloc per attribute in block building.
+  constexpr size_t kStackBytes = 256;
+  const size_t n = a.size() + 1 + b.size();
+  char stack[kStackBytes];
+  std::string heap;
+  char* buf = stack;
+  if (n > kStackBytes) {
+    heap.resize(n);
+    buf = heap.data();
+  }
+  if (!a.empty()) std::memcpy(buf, a.data(), a.size());
+  buf[a.size()] = '\0';
+  if (!b.empty()) std::memcpy(buf + a.size() + 1, b.data(), b.size());
+  return XXH3_64bits_withSeed(buf, n, static_cast<uint64_t>(kind));
 }
 
 bool PageMayHave(const BlockPage& page, uint64_t token) {
@@ -391,86 +399,11 @@ SpanBatch SortByTraceId(const std::vector<const SpanBatch*>& batches) {
 
 namespace {
 
-// Exact content key of a value (type, then payload; children recursively).
-void ValueKey(const SpanBatch& b, const AnyValue& v, int depth, std::string* out) {
-  out->push_back(static_cast<char>(v.type));
-  switch (v.type) {
-    case ValueType::kString:
-    case ValueType::kBytes:
-      PutBytes(out, v.str);
-      break;
-    case ValueType::kBool:
-      out->push_back(v.bool_value ? 1 : 0);
-      break;
-    case ValueType::kInt:
-      PutFixed64(out, static_cast<uint64_t>(v.int_value));
-      break;
-    case ValueType::kDouble: {
-      uint64_t bits;
-      std::memcpy(&bits, &v.double_value, 8);
-      PutFixed64(out, bits);
-      break;
-    }
-    case ValueType::kArray:
-      PutVarint(out, v.children.count);
-      for (uint32_t i = 0; depth < 64 && i < v.children.count; ++i) {
-        ValueKey(b, b.array_values[v.children.begin + i], depth + 1, out);
-      }
-      break;
-    case ValueType::kKvList:
-      PutVarint(out, v.children.count);
-      for (uint32_t i = 0; depth < 64 && i < v.children.count; ++i) {
-        const KeyValue& kv = b.kvlist_values[v.children.begin + i];
-        PutBytes(out, kv.key);
-        ValueKey(b, kv.value, depth + 1, out);
-      }
-      break;
-    case ValueType::kEmpty:
-      break;
-  }
-}
-
-void AttributesKey(const SpanBatch& b, Range r, std::string* out) {
-  PutVarint(out, r.count);
-  for (uint32_t i = r.begin; i < r.end(); ++i) {
-    PutBytes(out, b.attributes[i].key);
-    ValueKey(b, b.attributes[i].value, 0, out);
-  }
-}
-
-// A copy of part in which spans with equal resources (or scopes) share one: copying spans one by
-// one gives every span its own copy, which would cost bytes in every page.
-SpanBatch ShareResources(SpanBatch part) {
-  std::unordered_map<std::string, uint32_t> seen;
-  std::vector<uint32_t> resource_to(part.resources.size()), scope_to(part.scopes.size());
-  for (uint32_t i = 0; i < part.resources.size(); ++i) {
-    const Resource& r = part.resources[i];
-    std::string key(1, 'r');
-    PutBytes(&key, r.schema_url);
-    PutBytes(&key, r.service_name);
-    PutVarint(&key, r.dropped_attributes_count);
-    AttributesKey(part, r.attributes, &key);
-    resource_to[i] = seen.try_emplace(std::move(key), i).first->second;
-  }
-  for (uint32_t i = 0; i < part.scopes.size(); ++i) {
-    const Scope& sc = part.scopes[i];
-    std::string key(1, 's');
-    PutBytes(&key, sc.name);
-    PutBytes(&key, sc.version);
-    PutBytes(&key, sc.schema_url);
-    PutVarint(&key, sc.dropped_attributes_count);
-    AttributesKey(part, sc.attributes, &key);
-    scope_to[i] = seen.try_emplace(std::move(key), i).first->second;
-  }
-  SpanColumns& c = part.spans;
-  for (uint32_t i = 0; i < c.size(); ++i) {
-    if (c.resource_index[i] < resource_to.size())
-      c.resource_index[i] = resource_to[c.resource_index[i]];
-    if (c.scope_index[i] < scope_to.size()) c.scope_index[i] = scope_to[c.scope_index[i]];
-  }
-  SpanBatch out;
-  out.Append(part);  // copies each referenced resource and scope once
-  return out;
+// The token of an attribute (SummaryToken 't'). String values, the common case, are hashed
+// where they are; ValueAsText (a std::string) only for the other types.
+uint64_t AttributeToken(const SpanBatch& part, const KeyValue& kv) {
+  if (kv.value.type == ValueType::kString) return SummaryToken('t', kv.key, kv.value.str);
+  return SummaryToken('t', kv.key, ValueAsText(part, kv.value));
 }
 
 // Fills the summary of a page from its spans.
@@ -480,12 +413,19 @@ void SummarizePage(const SpanBatch& part, BlockPage* page) {
   page->max_start = 0;
   page->min_duration = UINT64_MAX;
   page->max_duration = 0;
-  std::unordered_set<uint64_t> tokens;
+  // Collected, then sorted and deduplicated: cheaper than a hash set. Most tokens repeat from
+  // span to span; a small direct-mapped cache of recent ones drops most repeats before the sort.
+  std::vector<uint64_t> tokens;
+  constexpr size_t kRecentTokens = 256;
+  uint64_t recent[kRecentTokens] = {};
+  auto add = [&](uint64_t token) {
+    uint64_t& slot = recent[(token ^ (token >> 29)) % kRecentTokens];
+    if (slot == token && token != 0) return;
+    slot = token;
+    tokens.push_back(token);
+  };
   auto add_range = [&](Range r) {
-    for (uint32_t i = r.begin; i < r.end(); ++i) {
-      const KeyValue& kv = part.attributes[i];
-      tokens.insert(SummaryToken('t', kv.key, ValueAsText(part, kv.value)));
-    }
+    for (uint32_t i = r.begin; i < r.end(); ++i) add(AttributeToken(part, part.attributes[i]));
   };
   for (uint32_t i = 0; i < c.size(); ++i) {
     const uint64_t start = c.start_time_unix_nano[i];
@@ -495,14 +435,16 @@ void SummarizePage(const SpanBatch& part, BlockPage* page) {
     page->max_start = std::max(page->max_start, start);
     page->min_duration = std::min(page->min_duration, duration);
     page->max_duration = std::max(page->max_duration, duration);
-    tokens.insert(SummaryToken('s', part.ServiceName(i)));
-    tokens.insert(SummaryToken('o', c.name[i]));
+    add(SummaryToken('s', part.ServiceName(i)));
+    add(SummaryToken('o', c.name[i]));
     add_range(c.attributes[i]);
     for (uint32_t e = c.events[i].begin; e < c.events[i].end(); ++e) {
       add_range(part.events.attributes[e]);
     }
   }
   for (const Resource& r : part.resources) add_range(r.attributes);
+  std::sort(tokens.begin(), tokens.end());
+  tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
   page->bloom.clear();
   if (tokens.size() > kPageBloomMaxTokensPerRow * c.size()) return;
   const size_t words = std::max<size_t>(1, (tokens.size() * kPageBloomBitsPerToken + 63) / 64);
@@ -539,7 +481,7 @@ class PageCompressor {
       ARIADNE_CHECK(!ZSTD_isError(ZSTD_CCtx_refCDict(cctx_.get(), cdict_.get())));
     }
   }
-  std::string Compress(const std::string& raw) {
+  std::string Compress(std::string_view raw) {
     std::string out(ZSTD_compressBound(raw.size()), '\0');
     const size_t n = ZSTD_compress2(cctx_.get(), out.data(), out.size(), raw.data(), raw.size());
     ARIADNE_CHECK(!ZSTD_isError(n));
@@ -563,19 +505,26 @@ constexpr size_t kMinDictBytes = 1024;
 constexpr size_t kDictSampleBytes = 8 << 20;
 constexpr unsigned kDictSegmentBytes = 2048;
 
-std::string TrainPageDict(const std::vector<std::string>& raws) {
-  if (raws.size() < kMinDictPages) return "";
-  size_t total = 0;
-  for (const std::string& r : raws) total += r.size();
+// raws: the pages' encodings back to back; sizes: each page's size.
+std::string TrainPageDict(const std::string& raws, const std::vector<size_t>& sizes) {
+  if (sizes.size() < kMinDictPages) return "";
+  const size_t total = raws.size();
   const size_t capacity = std::min<size_t>(kPageDictBytes, total / kDictBlockFraction);
   if (capacity < kMinDictBytes) return "";
   const size_t step = std::max<size_t>(1, (total + kDictSampleBytes - 1) / kDictSampleBytes);
-  std::string samples;
-  std::vector<size_t> sizes;
-  for (size_t i = 0; i < raws.size(); i += step) {
-    samples += raws[i];
-    sizes.push_back(raws[i].size());
+  // Every page when they fit in the sample budget (no copy), else every step-th.
+  std::string picked;
+  std::vector<size_t> picked_sizes;
+  if (step > 1) {
+    size_t offset = 0;
+    for (size_t i = 0; i < sizes.size(); offset += sizes[i], ++i) {
+      if (i % step != 0) continue;
+      picked.append(raws, offset, sizes[i]);
+      picked_sizes.push_back(sizes[i]);
+    }
   }
+  const std::string& samples = step > 1 ? picked : raws;
+  const std::vector<size_t>& sample_sizes = step > 1 ? picked_sizes : sizes;
   std::string dict(capacity, '\0');
   // fastCover with fixed parameters: as small a result as ZDICT_trainFromBuffer's search over
   // segment sizes (measured on the demo workload), for a fraction of its CPU.
@@ -585,8 +534,8 @@ std::string TrainPageDict(const std::vector<std::string>& raws) {
   params.f = 20;
   params.accel = 1;
   const size_t n =
-      ZDICT_trainFromBuffer_fastCover(dict.data(), dict.size(), samples.data(), sizes.data(),
-                                      static_cast<unsigned>(sizes.size()), params);
+      ZDICT_trainFromBuffer_fastCover(dict.data(), dict.size(), samples.data(), sample_sizes.data(),
+                                      static_cast<unsigned>(sample_sizes.size()), params);
   if (ZDICT_isError(n)) return "";
   dict.resize(n);
   return dict;
@@ -620,8 +569,24 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
   meta->span_count = rows.size();
   meta->min_start = rows.empty() ? 0 : UINT64_MAX;
   meta->max_start = 0;
-  std::set<std::string, std::less<>> services;
-  std::set<BlockOperation> ops;
+  // Distinct services and operations as views into the rows (a std::string pair and a tree
+  // lookup per row cost more than the rest of this loop); sorted copies at the end.
+  struct OpView {
+    std::string_view service;
+    std::string_view name;
+    SpanKind kind;
+    bool operator==(const OpView&) const = default;
+  };
+  struct OpViewHash {
+    size_t operator()(const OpView& o) const {
+      const std::hash<std::string_view> h;
+      return h(o.service) * 31 + h(o.name) * 7 + static_cast<size_t>(o.kind);
+    }
+  };
+  std::unordered_set<std::string_view> services;
+  std::unordered_set<OpView, OpViewHash> ops;
+  OpView last_op{};
+  bool have_last = false;
   meta->traces.clear();
   for (uint32_t i = 0; i < rows.size(); ++i) {
     const SpanBatch& b = *rows[i].batch;
@@ -630,10 +595,13 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     const TraceId& id = b.spans.trace_id[row];
     meta->min_start = std::min(meta->min_start, start);
     meta->max_start = std::max(meta->max_start, start);
-    std::string_view service = b.ServiceName(row);
-    if (services.find(service) == services.end()) services.emplace(service);
-    BlockOperation op{std::string(service), std::string(b.spans.name[row]), b.spans.kind[row]};
-    if (ops.find(op) == ops.end()) ops.insert(std::move(op));
+    const OpView op{b.ServiceName(row), b.spans.name[row], b.spans.kind[row]};
+    if (!have_last || !(op == last_op)) {  // neighbours often repeat the operation
+      services.insert(op.service);
+      ops.insert(op);
+      last_op = op;
+      have_last = true;
+    }
     if (meta->traces.empty() || meta->traces.back().id != id) {
       meta->traces.push_back(BlockTrace{id, start, i, 0});
     }
@@ -642,7 +610,13 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     t.max_start = std::max(t.max_start, start);
   }
   meta->services.assign(services.begin(), services.end());
-  meta->operations.assign(ops.begin(), ops.end());
+  std::sort(meta->services.begin(), meta->services.end());
+  meta->operations.clear();
+  meta->operations.reserve(ops.size());
+  for (const OpView& op : ops) {
+    meta->operations.push_back({std::string(op.service), std::string(op.name), op.kind});
+  }
+  std::sort(meta->operations.begin(), meta->operations.end());
   size_t words = std::max<size_t>(1, (meta->traces.size() * 10 + 63) / 64);
   meta->bloom.assign(words, 0);
   for (const BlockTrace& t : meta->traces) {
@@ -651,18 +625,25 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     for (uint64_t p : pos) meta->bloom[p / 64] |= 1ull << (p % 64);
   }
 
-  std::string body;
   meta->pages.clear();
   meta->page_dict.clear();
   meta->page_ddict.reset();
-  std::vector<std::string> raws;
+  std::string raws;  // the pages' encodings, back to back
+  std::vector<size_t> raw_sizes;
   std::vector<std::string> tails;  // version 4: stored after each page's zstd frame
+  // One page buffer, refilled: its columns grow once per block, not once per page. The page's
+  // spans view the head's strings (no copy: each page is encoded before the next is filled);
+  // from version 2 spans with equal resources (or scopes) share one, else every request's copy
+  // would cost bytes in every page. One appender for all pages: it compares each head resource
+  // once per block.
+  SpanBatch part;
+  SpanAppender append(&part, {.borrow_strings = true, .share_equal_resources = version >= 2});
   size_t t = 0;
   while (t < meta->traces.size()) {
     BlockPage page;
     page.first_row = meta->traces[t].row_begin;
-    SpanBatch part;
-    SpanAppender append(&part);
+    part.Clear();
+    append.Restart();
     while (t < meta->traces.size() && (page.row_count == 0 || page.row_count < page_spans)) {
       for (uint32_t r = 0; r < meta->traces[t].row_count; ++r) {
         const RowRef& ref = rows[meta->traces[t].row_begin + r];
@@ -671,51 +652,62 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
       page.row_count += meta->traces[t].row_count;
       ++t;
     }
-    if (version >= 2) {
-      part = ShareResources(std::move(part));
-      SummarizePage(part, &page);
-    }
-    std::string raw;
+    if (version >= 2) SummarizePage(part, &page);
+    const size_t raw_begin = raws.size();
     if (version >= 4) {
-      EncodeBatchSplit(part, &raw, &tails.emplace_back());  // the trace index holds the ids
+      EncodeBatchSplit(part, &raws, &tails.emplace_back());  // the trace index holds the ids
     } else if (version == 3) {
-      EncodeBatchWithoutTraceIds(part, &raw);
+      EncodeBatchWithoutTraceIds(part, &raws);
     } else if (version == 2) {
-      EncodeBatchWithoutTraceIds(part, &raw, kBatchCodecNoTraceIds);
+      EncodeBatchWithoutTraceIds(part, &raws, kBatchCodecNoTraceIds);
     } else {
-      EncodeBatch(part, &raw);
+      EncodeBatch(part, &raws);
     }
-    raws.push_back(std::move(raw));
+    raw_sizes.push_back(raws.size() - raw_begin);
     meta->pages.push_back(page);
   }
-  if (version >= 3) meta->page_dict = TrainPageDict(raws);
+  if (version >= 3) meta->page_dict = TrainPageDict(raws, raw_sizes);
   PageCompressor compressor(meta->page_dict, zstd_level, version >= 3);
-  for (size_t i = 0; i < raws.size(); ++i) {
-    std::string compressed = compressor.Compress(raws[i]);
-    std::string().swap(raws[i]);
-    if (!tails.empty()) compressed += tails[i];
+  std::vector<std::string> compressed(raw_sizes.size());
+  uint64_t body_len = 0;
+  for (size_t i = 0, raw_offset = 0; i < raw_sizes.size(); raw_offset += raw_sizes[i], ++i) {
+    compressed[i] = compressor.Compress(std::string_view(raws).substr(raw_offset, raw_sizes[i]));
+    if (!tails.empty()) {
+      compressed[i] += tails[i];
+      std::string().swap(tails[i]);
+    }
     BlockPage& page = meta->pages[i];
-    page.offset = body.size();
-    page.len = compressed.size();
-    page.checksum = XXH3_64bits(compressed.data(), compressed.size());
-    body += compressed;
+    page.offset = body_len;
+    page.len = compressed[i].size();
+    page.checksum = XXH3_64bits(compressed[i].data(), compressed[i].size());
+    body_len += page.len;
   }
+  std::string().swap(raws);
   if (!meta->page_dict.empty()) meta->page_ddict = MakeDDict(meta->page_dict);
   ARIADNE_CHECK(FinishMeta(meta));  // the caller grouped the rows by trace
   std::string meta_bytes = EncodeMeta(*meta, version);
 
-  std::string out(kMagic, sizeof(kMagic));
-  PutFixed32(&out, version);
-  PutFixed32(&out, static_cast<uint32_t>(meta_bytes.size()));
-  PutFixed64(&out, body.size());
-  PutFixed64(&out, XXH3_64bits(meta_bytes.data(), meta_bytes.size()));
-  meta->body_checksum = XXH3_64bits(body.data(), body.size());
-  PutFixed64(&out, meta->body_checksum);
-  PutFixed64(&out, XXH3_64bits(out.data(), out.size()));
+  // The file in one buffer, each page copied once; the header (it checksums the body) last.
+  std::string out;
+  out.reserve(kHeaderSize + meta_bytes.size() + body_len);
+  out.resize(kHeaderSize);
   out += meta_bytes;
   meta->body_offset = out.size();
-  meta->body_len = body.size();
-  out += body;
+  for (std::string& page : compressed) {
+    out += page;
+    std::string().swap(page);
+  }
+  meta->body_len = body_len;
+  meta->body_checksum = XXH3_64bits(out.data() + meta->body_offset, body_len);
+  std::string header(kMagic, sizeof(kMagic));
+  PutFixed32(&header, version);
+  PutFixed32(&header, static_cast<uint32_t>(meta_bytes.size()));
+  PutFixed64(&header, body_len);
+  PutFixed64(&header, XXH3_64bits(meta_bytes.data(), meta_bytes.size()));
+  PutFixed64(&header, meta->body_checksum);
+  PutFixed64(&header, XXH3_64bits(header.data(), header.size()));
+  ARIADNE_CHECK(header.size() == kHeaderSize);
+  std::memcpy(out.data(), header.data(), kHeaderSize);
   meta->file_bytes = out.size();
   return out;
 }
@@ -729,11 +721,10 @@ std::vector<std::pair<std::string, uint64_t>> BlockColumnBytes(const std::vector
       {"header", kHeaderSize}, {"metadata", meta.body_offset - kHeaderSize}};
   for (const BlockPage& p : meta.pages) {
     SpanBatch part;
-    SpanAppender append(&part);
+    SpanAppender append(&part, {.borrow_strings = true, .share_equal_resources = true});
     for (uint32_t r = p.first_row; r < p.first_row + p.row_count; ++r) {
       append.Append(*rows[r].batch, rows[r].row);
     }
-    part = ShareResources(std::move(part));
     for (const auto& [name, bytes] : EncodedStreams(part)) {
       std::string compressed(ZSTD_compressBound(bytes.size()), '\0');
       size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(),

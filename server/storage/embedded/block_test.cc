@@ -3,6 +3,7 @@
 #include <cstring>
 #include <map>
 #include <random>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <xxhash.h>
@@ -415,6 +416,45 @@ TEST_P(BlockDictVersion, PagesShareADictionaryAndReadAloneWithIt) {
   EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", stripped, 0).status().code(), StatusCode::kDataLoss);
 }
 INSTANTIATE_TEST_SUITE_P(Block, BlockDictVersion, testing::Values(3u, kBlockVersion));
+
+// Rows of many requests that each carry their own copy of the same resources and scope (as
+// every exporter's request does): each page stores each distinct resource and scope once, pages
+// after the first included, and reads back the same spans.
+TEST(Block, PagesStoreEqualResourcesOfManyRequestsOnce) {
+  MemEnv env;
+  std::mt19937_64 rng(22);
+  const SpanBatch model = RandomBatch(&rng, {.traces = 40, .rich = true});
+  std::vector<SpanBatch> requests;
+  for (int i = 0; i < 12; ++i) {
+    requests.push_back(model.Clone());
+    for (TraceId& id : requests.back().spans.trace_id)
+      id = TraceId::FromHighLow(id.High() + i, id.Low());
+  }
+  std::vector<const SpanBatch*> parts;
+  SpanBatch input;
+  for (const SpanBatch& r : requests) {
+    parts.push_back(&r);
+    input.Append(r);
+  }
+  BlockMeta built;
+  const std::string bytes = BuildBlock(OrderForBlock(parts), 3, &built, 64);
+  auto meta = WriteAndReadMeta(&env, bytes);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  ASSERT_GE(meta->pages.size(), 4u);
+  SpanBatch all;
+  for (size_t p = 0; p < meta->pages.size(); ++p) {
+    auto page = ReadBlockPage(&env, "/b/x.blk", *meta, p);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    std::set<uint32_t> resources(page->spans.resource_index.begin(),
+                                 page->spans.resource_index.end());
+    std::set<uint32_t> scopes(page->spans.scope_index.begin(), page->spans.scope_index.end());
+    EXPECT_EQ(page->resources.size(), resources.size()) << p;  // no duplicate stored
+    EXPECT_LE(page->resources.size(), model.resources.size()) << p;
+    EXPECT_EQ(page->scopes.size(), scopes.size()) << p;
+    all.Append(*page);
+  }
+  EXPECT_EQ(CanonicalSpans(all), CanonicalSpans(input));
+}
 
 // A damaged dictionary (checksums made to agree) is refused when the block is opened or when a
 // page is read, never decoded into wrong spans.
