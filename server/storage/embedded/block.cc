@@ -1,10 +1,12 @@
 #include "server/storage/embedded/block.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -402,9 +404,81 @@ namespace {
 // The token of an attribute (SummaryToken 't'). String values, the common case, are hashed
 // where they are; ValueAsText (a std::string) only for the other types.
 uint64_t AttributeToken(const SpanBatch& part, const KeyValue& kv) {
-  if (kv.value.type == ValueType::kString) return SummaryToken('t', kv.key, kv.value.str);
-  return SummaryToken('t', kv.key, ValueAsText(part, kv.value));
+  const AnyValue& v = kv.value;
+  char buf[32];
+  switch (v.type) {
+    case ValueType::kString:
+      return SummaryToken('t', kv.key, v.str);
+    case ValueType::kBool:  // the same text as ValueAsText, without a std::string
+      return SummaryToken('t', kv.key, v.bool_value ? "true" : "false");
+    case ValueType::kInt: {
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v.int_value);
+      return SummaryToken('t', kv.key, std::string_view(buf, ec == std::errc() ? end - buf : 0));
+    }
+    case ValueType::kDouble: {
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v.double_value);
+      return SummaryToken('t', kv.key, std::string_view(buf, ec == std::errc() ? end - buf : 0));
+    }
+    default:
+      return SummaryToken('t', kv.key, ValueAsText(part, v));
+  }
 }
+
+// Attribute tokens of a page, remembered by where their key and value are (a page's strings view
+// the head's batches, whose decoded WAL records store each distinct string once, so repeats of a
+// key=value pair mostly share both views) or by the value's bits: repeats skip the hashing.
+class AttributeTokens {
+ public:
+  uint64_t Of(const SpanBatch& part, const KeyValue& kv) {
+    const AnyValue& v = kv.value;
+    uint64_t bits;
+    switch (v.type) {
+      case ValueType::kString:
+        bits = reinterpret_cast<uintptr_t>(v.str.data()) ^ (uint64_t{v.str.size()} << 48);
+        break;
+      case ValueType::kBool:
+        bits = v.bool_value ? 1 : 0;
+        break;
+      case ValueType::kInt:
+        bits = static_cast<uint64_t>(v.int_value);
+        break;
+      case ValueType::kDouble:
+        std::memcpy(&bits, &v.double_value, sizeof(bits));
+        break;
+      default:
+        return AttributeToken(part, kv);
+    }
+    const uint64_t where = reinterpret_cast<uintptr_t>(kv.key.data());
+    const uint64_t h = (where * 0x9E3779B97F4A7C15ull) ^ (bits * 0xC2B2AE3D27D4EB4Full) ^
+                       static_cast<uint64_t>(v.type);
+    Entry& e = entries_[(h ^ (h >> 31)) % kEntries];
+    if (e.used && e.key == kv.key.data() && e.key_size == kv.key.size() && e.type == v.type &&
+        e.bits == bits && (v.type != ValueType::kString || e.value == v.str.data())) {
+      return e.token;
+    }
+    e = {true,
+         kv.key.data(),
+         kv.key.size(),
+         v.type,
+         bits,
+         v.type == ValueType::kString ? v.str.data() : nullptr,
+         AttributeToken(part, kv)};
+    return e.token;
+  }
+
+ private:
+  static constexpr size_t kEntries = 1024;
+  struct Entry {
+    bool used = false;
+    const char* key = nullptr;
+    size_t key_size = 0;
+    ValueType type = ValueType::kEmpty;
+    uint64_t bits = 0;
+    const char* value = nullptr;
+    uint64_t token = 0;
+  };
+  std::vector<Entry> entries_ = std::vector<Entry>(kEntries);
+};
 
 // Fills the summary of a page from its spans.
 void SummarizePage(const SpanBatch& part, BlockPage* page) {
@@ -416,6 +490,7 @@ void SummarizePage(const SpanBatch& part, BlockPage* page) {
   // Collected, then sorted and deduplicated: cheaper than a hash set. Most tokens repeat from
   // span to span; a small direct-mapped cache of recent ones drops most repeats before the sort.
   std::vector<uint64_t> tokens;
+  AttributeTokens attribute_tokens;
   constexpr size_t kRecentTokens = 256;
   uint64_t recent[kRecentTokens] = {};
   auto add = [&](uint64_t token) {
@@ -425,7 +500,7 @@ void SummarizePage(const SpanBatch& part, BlockPage* page) {
     tokens.push_back(token);
   };
   auto add_range = [&](Range r) {
-    for (uint32_t i = r.begin; i < r.end(); ++i) add(AttributeToken(part, part.attributes[i]));
+    for (uint32_t i = r.begin; i < r.end(); ++i) add(attribute_tokens.Of(part, part.attributes[i]));
   };
   for (uint32_t i = 0; i < c.size(); ++i) {
     const uint64_t start = c.start_time_unix_nano[i];

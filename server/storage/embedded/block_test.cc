@@ -456,6 +456,40 @@ TEST(Block, PagesStoreEqualResourcesOfManyRequestsOnce) {
   EXPECT_EQ(CanonicalSpans(all), CanonicalSpans(input));
 }
 
+// Every attribute of every span (strings, negative and positive ints, doubles, bools, nested
+// values) is admitted by its page's filter under the token searches compute from ValueAsText.
+TEST(Block, PageFiltersAdmitEveryAttributeAsSearchesSpellIt) {
+  std::mt19937_64 rng(23);
+  SpanBatch input = RandomBatch(&rng, {.traces = 120, .rich = false});
+  const AnyValue values[] = {
+      AnyValue::Int(-42),    AnyValue::Int(7),       AnyValue::Int(INT64_MIN),
+      AnyValue::Double(0.1), AnyValue::Double(-2.5), AnyValue::Double(1e300),
+      AnyValue::Bool(true),  AnyValue::Bool(false),  AnyValue::String("GET")};
+  for (uint32_t row = 0; row < input.size(); ++row) {  // a few repeating values per span
+    const auto first = static_cast<uint32_t>(input.attributes.size());
+    input.AddAttribute("a", values[row % std::size(values)]);
+    input.AddAttribute("b", values[(row / 3) % std::size(values)]);
+    input.spans.attributes[row] = {first, 2};
+  }
+  const SpanBatch sorted = SortForBlock({&input});
+  BlockMeta meta;
+  BuildBlock(sorted, 3, &meta, 64);
+  ASSERT_GE(meta.pages.size(), 4u);
+  size_t checked = 0;
+  for (uint32_t row = 0; row < sorted.size(); ++row) {
+    const BlockPage& page = meta.pages[meta.PageOf(row)];
+    ASSERT_FALSE(page.bloom.empty());
+    const Range r = sorted.spans.attributes[row];
+    for (uint32_t i = r.begin; i < r.end(); ++i) {
+      const KeyValue& kv = sorted.attributes[i];
+      EXPECT_TRUE(PageMayHave(page, SummaryToken('t', kv.key, ValueAsText(sorted, kv.value))))
+          << kv.key << "=" << ValueAsText(sorted, kv.value);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100u);
+}
+
 // A damaged dictionary (checksums made to agree) is refused when the block is opened or when a
 // page is read, never decoded into wrong spans.
 TEST(Block, DamagedPageDictionaryIsDataLoss) {
