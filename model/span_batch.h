@@ -6,6 +6,7 @@
 //   - Strings are std::string_views into memory the batch owns: its arena (copied bytes) or
 //     buffers it adopted whole (AdoptBuffer), so a decoder can point into the request it was given
 //     without copying. Moving a batch keeps every view valid; copying is deleted (use Clone()).
+//     Exception: a batch filled by a SpanAppender with borrow_strings views its sources' memory.
 //   - Attributes of spans, events, links, resources and scopes live in one KeyValue pool;
 //     each owner holds a Range into it. Nested values (arrays, key/value lists) keep their
 //     children contiguous in two child pools (array_values, kvlist_values).
