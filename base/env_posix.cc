@@ -52,6 +52,20 @@ class PosixWritableFile final : public WritableFile {
   uint64_t size_;
 };
 
+// Opens path read-only and sets *size to its size; the caller closes the descriptor.
+StatusOr<int> OpenForReading(const std::string& path, uint64_t* size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("open " + path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return Status::FromErrno("fstat " + path, err);
+  }
+  *size = static_cast<uint64_t>(st.st_size);
+  return fd;
+}
+
 class MappedContents final : public FileContents {
  public:
   MappedContents(void* map, size_t size) : map_(map), size_(size) {}
@@ -115,32 +129,20 @@ class PosixEnv final : public Env {
 
   StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
       const std::string& path) override {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::FromErrno("open " + path, errno);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      int err = errno;
-      ::close(fd);
-      return Status::FromErrno("fstat " + path, err);
-    }
-    return std::unique_ptr<RandomAccessFile>(
-        new PosixRandomAccessFile(path, fd, static_cast<uint64_t>(st.st_size)));
+    uint64_t size = 0;
+    StatusOr<int> fd = OpenForReading(path, &size);
+    if (!fd.ok()) return fd.status();
+    return std::unique_ptr<RandomAccessFile>(new PosixRandomAccessFile(path, *fd, size));
   }
 
   StatusOr<std::unique_ptr<const FileContents>> ReadOnlyContents(const std::string& path) override {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::FromErrno("open " + path, errno);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      int err = errno;
-      ::close(fd);
-      return Status::FromErrno("fstat " + path, err);
-    }
-    const size_t size = static_cast<size_t>(st.st_size);
+    uint64_t size = 0;
+    StatusOr<int> fd = OpenForReading(path, &size);
+    if (!fd.ok()) return fd.status();
     // MAP_POPULATE: the pages are mapped in one call, not faulted in one by one.
     void* map = size == 0 ? MAP_FAILED
-                          : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    ::close(fd);
+                          : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, *fd, 0);
+    ::close(*fd);
     if (map == MAP_FAILED) return Env::ReadOnlyContents(path);  // empty, or mapping refused
     return std::unique_ptr<const FileContents>(new MappedContents(map, size));
   }

@@ -43,6 +43,18 @@ class EmbeddedStoreTest : public ::testing::Test {
     return store;
   }
   std::unique_ptr<EmbeddedStore> Open(MemEnv* env) { return Open(env, Options()); }
+  // Acknowledges `count` batches of `traces` traces each, then crashes before any block is cut.
+  std::vector<SpanBatch> WriteThenCrash(MemEnv* env, int count, int traces) {
+    std::vector<SpanBatch> batches;
+    auto store = Open(env);
+    for (int i = 0; i < count; ++i) {
+      batches.push_back(NewBatch(traces));
+      EXPECT_TRUE(AppendSync(store.get(), batches.back().Clone()).ok());
+    }
+    store.reset();
+    env->SimulateCrash(false);
+    return batches;
+  }
   static Status AppendSync(SpanStore* store, SpanBatch batch) {
     std::promise<Status> p;
     store->Append(std::move(batch), [&](Status s) { p.set_value(std::move(s)); });
@@ -396,10 +408,13 @@ TEST_F(EmbeddedStoreTest, LazyReplayAnswersEveryLookupAndSearchBeforeAndAfterThe
   EXPECT_EQ(store->BadRecordCount(), 0u);
 }
 
-// Rewrites WAL segment `path` with the payload of record `index` changed by `edit` (the checksum
-// recomputed, so the change reaches what comes after the checksum check).
-void EditWalRecord(MemEnv* env, const std::string& path, size_t index,
-                   const std::function<void(std::string*)>& edit) {
+// Rewrites the store's only WAL segment with the payload of record `index` changed by `edit` (the
+// checksum recomputed, so the change reaches what comes after the checksum check).
+void EditWalRecord(MemEnv* env, size_t index, const std::function<void(std::string*)>& edit) {
+  auto wal = env->GetChildren("/data/wal");
+  ASSERT_TRUE(wal.ok());
+  ASSERT_EQ(wal->size(), 1u);
+  const std::string path = JoinPath("/data/wal", (*wal)[0]);
   embedded::WalSegmentRecords seg;
   embedded::WalReplayStats stats;
   ASSERT_TRUE(embedded::ReadWalSegment(env, path, false, &seg, &stats).ok());
@@ -418,19 +433,8 @@ void EditWalRecord(MemEnv* env, const std::string& path, size_t index,
 // and the heads still become blocks.
 TEST_F(EmbeddedStoreTest, ReplayedRecordThatDoesNotDecodeIsSkippedCountedAndTheRestServe) {
   MemEnv env;
-  std::vector<SpanBatch> batches;
-  {
-    auto store = Open(&env);
-    for (int i = 0; i < 5; ++i) {
-      batches.push_back(NewBatch(3));
-      ASSERT_TRUE(AppendSync(store.get(), batches.back().Clone()).ok());
-    }
-  }
-  env.SimulateCrash(false);
-  auto wal = env.GetChildren("/data/wal");
-  ASSERT_TRUE(wal.ok());
-  ASSERT_EQ(wal->size(), 1u);
-  EditWalRecord(&env, JoinPath("/data/wal", (*wal)[0]), 2, [](std::string* payload) {
+  const std::vector<SpanBatch> batches = WriteThenCrash(&env, 5, 3);
+  EditWalRecord(&env, 2, [](std::string* payload) {
     embedded::Reader r(*payload);
     uint8_t version;
     uint64_t count;
@@ -467,19 +471,8 @@ TEST_F(EmbeddedStoreTest, ReplayedRecordThatDoesNotDecodeIsSkippedCountedAndTheR
 // A record whose trace runs do not read is left out at open (and counted then).
 TEST_F(EmbeddedStoreTest, ReplayedRecordWithUnreadableTraceRunsIsLeftOutAtOpen) {
   MemEnv env;
-  std::vector<SpanBatch> batches;
-  {
-    auto store = Open(&env);
-    for (int i = 0; i < 3; ++i) {
-      batches.push_back(NewBatch(2));
-      ASSERT_TRUE(AppendSync(store.get(), batches.back().Clone()).ok());
-    }
-  }
-  env.SimulateCrash(false);
-  auto wal = env.GetChildren("/data/wal");
-  ASSERT_TRUE(wal.ok());
-  EditWalRecord(&env, JoinPath("/data/wal", (*wal)[0]), 1,
-                [](std::string* payload) { (*payload)[0] = 9; });  // an unknown version
+  const std::vector<SpanBatch> batches = WriteThenCrash(&env, 3, 2);
+  EditWalRecord(&env, 1, [](std::string* payload) { (*payload)[0] = 9; });  // an unknown version
   auto store = Open(&env);
   EXPECT_EQ(store->BadRecordCount(), 1u);
   SpanBatch good = batches[0].Clone();
