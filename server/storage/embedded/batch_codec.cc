@@ -664,7 +664,8 @@ class Decoder {
         return Value(v, /*type=*/false);
     }
   }
-  // An index into a table; 0 is accepted for an empty table (a batch without resources).
+  // An index into a table; 0 is accepted for an empty table (spans without a scope; a span
+  // always has a resource, checked apart).
   static bool IndexOk(uint32_t index, size_t size) { return index < size || index == 0; }
   bool Str(Stream stream, std::string_view* out) {
     uint64_t id;
@@ -863,6 +864,7 @@ class Decoder {
                     !streams_[kDurations].Planes(n, &duration_planes))) {
       return Corrupt("start or duration planes");
     }
+    if (n > 0 && batch_.resources.empty()) return Corrupt("spans without a resource");
     uint64_t prev_start = 0, attr_end = 0, event_end = 0, link_end = 0;
     if (split_) {
       for (size_t i = 0; i < n; ++i) {
@@ -890,7 +892,7 @@ class Decoder {
           status > static_cast<uint8_t>(SpanStatusCode::kError) ||
           !Str(kStatusMessages, &c.status_message[i]) ||
           !streams_[kResourceRefs].Varint32(&c.resource_index[i]) ||
-          !IndexOk(c.resource_index[i], batch_.resources.size()) ||
+          c.resource_index[i] >= batch_.resources.size() ||  // every span has a resource
           !streams_[kScopeRefs].Varint32(&c.scope_index[i]) ||
           !IndexOk(c.scope_index[i], batch_.scopes.size()) ||
           !DeltaRange(kSpanAttrs, &attr_end, batch_.attributes.size(), &c.attributes[i]) ||
@@ -940,7 +942,7 @@ class Decoder {
         !SameByte(kStatus, static_cast<uint8_t>(SpanStatusCode::kError), &ctx.status) ||
         !Same(kStatusMessages, dict_.size() - 1, &ctx.status_message) ||
         !Same(kResourceRefs, UINT32_MAX, &ctx.resource) ||
-        !IndexOk(static_cast<uint32_t>(ctx.resource), batch_.resources.size()) ||
+        ctx.resource >= batch_.resources.size() ||  // every span has a resource
         !Same(kScopeRefs, UINT32_MAX, &ctx.scope) ||
         !IndexOk(static_cast<uint32_t>(ctx.scope), batch_.scopes.size())) {
       return false;

@@ -322,6 +322,28 @@ TEST(BatchCodec, EmptyBatchRoundTrips) {
   EXPECT_TRUE(decoded->empty());
 }
 
+// Every reader of a decoded batch looks up each span's resource (its service), so spans with no
+// resource to refer to are corruption, in the WAL's version and in a block page's.
+TEST(BatchCodec, SpansWithoutAResourceAreDataLoss) {
+  SpanBatch batch;
+  const uint32_t row = batch.AddSpan();
+  batch.spans.trace_id[row] = TraceId::FromHighLow(1, 1);
+  batch.spans.span_id[row] = SpanId::FromHighLow(0, 1);
+  ASSERT_TRUE(batch.resources.empty());
+  std::string wal;
+  EncodeBatch(batch, &wal);
+  EXPECT_EQ(DecodeBatch(wal).status().code(), StatusCode::kDataLoss);
+  std::string page, tail;
+  EncodeBatchSplit(batch, &page, &tail);
+  EXPECT_EQ(DecodeBatchSplit(page, tail, {batch.spans.trace_id[row]}).status().code(),
+            StatusCode::kDataLoss);
+
+  batch.AddResource();  // the same span with a resource reads
+  wal.clear();
+  EncodeBatch(batch, &wal);
+  EXPECT_TRUE(DecodeBatch(wal).ok());
+}
+
 TEST(BatchCodec, ParentsOutsideTheRunAreKept) {
   std::mt19937_64 rng(3);
   SpanBatch batch = RandomBatch(&rng, {.traces = 3, .max_spans_per_trace = 6});

@@ -1015,11 +1015,6 @@ StatusOr<SpanBatch> DecodePage(const std::string& path, const BlockMeta& meta, s
       meta.version >= 4 ? DecodeBatchSplit(*raw, tail, run_ids) : DecodeBatch(*raw, run_ids);
   if (!batch.ok()) return batch.status().WithContext(path);
   if (batch->size() != p.row_count) return Corrupt(path, "page span count differs from metadata");
-  // The codec accepts resource index 0 into an empty table (a WAL batch may have no resources);
-  // a block page never does, and its checks below look up each span's service.
-  if (!batch->empty() && batch->resources.empty()) {
-    return Corrupt(path, "page has spans but no resource");
-  }
   auto it = std::lower_bound(meta.traces.begin(), meta.traces.end(), p.first_row,
                              [](const BlockTrace& t, uint32_t row) { return t.row_begin < row; });
   for (; it != meta.traces.end() && it->row_begin < p.first_row + p.row_count; ++it) {
