@@ -29,23 +29,23 @@ class MemWritableFile final : public WritableFile {
   MemEnv::FilePtr file_;
 };
 
-namespace {
-
 class MemRandomAccessFile final : public RandomAccessFile {
  public:
-  explicit MemRandomAccessFile(std::string snapshot) : bytes_(std::move(snapshot)) {}
+  MemRandomAccessFile(const MemEnv* env, std::string path, std::string snapshot)
+      : env_(env), path_(std::move(path)), bytes_(std::move(snapshot)) {}
   Status Read(uint64_t offset, size_t n, std::string* out) const override {
     out->clear();
+    if (env_->ReadFails(path_)) return Status::FromErrno("pread " + path_, EIO);
     if (offset < bytes_.size()) out->assign(bytes_, static_cast<size_t>(offset), n);
     return Status::Ok();
   }
   uint64_t Size() const override { return bytes_.size(); }
 
  private:
+  const MemEnv* env_;
+  std::string path_;
   std::string bytes_;  // Readers see the file as it was when opened.
 };
-
-}  // namespace
 
 MemEnv::MemEnv(uint32_t seed) : rng_(seed) { dirs_.insert("/"); }
 MemEnv::~MemEnv() = default;
@@ -63,6 +63,20 @@ void MemEnv::SetCapacity(uint64_t bytes) {
 void MemEnv::CrashAfter(uint64_t ops) {
   std::lock_guard<std::mutex> lock(mu_);
   crash_after_ = ops == kUnlimited ? kUnlimited : ops_ + ops;
+}
+
+void MemEnv::SetReadFailure(const std::string& path, bool fail) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fail) {
+    unreadable_.insert(path);
+  } else {
+    unreadable_.erase(path);
+  }
+}
+
+bool MemEnv::ReadFails(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unreadable_.count(path) > 0;
 }
 
 uint64_t MemEnv::MutatingOps() const {
@@ -140,7 +154,7 @@ StatusOr<std::unique_ptr<RandomAccessFile>> MemEnv::NewRandomAccessFile(const st
   std::lock_guard<std::mutex> lock(mu_);
   auto it = files_.find(path);
   if (it == files_.end()) return Status::FromErrno("open " + path, ENOENT);
-  return std::unique_ptr<RandomAccessFile>(new MemRandomAccessFile(it->second->bytes));
+  return std::unique_ptr<RandomAccessFile>(new MemRandomAccessFile(this, path, it->second->bytes));
 }
 
 bool MemEnv::FileExists(const std::string& path) {

@@ -8,6 +8,9 @@
 //   - CrashAfter(n): the next n mutating operations succeed, then every mutating operation fails
 //     as if the process had died between two file operations. Count operations with
 //     MutatingOps() to enumerate every crash point.
+//   - SetReadFailure(path, true): every read of that file (RandomAccessFile::Read, hence
+//     ReadFileToString and ReadOnlyContents) fails with EIO, as a disk with an unreadable sector
+//     does; SetReadFailure(path, false) heals it. Files opened before still see the switch.
 //   - SimulateCrash(torn): what a power cut leaves. Each file keeps its synced bytes; unsynced
 //     tails are dropped, or with torn=true a random prefix of each tail survives, possibly with
 //     its last bytes garbled. Directory changes not followed by SyncDir are undone. Then all
@@ -38,6 +41,7 @@ class MemEnv final : public Env {
 
   void SetSyncFailure(bool fail);
   void SetCapacity(uint64_t bytes);
+  void SetReadFailure(const std::string& path, bool fail);
   void CrashAfter(uint64_t ops);
   uint64_t MutatingOps() const;
   void SimulateCrash(bool torn);
@@ -60,6 +64,7 @@ class MemEnv final : public Env {
 
  private:
   friend class MemWritableFile;
+  friend class MemRandomAccessFile;
   struct FileData {
     std::string bytes;
     size_t synced = 0;
@@ -71,11 +76,13 @@ class MemEnv final : public Env {
   Status AppendLocked(const FilePtr& file, std::string_view data, const std::string& path);
   Status SyncLocked(const FilePtr& file, const std::string& path);
   uint64_t TotalBytesLocked() const;
+  bool ReadFails(const std::string& path) const;
 
   mutable std::mutex mu_;
   std::map<std::string, FilePtr> files_;          // live namespace
   std::map<std::string, FilePtr> durable_files_;  // namespace as of the last SyncDir per dir
   std::set<std::string> dirs_;
+  std::set<std::string> unreadable_;  // paths whose reads fail (SetReadFailure)
   bool sync_failure_ = false;
   uint64_t capacity_ = kUnlimited;
   uint64_t ops_ = 0;
