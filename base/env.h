@@ -77,10 +77,13 @@ class Env {
   // Bytes available to an unprivileged writer on the file system holding path.
   [[nodiscard]] virtual StatusOr<uint64_t> GetFreeSpace(const std::string& path) = 0;
 
-  // The whole file, read-only. The POSIX Env maps it (no copy and no anonymous memory: the bytes
-  // are the page cache's, which the kernel may drop and read again); the default reads it into
-  // memory. The file must not shrink under the part the caller reads while the contents live
-  // (a mapped page past the end of the file faults).
+  // The whole file, read now into memory the returned object owns (read-only from then on).
+  // A read error is an IoError returned here. Deliberately not a mapping of the file: a mapped
+  // page the kernel dropped under memory pressure is read again on the next access, and if the
+  // disk fails that read the process gets SIGBUS, with no Status anywhere. The POSIX Env reads
+  // with large preads into anonymous memory backed by transparent huge pages where the kernel
+  // allows (docs/performance.md, "Restart: segments read, not mapped"); the default reads into
+  // a string. If the file shrinks while it is read, the contents end where the file ended.
   [[nodiscard]] virtual StatusOr<std::unique_ptr<const FileContents>> ReadOnlyContents(
       const std::string& path);
 

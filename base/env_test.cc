@@ -79,6 +79,18 @@ TEST_P(EnvContractTest, ReadOnlyContentsHoldTheWholeFile) {
   EXPECT_FALSE(env_->ReadOnlyContents(root_ + "/missing").ok());
 }
 
+// More than one of the POSIX Env's 16 MiB reads, ending mid-page.
+TEST_P(EnvContractTest, ReadOnlyContentsOfAFileLargerThanOneReadHoldEveryByte) {
+  const std::string path = root_ + "/large";
+  std::string bytes((size_t{16} << 20) + 4097, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+  ASSERT_TRUE(env_->WriteFileAtomically(path, bytes).ok());
+  auto contents = env_->ReadOnlyContents(path);
+  ASSERT_TRUE(contents.ok()) << contents.status().ToString();
+  ASSERT_EQ((*contents)->data().size(), bytes.size());
+  EXPECT_TRUE((*contents)->data() == bytes);
+}
+
 TEST_P(EnvContractTest, DirectoriesRenameAndRemove) {
   std::string dir = JoinPath(root_, "x/y");
   ASSERT_TRUE(env_->CreateDirs(dir).ok());
@@ -103,6 +115,19 @@ INSTANTIATE_TEST_SUITE_P(PosixAndMem, EnvContractTest, ::testing::Values(true, f
                          [](const ::testing::TestParamInfo<bool>& p) {
                            return p.param ? "Posix" : "Mem";
                          });
+
+// A file the kernel cannot read (here a directory: open succeeds, read fails with EISDIR) is an
+// IoError from ReadOnlyContents, not a crash at a later access.
+TEST(PosixEnvTest, ReadOnlyContentsOfAnUnreadableFileIsAnIoError) {
+  char tmpl[] = "/tmp/ariadne_env_test_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  auto contents = Env::Default()->ReadOnlyContents(tmpl);
+  ASSERT_FALSE(contents.ok());
+  EXPECT_EQ(contents.status().code(), StatusCode::kIoError);
+  EXPECT_NE(contents.status().message().find(tmpl), std::string_view::npos)
+      << contents.status().ToString();
+  ASSERT_TRUE(Env::Default()->RemoveDir(tmpl).ok());
+}
 
 class MemEnvFaultTest : public ::testing::Test {
  protected:
@@ -154,6 +179,25 @@ TEST_F(MemEnvFaultTest, SyncFailureIsReported) {
   EXPECT_EQ(env_.SyncDir("/d").code(), StatusCode::kIoError);
   env_.SetSyncFailure(false);
   EXPECT_TRUE(f->Sync().ok());
+}
+
+TEST_F(MemEnvFaultTest, ReadFailureFailsEveryReadOfThatFileUntilHealed) {
+  ASSERT_TRUE(env_.WriteFileAtomically("/d/bad", "bytes").ok());
+  ASSERT_TRUE(env_.WriteFileAtomically("/d/good", "fine").ok());
+  auto opened_before = env_.NewRandomAccessFile("/d/bad");
+  ASSERT_TRUE(opened_before.ok());
+  env_.SetReadFailure("/d/bad", true);
+  std::string data;
+  Status s = env_.ReadFileToString("/d/bad", &data);
+  EXPECT_EQ(s.code(), StatusCode::kIoError);
+  EXPECT_NE(s.message().find("Input/output error"), std::string_view::npos) << s.ToString();
+  EXPECT_EQ(env_.ReadOnlyContents("/d/bad").status().code(), StatusCode::kIoError);
+  EXPECT_EQ((*opened_before)->Read(0, 5, &data).code(), StatusCode::kIoError);
+  ASSERT_TRUE(env_.ReadFileToString("/d/good", &data).ok()) << "other files read";
+  EXPECT_EQ(data, "fine");
+  env_.SetReadFailure("/d/bad", false);
+  ASSERT_TRUE(env_.ReadFileToString("/d/bad", &data).ok());
+  EXPECT_EQ(data, "bytes");
 }
 
 TEST_F(MemEnvFaultTest, NoSpaceThenSpaceReturns) {

@@ -2,7 +2,8 @@
 //
 // Decoding every record at open cost ~0.8 us and ~300 bytes of memory per span (a 1 GiB WAL took
 // a minute and 6.75 GiB to reopen). Instead the replay keeps each segment's bytes (~48 bytes per
-// span, mapped read-only from the file: page cache, not anonymous memory), indexes the records by
+// span, read into owned memory: not a mapping of the file, which would turn a disk read error
+// on a dropped and re-read page into SIGBUS during a later decode), indexes the records by
 // trace id with a read-only pass (ReadTraceRuns), and a head built that way refers to its records
 // by number: a trace lookup decodes only the records holding the trace, a search decodes the
 // records it cannot rule out (by start-time range, service and operation), and the maintenance
@@ -62,7 +63,7 @@ class LazyRecords {
   }
   uint64_t min_start(size_t i) const { return records_[i].min_start; }
   uint64_t max_start(size_t i) const { return records_[i].max_start; }
-  // Bytes held (segment bytes, mapped or not, and the record table).
+  // Bytes held (segment bytes and the record table).
   uint64_t MemoryBytes() const;
   // Unique per object (a cache key that a later object at the same address cannot reuse).
   uint64_t id() const { return id_; }
