@@ -218,8 +218,13 @@ Status EmbeddedStore::ReplayWal(uint64_t wal_seq_end) {
   uint64_t bad_records = 0;
   auto read = [&](size_t k, embedded::WalSegmentRecords* out) {
     const std::string path = JoinPath(wal_dir_, embedded::WalSegmentName(todo[k]));
+    // A read error is not a torn tail: the segment may hold acknowledged spans, so it is neither
+    // truncated nor skipped, and Open fails (docs/formats/wal.md#unreadable-segments).
     return embedded::ReadWalSegment(env_, path, true, out, &stats)
-        .WithContext("embedded store: replaying " + path);
+        .WithContext("embedded store: cannot replay WAL segment " + path +
+                     " (not starting rather than dropping acknowledged spans; to start without "
+                     "it, move it out of " +
+                     wal_dir_ + ")");
   };
   const int64_t now = clock_->MonotonicNanos();
   embedded::WalSegmentRecords current, next;

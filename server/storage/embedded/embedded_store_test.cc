@@ -480,6 +480,39 @@ TEST_F(EmbeddedStoreTest, ReplayedRecordWithUnreadableTraceRunsIsLeftOutAtOpen) 
   ExpectHolds(store.get(), good);
 }
 
+// A WAL segment the disk cannot read (EIO) is not a torn tail: Open fails with an IoError that
+// names the segment, nothing is truncated or created, and once the segment reads again every
+// acknowledged span is there. Both the first segment and a later one (read ahead on the helper
+// thread) are tried.
+TEST_F(EmbeddedStoreTest, UnreadableWalSegmentFailsOpenAndLosesNothing) {
+  MemEnv env;
+  std::vector<SpanBatch> batches = WriteThenCrash(&env, 3, 2);
+  for (SpanBatch& b : WriteThenCrash(&env, 2, 2)) batches.push_back(std::move(b));  // segment 2
+  SpanBatch all;
+  for (const SpanBatch& b : batches) all.Append(b);
+  auto names = env.GetChildren("/data/wal");
+  ASSERT_TRUE(names.ok());
+  ASSERT_GE(names->size(), 2u);
+  for (const std::string& name : {names->front(), names->back()}) {
+    SCOPED_TRACE(name);
+    const std::string path = JoinPath("/data/wal", name);
+    const uint64_t size = *env.GetFileSize(path);
+    env.SetReadFailure(path, true);
+    {
+      EmbeddedStore store(Options(), &env, &clock_);
+      Status s = store.Open();
+      EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+      EXPECT_NE(s.message().find(path), std::string_view::npos) << s.ToString();
+      EXPECT_NE(s.message().find("Input/output error"), std::string_view::npos) << s.ToString();
+    }
+    EXPECT_EQ(*env.GetFileSize(path), size) << "not truncated";
+    EXPECT_EQ(*env.GetChildren("/data/wal"), *names) << "no segment added or removed";
+    env.SetReadFailure(path, false);
+  }
+  auto store = Open(&env);
+  ExpectHolds(store.get(), all);
+}
+
 // Many records in one segment: indexed without decoding at open, then decoded by a search on
 // several threads (TSan covers it).
 TEST_F(EmbeddedStoreTest, ManyRecordsOfOneSegmentReplayOnSeveralThreads) {

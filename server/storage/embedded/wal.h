@@ -6,7 +6,8 @@
 // a size limit, after a write or sync fault (the old file is never trusted again), and when the
 // head is cut into a block (so a block covers exactly the segments below a sequence number).
 // Replay reads records until the first invalid one and truncates the segment there: a torn or
-// corrupt tail costs only unacknowledged data, and the store always starts.
+// corrupt tail costs only unacknowledged data. A segment the disk cannot read is an error, not a
+// tail (the store refuses to start, docs/formats/wal.md#unreadable-segments).
 // Thread-safety: WalWriter is not thread-safe (the store's writer lock guards it); the free
 // functions are. Tested by wal_test.cc.
 #ifndef ARIADNE_SERVER_STORAGE_EMBEDDED_WAL_H_
@@ -42,8 +43,8 @@ struct WalReplayStats {
 };
 
 // The valid records of one segment: payload i is data()[offset[i], offset[i] + size[i]).
-// The segment's bytes are mapped read-only where the Env can (Env::ReadOnlyContents), so keeping
-// them costs no anonymous memory and no copy.
+// The segment's bytes are read into memory the struct owns (Env::ReadOnlyContents, never a
+// mapping: a disk error on a mapped page would be SIGBUS later instead of a Status now).
 struct WalSegmentRecords {
   std::unique_ptr<const FileContents> contents;
   std::vector<std::pair<size_t, uint32_t>> records;  // payload offset and size
@@ -53,8 +54,10 @@ struct WalSegmentRecords {
   }
 };
 
-// Reads (maps) a whole segment and checks its records. At the first invalid record the segment is
-// truncated to the valid prefix (if truncate) and the rest is ignored.
+// Reads a whole segment and checks its records. At the first invalid record the segment is
+// truncated to the valid prefix (if truncate) and the rest is ignored. A segment that cannot be
+// read (the disk's read error, IoError) is returned as that error and never truncated: its bytes
+// may hold acknowledged records.
 [[nodiscard]] Status ReadWalSegment(Env* env, const std::string& path, bool truncate,
                                     WalSegmentRecords* out, WalReplayStats* stats);
 

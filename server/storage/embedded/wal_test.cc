@@ -52,6 +52,25 @@ TEST(Wal, TornTailIsTruncatedToTheLastValidRecord) {
   }
 }
 
+// A read error is not a torn tail: the segment may hold acknowledged records, so it is reported
+// and left as it is (not truncated), and it replays in full once it reads again.
+TEST(Wal, UnreadableSegmentIsAnErrorAndIsNotTruncated) {
+  MemEnv env;
+  std::string path = WriteSegment(&env, {"first", "second"});
+  const uint64_t size = *env.GetFileSize(path);
+  env.SetReadFailure(path, true);
+  WalSegmentRecords segment;
+  WalReplayStats stats;
+  Status s = ReadWalSegment(&env, path, /*truncate=*/true, &segment, &stats);
+  EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+  EXPECT_TRUE(segment.records.empty());
+  EXPECT_EQ(stats.records, 0u);
+  EXPECT_EQ(stats.truncated_bytes, 0u);
+  EXPECT_EQ(*env.GetFileSize(path), size);
+  env.SetReadFailure(path, false);
+  EXPECT_EQ(ReplayAll(&env, path, &stats), (std::vector<std::string>{"first", "second"}));
+}
+
 TEST(Wal, CorruptChecksumStopsReplayThere) {
   MemEnv env;
   std::string path = WriteSegment(&env, {"first", "second", "third"});
