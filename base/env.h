@@ -82,7 +82,7 @@ class Env {
   // page the kernel dropped under memory pressure is read again on the next access, and if the
   // disk fails that read the process gets SIGBUS, with no Status anywhere. The POSIX Env reads
   // with large preads into anonymous memory backed by transparent huge pages where the kernel
-  // allows (docs/performance.md, "Restart: segments read, not mapped"); the default reads into
+  // allows (docs/performance.md, "Restart: WAL segments read, not mapped"); the default reads into
   // a string. If the file shrinks while it is read, the contents end where the file ended.
   [[nodiscard]] virtual StatusOr<std::unique_ptr<const FileContents>> ReadOnlyContents(
       const std::string& path);

@@ -439,8 +439,8 @@ BENCHMARK(BM_SearchLastHour)->Arg(0)->Arg(1)->Iterations(20)->Unit(benchmark::kM
 // Restart: open a store whose WAL holds $ARIADNE_BENCH_WAL_MIB MiB (default 1024) of records,
 // with the default head limits (block_max_spans 1 M): replay indexes it, without decoding, into
 // frozen heads (lazy_records.h). The WAL is written by a child process, so peak_rss_mib is the
-// reopening process's alone (the mapped WAL included); open_cpu_s is the process CPU time (every
-// thread) of Open(). Then the first GetTrace and GetServices are timed (first_get_trace_ms,
+// reopening process's alone (the replayed WAL bytes included); open_cpu_s is the process CPU time
+// (every thread) of Open(). Then the first GetTrace and GetServices are timed (first_get_trace_ms,
 // get_services_ms), and with ARIADNE_BENCH_SEARCH=1 one search (search_ms).
 void BM_RestartWithWal(benchmark::State& state) {
   const char* mib_env = std::getenv("ARIADNE_BENCH_WAL_MIB");
