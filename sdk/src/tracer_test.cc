@@ -201,7 +201,8 @@ TEST(SdkTracer, RecycledSpansCarryNoStaleData) {
         .SetAttribute("n", 1)
         .SetAttribute("s", "str")
         .SetStatus(trace::StatusCode::kError, "bad")
-        .AddEvent("e");
+        .AddEvent("e")
+        .AddLink(SpanContext{trace::TraceId{{1}}, trace::SpanId{{2}}, 0, false, {}});
   }
   {
     Span b = f.tracer.StartSpan("b");
@@ -211,6 +212,7 @@ TEST(SdkTracer, RecycledSpansCarryNoStaleData) {
   auto spans = f.store->Take();
   ASSERT_EQ(spans.size(), 3u);
   ASSERT_EQ(spans[0]->attributes.size(), 3u);
+  EXPECT_EQ(spans[0]->links.size(), 1u);
   EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value), std::string(100, 'x'));
   const SpanData& b = *spans[1];
   EXPECT_EQ(b.name, "b");
@@ -222,6 +224,7 @@ TEST(SdkTracer, RecycledSpansCarryNoStaleData) {
   EXPECT_EQ(b.status_code, trace::StatusCode::kUnset);
   EXPECT_TRUE(b.status_message.empty());
   EXPECT_TRUE(b.events.empty());
+  EXPECT_TRUE(b.links.empty());
   const SpanData& c = *spans[2];
   EXPECT_TRUE(c.attributes.empty());
   EXPECT_EQ(c.attributes.begin(), c.attributes.end());
