@@ -110,6 +110,30 @@ size_t AssignString(std::string* s, std::string_view v) {
 }
 
 size_t AssignOwnedTracked(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) {
+  // A recycled slot mostly holds a value of the same type (same call site): scalars are then
+  // one store, without the variant's converting assignment.
+  switch (v.type()) {
+    case AttributeValue::Type::kBool:
+      if (auto* held = std::get_if<bool>(dst)) {
+        *held = v.bool_value();
+        return 0;
+      }
+      break;
+    case AttributeValue::Type::kInt:
+      if (auto* held = std::get_if<int64_t>(dst)) {
+        *held = v.int_value();
+        return 0;
+      }
+      break;
+    case AttributeValue::Type::kDouble:
+      if (auto* held = std::get_if<double>(dst)) {
+        *held = v.double_value();
+        return 0;
+      }
+      break;
+    default:
+      break;
+  }
   if (v.type() == AttributeValue::Type::kString) {
     std::string_view str = v.string_value();
     str = TruncateView(str, max_length);
