@@ -86,6 +86,14 @@ class ParentBased final : public Sampler {
 
 }  // namespace
 
+std::optional<SamplingDecision> ConstantSamplingDecision(const Sampler& sampler) noexcept {
+  if (dynamic_cast<const AlwaysOn*>(&sampler) != nullptr) {
+    return SamplingDecision::kRecordAndSample;
+  }
+  if (dynamic_cast<const AlwaysOff*>(&sampler) != nullptr) return SamplingDecision::kDrop;
+  return std::nullopt;
+}
+
 bool TraceIdRatioSamples(const trace::TraceId& id, double ratio) noexcept {
   return TraceIdRatio(ratio).Samples(id);
 }

@@ -27,6 +27,36 @@ TEST(IdGenerator, IdsAreValidAndDistinct) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+// The tracer's combined call draws the same numbers in the same order as NewTraceId then
+// NewSpanId, and lays the trace id out big-endian like NewTraceId (whatever store it uses).
+TEST(IdGenerator, TraceAndSpanIdTogetherMatchTheSeparateCalls) {
+  for (uint64_t seed : {1u, 99u, 12345u}) {
+    SeedThreadRandom(seed);
+    trace::TraceId t1 = NewTraceId();
+    trace::SpanId s1 = NewSpanId();
+    SeedThreadRandom(seed);
+    trace::TraceId t2;
+    trace::SpanId s2;
+    NewTraceAndSpanId(&t2, &s2);
+    EXPECT_EQ(t1, t2);
+    EXPECT_EQ(s1, s2);
+    EXPECT_TRUE(t2.IsValid());
+    EXPECT_TRUE(s2.IsValid());
+    NewTraceAndSpanId(&t2, &s2);
+    EXPECT_NE(t1, t2);
+    EXPECT_NE(s1, s2);
+  }
+}
+
+TEST(Sampler, ConstantDecisionOnlyForSamplersThatIgnoreTheirInput) {
+  EXPECT_EQ(ConstantSamplingDecision(*MakeAlwaysOnSampler()), SamplingDecision::kRecordAndSample);
+  EXPECT_EQ(ConstantSamplingDecision(*MakeAlwaysOffSampler()), SamplingDecision::kDrop);
+  EXPECT_EQ(ConstantSamplingDecision(*MakeTraceIdRatioSampler(1.0)), std::nullopt);
+  EXPECT_EQ(ConstantSamplingDecision(*MakeParentBasedSampler(MakeAlwaysOnSampler())), std::nullopt);
+  EXPECT_EQ(ConstantSamplingDecision(*MakeParentBasedSampler(MakeAlwaysOffSampler())),
+            std::nullopt);
+}
+
 TEST(TraceIdRatio, SampledFractionMatchesTheRatio) {
   SeedThreadRandom(42);
   auto sampler = MakeTraceIdRatioSampler(0.25);

@@ -110,6 +110,30 @@ size_t AssignString(std::string* s, std::string_view v) {
 }
 
 size_t AssignOwnedTracked(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) {
+  // A recycled slot mostly holds a value of the same type (same call site): scalars are then
+  // one store, without the variant's converting assignment.
+  switch (v.type()) {
+    case AttributeValue::Type::kBool:
+      if (auto* held = std::get_if<bool>(dst)) {
+        *held = v.bool_value();
+        return 0;
+      }
+      break;
+    case AttributeValue::Type::kInt:
+      if (auto* held = std::get_if<int64_t>(dst)) {
+        *held = v.int_value();
+        return 0;
+      }
+      break;
+    case AttributeValue::Type::kDouble:
+      if (auto* held = std::get_if<double>(dst)) {
+        *held = v.double_value();
+        return 0;
+      }
+      break;
+    default:
+      break;
+  }
   if (v.type() == AttributeValue::Type::kString) {
     std::string_view str = v.string_value();
     str = TruncateView(str, max_length);
@@ -201,6 +225,7 @@ void SpanData::SetAttribute(std::string_view key, const AttributeValue& value) n
 void SpanData::AddEvent(std::string_view event_name, uint64_t time_unix_nano,
                         std::span<const trace::KeyValue> attrs) noexcept {
   const SpanLimits& l = state_->limits;
+  touched_ |= kTouchedEvents;
   if (events.size() >= l.event_count) {
     ++dropped_events_count;
     return;
@@ -225,6 +250,7 @@ void SpanData::AddLink(const trace::SpanContext& ctx,
                        std::span<const trace::KeyValue> attrs) noexcept {
   const SpanLimits& l = state_->limits;
   if (!ctx.IsValid()) return;
+  touched_ |= kTouchedLinks;
   if (links.size() >= l.link_count) {
     ++dropped_links_count;
     return;
@@ -249,6 +275,7 @@ void SpanData::SetStatus(trace::StatusCode code, std::string_view description) n
   if (status_code == trace::StatusCode::kOk) return;
   if (code == trace::StatusCode::kUnset) return;
   status_code = code;
+  touched_ |= kTouchedStatus;
   try {
     status_message = code == trace::StatusCode::kError ? std::string(description) : std::string();
   } catch (...) {
@@ -267,16 +294,25 @@ void SpanData::ResetForReuse(const InstrumentationScope* scope) noexcept {
   context = trace::SpanContext();
   parent_span_id = trace::SpanId();
   parent_remote = false;
-  name.clear();
   kind = trace::SpanKind::kInternal;
+  status_code = trace::StatusCode::kUnset;
+  dropped_attributes_count = 0;
   start_time_unix_nano = end_time_unix_nano = 0;
   start_ticks_ = 0;
-  status_code = trace::StatusCode::kUnset;
-  status_message.clear();
+  name.clear();
   attributes.clear();
-  events.clear();
-  links.clear();
-  dropped_attributes_count = dropped_events_count = dropped_links_count = 0;
+  if (touched_ != 0) [[unlikely]] {
+    if (touched_ & kTouchedStatus) status_message.clear();
+    if (touched_ & kTouchedEvents) {
+      events.clear();
+      dropped_events_count = 0;
+    }
+    if (touched_ & kTouchedLinks) {
+      links.clear();
+      dropped_links_count = 0;
+    }
+    touched_ = 0;
+  }
 }
 
 void SpanData::SetStartTime(uint64_t start_time) noexcept {
@@ -312,8 +348,9 @@ void SpanData::End(uint64_t end_time) noexcept {
   // cache, so the export thread's ReleaseSpan reads one flag. kept_bytes_ counts what attribute
   // strings ever allocated (kept across reuse); the pool must not pin large strings.
   constexpr size_t kMaxKeptBytes = 4096;
-  recyclable_ = attributes.capacity() <= 64 &&
-                kept_bytes_ + name.capacity() + status_message.capacity() <= kMaxKeptBytes;
+  size_t kept = kept_bytes_ + name.capacity();
+  if (touched_ & kTouchedStatus) kept += status_message.capacity();
+  recyclable_ = attributes.capacity() <= 64 && kept <= kMaxKeptBytes;
   std::unique_ptr<SpanData> self(this);
   if (state_->processor && !state_->shut_down.load(std::memory_order_relaxed)) {
     state_->processor->OnEnd(std::move(self));

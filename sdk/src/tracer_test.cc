@@ -63,6 +63,46 @@ TEST(SdkTracer, DefaultSamplerIsParentBasedSoAnUnsampledRemoteParentIsHonoured) 
   EXPECT_EQ(s.GetContext().flags & trace::kFlagRandom, 0);
 }
 
+// AlwaysOn / AlwaysOff are decided without calling the sampler: the decision, the flags and the
+// ids must be those the sampler's call gave.
+TEST(SdkTracer, ConstantSamplersGiveTheSameSpansAsTheirCalls) {
+  Fixture off(MakeAlwaysOffSampler());
+  Span root = off.tracer.StartSpan("root");
+  EXPECT_FALSE(root.IsRecording());
+  EXPECT_TRUE(root.GetContext().IsValid());
+  EXPECT_EQ(root.GetContext().flags, trace::kFlagRandom);
+  EXPECT_FALSE(root.GetContext().remote);
+  SpanContext sampled_remote = root.GetContext();
+  sampled_remote.flags = trace::kFlagSampled;
+  sampled_remote.remote = true;
+  trace::Context parent(sampled_remote);
+  trace::StartSpanOptions o;
+  o.parent = &parent;
+  Span child = off.tracer.StartSpan("child", o);
+  EXPECT_FALSE(child.IsRecording());  // always_off ignores even a sampled parent
+  EXPECT_EQ(child.GetContext().trace_id, sampled_remote.trace_id);
+  EXPECT_NE(child.GetContext().span_id, sampled_remote.span_id);
+  EXPECT_EQ(child.GetContext().flags, 0);
+  EXPECT_FALSE(child.GetContext().remote);
+
+  Fixture on(MakeAlwaysOnSampler());
+  Span s = on.tracer.StartSpan("child", o);
+  EXPECT_TRUE(s.IsRecording());
+  EXPECT_EQ(s.GetContext().flags, trace::kFlagSampled);  // random only if the parent had it
+  sampled_remote.flags = trace::kFlagRandom;  // an unsampled parent: always_on samples anyway
+  parent = trace::Context(sampled_remote);
+  Span t = on.tracer.StartSpan("child2", o);
+  EXPECT_EQ(t.GetContext().flags, trace::kFlagSampled | trace::kFlagRandom);
+  EXPECT_FALSE(t.GetContext().remote);
+  s.End();
+  t.End();
+  auto spans = on.store->Take();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_TRUE(spans[1]->context.IsSampled());
+  EXPECT_EQ(spans[1]->parent_span_id, sampled_remote.span_id);
+  EXPECT_TRUE(spans[1]->parent_remote);
+}
+
 TEST(SdkTracer, ExplicitRootIgnoresTheCurrentSpan) {
   Fixture f;
   trace::ScopedSpan outer(f.tracer, "outer");
@@ -201,7 +241,8 @@ TEST(SdkTracer, RecycledSpansCarryNoStaleData) {
         .SetAttribute("n", 1)
         .SetAttribute("s", "str")
         .SetStatus(trace::StatusCode::kError, "bad")
-        .AddEvent("e");
+        .AddEvent("e")
+        .AddLink(SpanContext{trace::TraceId{{1}}, trace::SpanId{{2}}, 0, false, {}});
   }
   {
     Span b = f.tracer.StartSpan("b");
@@ -211,6 +252,7 @@ TEST(SdkTracer, RecycledSpansCarryNoStaleData) {
   auto spans = f.store->Take();
   ASSERT_EQ(spans.size(), 3u);
   ASSERT_EQ(spans[0]->attributes.size(), 3u);
+  EXPECT_EQ(spans[0]->links.size(), 1u);
   EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value), std::string(100, 'x'));
   const SpanData& b = *spans[1];
   EXPECT_EQ(b.name, "b");
@@ -222,6 +264,7 @@ TEST(SdkTracer, RecycledSpansCarryNoStaleData) {
   EXPECT_EQ(b.status_code, trace::StatusCode::kUnset);
   EXPECT_TRUE(b.status_message.empty());
   EXPECT_TRUE(b.events.empty());
+  EXPECT_TRUE(b.links.empty());
   const SpanData& c = *spans[2];
   EXPECT_TRUE(c.attributes.empty());
   EXPECT_EQ(c.attributes.begin(), c.attributes.end());

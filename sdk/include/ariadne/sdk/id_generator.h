@@ -14,6 +14,8 @@ namespace ariadne::sdk {
 uint64_t RandomU64() noexcept;
 trace::TraceId NewTraceId() noexcept;
 trace::SpanId NewSpanId() noexcept;
+// Both ids of a root span, with one look-up of this thread's generator (the tracer's hot path).
+void NewTraceAndSpanId(trace::TraceId* trace_id, trace::SpanId* span_id) noexcept;
 
 // Re-seeds this thread's generator (after fork(), or for reproducible tests).
 void SeedThreadRandom(uint64_t seed) noexcept;

@@ -9,6 +9,7 @@
 #define ARIADNE_SDK_SAMPLER_H_
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,6 +51,10 @@ struct ParentBasedOptions {
 };
 std::unique_ptr<Sampler> MakeParentBasedSampler(ParentBasedOptions options);
 std::unique_ptr<Sampler> MakeParentBasedSampler(std::unique_ptr<Sampler> root);
+
+// The decision the sampler makes for every span whatever it is asked (AlwaysOn, AlwaysOff), or
+// nullopt: the tracer then skips the virtual call (the sampler is immutable).
+std::optional<SamplingDecision> ConstantSamplingDecision(const Sampler& sampler) noexcept;
 
 // True if the ratio sampler samples this trace id (exposed for tests and the remote sampler).
 bool TraceIdRatioSamples(const trace::TraceId& id, double ratio) noexcept;

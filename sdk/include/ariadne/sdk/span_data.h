@@ -131,9 +131,25 @@ bool SetOwnedAttribute(AttributeList* attributes, std::string_view key,
 void AssignOwned(OwnedValue* dst, const trace::AttributeValue& value, uint32_t max_length);
 
 class SpanData final : public trace::SpanRecorder {
+  // Declared first, so that they share the span's first cache lines with the fields every span
+  // writes (context, times, name, the attributes' size): a recycled span's reset, start,
+  // attributes and end touch as few lines as possible.
+  const TracerSharedState* state_;
+  const InstrumentationScope* scope_;
+  uint64_t start_ticks_ = 0;  // fast-clock ticks at start; 0 = end time from the wall clock
+  size_t kept_bytes_ = 0;     // string capacity the attributes allocated (kept across reuse)
+  // Decided by End() on the ending thread (where the span is in cache), read by ReleaseSpan on
+  // the export thread next to state_: the pool may keep this span's storage.
+  bool recyclable_ = false;
+  // Which rarely used fields were set (kTouched*), so that ResetForReuse clears only those and
+  // does not read their lines otherwise.
+  uint8_t touched_ = 0;
+
  public:
   SpanData(const TracerSharedState* state, const InstrumentationScope* scope) noexcept
       : state_(state), scope_(scope) {}
+  SpanData(const SpanData&) = default;
+  SpanData& operator=(const SpanData&) = default;
   ~SpanData() = default;
 
   // SpanRecorder.
@@ -146,7 +162,8 @@ class SpanData final : public trace::SpanRecorder {
   void UpdateName(std::string_view name) noexcept override;
   void End(uint64_t end_time_unix_nano) noexcept override;
 
-  // Clears every field (keeping allocated capacity) for reuse by the provider's pool.
+  // Clears every field (keeping allocated capacity) for reuse by the provider's pool. The cold
+  // fields (events, links, status message) are cleared only if a recorder method set them.
   void ResetForReuse(const InstrumentationScope* scope) noexcept;
   // Start time (and the fast clock's tick count, so End only reads a cheap delta).
   void SetStartTime(uint64_t start_time_unix_nano) noexcept;
@@ -157,30 +174,28 @@ class SpanData final : public trace::SpanRecorder {
   // Whether a pool may keep this span's storage (decided by End()).
   bool recyclable() const noexcept { return recyclable_; }
 
+  // Hot: written for every span.
   trace::SpanContext context;
   trace::SpanId parent_span_id;  // invalid for a root span
   bool parent_remote = false;
-  std::string name;
   trace::SpanKind kind = trace::SpanKind::kInternal;
+  trace::StatusCode status_code = trace::StatusCode::kUnset;
+  uint32_t dropped_attributes_count = 0;
   uint64_t start_time_unix_nano = 0;
   uint64_t end_time_unix_nano = 0;
-  trace::StatusCode status_code = trace::StatusCode::kUnset;
-  std::string status_message;
+  std::string name;
   AttributeList attributes;
-  std::vector<SpanEvent> events;
-  std::vector<SpanLink> links;
-  uint32_t dropped_attributes_count = 0;
+  // Cold: set by few spans (see touched_).
   uint32_t dropped_events_count = 0;
   uint32_t dropped_links_count = 0;
+  std::string status_message;
+  std::vector<SpanEvent> events;
+  std::vector<SpanLink> links;
 
  private:
-  const TracerSharedState* state_;
-  const InstrumentationScope* scope_;
-  // Decided by End() on the ending thread (where the span is in cache), read by ReleaseSpan on
-  // the export thread next to state_: the pool may keep this span's storage.
-  bool recyclable_ = false;
-  uint64_t start_ticks_ = 0;  // fast-clock ticks at start; 0 = end time from the wall clock
-  size_t kept_bytes_ = 0;     // string capacity the attributes allocated (kept across reuse)
+  static constexpr uint8_t kTouchedEvents = 1;  // events, dropped_events_count
+  static constexpr uint8_t kTouchedLinks = 2;   // links, dropped_links_count
+  static constexpr uint8_t kTouchedStatus = 4;  // status_message
 
   friend void ReleaseSpan(std::unique_ptr<SpanData> span) noexcept;
 };

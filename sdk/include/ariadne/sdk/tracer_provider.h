@@ -39,6 +39,9 @@ struct TracerSharedState {
   std::unique_ptr<SpanProcessor> processor;
   SpanLimits limits;
   std::atomic<bool> shut_down{false};
+  // The sampler's decision when it never depends on the span (ConstantSamplingDecision).
+  bool sampler_is_constant = false;
+  SamplingDecision constant_decision = SamplingDecision::kDrop;
 };
 
 class SdkTracer;
