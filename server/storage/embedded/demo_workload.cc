@@ -164,7 +164,10 @@ void DemoWorkload::AppendTrace(SpanBatch* out) {
   auto regenerate = [&](Range r) {
     for (uint32_t a = r.begin; a < r.end(); ++a) {
       KeyValue& kv = out->attributes[a];
-      if (kv.value.type != ValueType::kString || !per_request_keys_.contains(kv.key)) continue;
+      if (kv.value.type != ValueType::kString || !options_.regenerate_per_request ||
+          !per_request_keys_.contains(kv.key)) {
+        continue;
+      }
       auto [it, inserted] = values.try_emplace(kv.value.str);
       if (inserted) it->second = out->Intern(RandomLike(kv.value.str));
       kv.value.str = it->second;

@@ -62,6 +62,8 @@ struct DemoWorkloadOptions {
   double jitter_min = 0.8;
   double jitter_max = 1.25;
   int traces_per_batch = 8;
+  // false: per-request values are copied like the rest (to measure what random ids cost).
+  bool regenerate_per_request = true;
 };
 
 class DemoWorkload {

@@ -122,6 +122,10 @@ Workload MakeWorkload() {
   const double traces = static_cast<double>(SpanCount()) * static_cast<double>(templates->size()) /
                         static_cast<double>(template_spans);
   o.mean_gap_ns = static_cast<uint64_t>(3.5e12 / std::max(1.0, traces));
+  // ARIADNE_BENCH_DEMO_FIXED_IDS=1: per-request values copied from the templates, not random
+  // (the difference in size is what the random ids cost; compare with floor_strings).
+  const char* fixed_ids = std::getenv("ARIADNE_BENCH_DEMO_FIXED_IDS");
+  o.regenerate_per_request = fixed_ids == nullptr || std::string(fixed_ids) != "1";
   auto gen = std::make_shared<embedded_test::DemoWorkload>(std::move(*templates), o, 2);
   std::fprintf(stderr, "demo workload: %s\n", gen->Describe().c_str());
   w.demo = true;
