@@ -6,7 +6,8 @@
 // against the previous span, end times as durations (version 3: both in byte planes), ranges as
 // deltas from the previous range's end. Version 4 (block pages) predicts most span columns and
 // span attributes from the previous span of the same name, codes timings as a bit length plus
-// the bits below the leading one, and puts span ids and those bits in a separate raw tail.
+// the bits below the leading one, and puts span ids and those bits in a separate raw tail;
+// version 5 range codes the timings there instead (range_coder.h, timing_coder.h).
 // Consecutive spans of one trace share a trace-id run; a parent found among the preceding spans of
 // the same run is stored as a back-reference (an index within the trace). Layout:
 // docs/formats/block.md#body. Decoding validates every count, index and range and returns DataLoss
@@ -43,8 +44,9 @@ void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out,
 // container stores uncompressed (random bits would only flatten zstd's literal statistics).
 constexpr uint8_t kBatchCodecSplit = 4;
 // Codec version 5 (block format 5): version 4 with every start and duration range coded in the
-// tail (timing_coder.h: an adaptively modelled sub-octave bucket relative to the previous value
-// of the span name's context, then the raw bits below the bucket); streams 8 and 9 are empty.
+// tail (timing_coder.h: an adaptively modelled quarter-octave bucket relative to a prediction
+// from the context of the span's name and its parent's name, then the raw bits below the
+// bucket); streams 8 and 9 are empty.
 constexpr uint8_t kBatchCodecRange = 5;
 void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail,
                       uint8_t version = kBatchCodecRange);
