@@ -13,6 +13,8 @@
 //          --otlp-http-port 24319 --otlp-grpc-port=0 --zipkin-port=0
 //    (default traffic: 5 requests/s, 5% errors, 5% slow; any free ports) and run with
 //    ARIADNE_BENCH_DEMO_DIR=/tmp/demo-cap. The capture is copied before it is opened.
+//    BM_BytesPerSpan reports the workload's entropy floor (floor_* counters, DemoEntropy);
+//    ARIADNE_BENCH_DEMO_FIXED_IDS=1 copies per-request values instead of randomising them.
 //  - random (the default otherwise): embedded_test::RandomBatch with DemoLike() options,
 //    uniformly random names, attributes, durations and start times (the generator of the
 //    figures before 2026-12-03; nearly incompressible timings).
