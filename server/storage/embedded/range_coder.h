@@ -90,19 +90,18 @@ class RangeDecoder {
   }
 
   // The next bit, decoded with the model *p (adapted as the encoder did).
+  // Written without a branch on the bit (conditional moves): the bits of a well-coded stream
+  // are unpredictable, and mispredicted branches were most of the decoder's cost.
   uint32_t Bit(uint16_t* p) {
-    const uint32_t bound = (range_ >> kProbBits) * *p;
-    uint32_t bit;
-    if (code_ < bound) {
-      range_ = bound;
-      *p = static_cast<uint16_t>(*p + ((kProbOne - *p) >> kAdaptShift));
-      bit = 0;
-    } else {
-      code_ -= bound;
-      range_ -= bound;
-      *p = static_cast<uint16_t>(*p - (*p >> kAdaptShift));
-      bit = 1;
-    }
+    const uint32_t prob = *p;
+    const uint32_t bound = (range_ >> kProbBits) * prob;
+    const uint32_t bit = code_ >= bound ? 1 : 0;
+    const uint32_t mask = 0 - bit;
+    code_ -= bound & mask;
+    range_ = (bound & ~mask) | ((range_ - bound) & mask);
+    const uint32_t if_zero = prob + ((kProbOne - prob) >> kAdaptShift);
+    const uint32_t if_one = prob - (prob >> kAdaptShift);
+    *p = static_cast<uint16_t>((if_zero & ~mask) | (if_one & mask));
     while (range_ < kRangeTop) {
       range_ <<= 8;
       code_ = (code_ << 8) | Next();
