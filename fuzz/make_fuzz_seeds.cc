@@ -90,18 +90,26 @@ int main(int argc, char** argv) {
   v3_meta.id = 5;
   ok &= Write(dir + "/block/version3.bin", 1,
               embedded::BuildBlock(many_sorted, 1, &v3_meta, 64, /*version=*/3));
-  // A version 4 page encoding as page_codec_fuzzer takes it: run count, encoding, tail (the
-  // directory must exist, like the others).
+  // The previous format (version 4: codec version 4, timing bits raw in the tail), still read.
+  embedded::BlockMeta v4_meta;
+  v4_meta.id = 6;
+  ok &= Write(dir + "/block/version4.bin", 1,
+              embedded::BuildBlock(many_sorted, 1, &v4_meta, 64, /*version=*/4));
+  // A page encoding (codec version 5, and the previous version 4) as page_codec_fuzzer takes
+  // it: run count, encoding, tail (the directory must exist, like the others).
   std::vector<TraceId> runs;
   for (const TraceId& id : sorted.spans.trace_id) {
     if (runs.empty() || runs.back() != id) runs.push_back(id);
   }
-  std::string encoding, tail, page;
-  EncodeBatchSplit(sorted, &encoding, &tail);
-  embedded::PutBytes(&page, encoding);
-  page += tail;
-  ok &= runs.size() <= 255 &&
-        Write(dir + "/page_codec/page.bin", static_cast<char>(runs.size()), page);
+  for (uint8_t version : {kBatchCodecRange, kBatchCodecSplit}) {
+    std::string encoding, tail, page;
+    EncodeBatchSplit(sorted, &encoding, &tail, version);
+    embedded::PutBytes(&page, encoding);
+    page += tail;
+    const std::string name = version == kBatchCodecRange ? "page.bin" : "page_version4.bin";
+    ok &= runs.size() <= 255 &&
+          Write(dir + "/page_codec/" + name, static_cast<char>(runs.size()), page);
+  }
   std::printf("%s\n", ok ? "seeds written" : "write failed");
   return ok ? 0 : 1;
 }

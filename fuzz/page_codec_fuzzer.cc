@@ -1,5 +1,5 @@
-// libFuzzer target: batch codec version 4 (block format 4 pages) decoded directly. The block
-// fuzzer reaches it only through a zstd frame whose content checksum refuses almost every
+// libFuzzer target: batch codec versions 4 and 5 (block format 4 and 5 pages) decoded directly. The
+// block fuzzer reaches it only through a zstd frame whose content checksum refuses almost every
 // mutation, so this target feeds the decoder its two parts as they are after decompression.
 // Whatever decodes must hold the SpanBatch invariants and survive encode/decode unchanged.
 //
@@ -32,8 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   fuzz::CheckBatch(*batch);
-  std::string again, again_tail;
-  EncodeBatchSplit(*batch, &again, &again_tail);
+  std::string again, again_tail;  // re-encoded in the version it was decoded from
+  EncodeBatchSplit(*batch, &again, &again_tail, static_cast<uint8_t>(encoding[0]));
   auto round = DecodeBatchSplit(again, again_tail, runs);
   FUZZ_CHECK(round.ok());
   FUZZ_CHECK(DebugString(*round) == DebugString(*batch));

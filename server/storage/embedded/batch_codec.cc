@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -9,6 +10,8 @@
 
 #include <xxhash.h>
 
+#include "server/storage/embedded/range_coder.h"
+#include "server/storage/embedded/timing_coder.h"
 #include "server/storage/embedded/varint.h"
 
 namespace ariadne {
@@ -62,7 +65,10 @@ using embedded::PutBytes;
 using embedded::PutFixed64;
 using embedded::PutPlanes;
 using embedded::PutVarint;
+using embedded::RangeDecoder;
+using embedded::RangeEncoder;
 using embedded::Reader;
+using embedded::TimingModel;
 using embedded::UnZigZag;
 using embedded::ZigZag;
 
@@ -71,6 +77,7 @@ constexpr uint8_t kCodecVersion = 1;  // trace runs carry their trace ids
 // 4: span ids and timing mantissas in a separate, uncompressed tail.
 static_assert(kBatchCodecPlanes == kBatchCodecNoTraceIds + 1);
 static_assert(kBatchCodecSplit == kBatchCodecPlanes + 1);
+static_assert(kBatchCodecRange == kBatchCodecSplit + 1);
 
 // One stream per column; the order is part of the format (docs/formats/block.md#body).
 enum Stream : uint8_t {
@@ -116,8 +123,9 @@ constexpr const char* kStreamNames[kStreamCount] = {
 
 // Version 4: a start offset or duration's context: the previous value and its coded bit length.
 struct TimingContext {
-  uint64_t value = 0;  // two's complement
-  int64_t len = 0;     // 0..64
+  uint64_t value = 0;           // two's complement
+  int64_t len = 0;              // 0..64
+  embedded::TimingState coded;  // version 5
 };
 // Version 4: what the previous span attribute at the same position of a span of the same name
 // had as key, value type and string value. Only the first kAttrContexts positions have one
@@ -128,11 +136,29 @@ struct AttrContext {
 constexpr uint32_t kAttrContexts = 16;
 // Version 4: what the previous span of the same name (dict id) had; several span columns store
 // 0 for "the same" and the value + 1 otherwise (SameOrNext).
+// Version 5: the timing contexts of the spans of one name whose parent (a preceding row) has
+// name context `parent` (+1; 0: no such parent). At most kParentTimings per name (bounds the
+// search); spans beyond use the name's own.
+struct ParentTimings {
+  uint32_t parent = 0;
+  TimingContext start, duration;
+};
+constexpr size_t kParentTimings = 8;
 struct NameContext {
   uint64_t trace_state = 0, flags = 0, kind = 0, status = 0, status_message = 0;
   uint64_t resource = 0, scope = 0, attr_count = 0;
   TimingContext start, duration;
-  std::vector<AttrContext> attrs;  // empty, or kAttrContexts once one is used
+  std::vector<AttrContext> attrs;        // empty, or kAttrContexts once one is used
+  std::vector<ParentTimings> by_parent;  // version 5
+  // Version 5: the start and duration contexts of a span with this parent (context number + 1).
+  std::pair<TimingContext*, TimingContext*> Timings(uint32_t parent) {
+    for (ParentTimings& t : by_parent) {
+      if (t.parent == parent) return {&t.start, &t.duration};
+    }
+    if (by_parent.size() == kParentTimings) return {&start, &duration};
+    by_parent.push_back(ParentTimings{.parent = parent});
+    return {&by_parent.back().start, &by_parent.back().duration};
+  }
 };
 // The name contexts of a page, numbered in order of first use.
 class NameContexts {
@@ -212,6 +238,10 @@ class Encoder {
     std::vector<std::pair<std::string, std::string>> out;
     out.emplace_back("tail_span_ids", tail.substr(0, 8 * b_.spans.size()));
     out.emplace_back("tail_timing_bits", tail.substr(8 * b_.spans.size()));
+    if (version_ >= kBatchCodecRange) {  // the range-coded buckets and the raw bits apart
+      out.emplace_back("tail_timing_buckets", timing_rc_);
+      out.emplace_back("tail_timing_raw", timing_raw_);
+    }
     out.emplace_back("dictionary", "");
     AppendDictionary(&out.back().second);
     for (size_t i = 0; i < kStreamCount; ++i) out.emplace_back(kStreamNames[i], streams_[i]);
@@ -410,7 +440,11 @@ class Encoder {
       PutVarint(&streams_[kDropped], c.dropped_events_count[i]);
       PutVarint(&streams_[kDropped], c.dropped_links_count[i]);
     }
-    if (split) {
+    if (version_ >= kBatchCodecRange) {
+      range_encoder_.Finish();
+      PutBytes(tail_, timing_rc_);
+      tail_->append(timing_raw_);
+    } else if (split) {
       BitWriter bits(tail_);
       for (auto [v, len] : mantissas) bits.Put(v, len);
     } else if (version_ >= kBatchCodecPlanes) {
@@ -435,8 +469,16 @@ class Encoder {
     const uint64_t base =
         parent_row != SIZE_MAX ? c.start_time_unix_nano[parent_row] : *orphan_start;
     if (parent_row == SIZE_MAX) *orphan_start = start;
-    PutTiming(kStarts, start - base, &ctx.start, mantissas);
-    PutTiming(kDurations, c.end_time_unix_nano[i] - start, &ctx.duration, mantissas);
+    if (version_ >= kBatchCodecRange) {
+      auto [ts, td] = ctx.Timings(parent_row == SIZE_MAX ? 0 : span_contexts_[parent_row] + 1);
+      embedded::EncodeTiming(start - base, &ts->coded, &timing_models_[0], &range_encoder_,
+                             &timing_bits_);
+      embedded::EncodeTiming(c.end_time_unix_nano[i] - start, &td->coded, &timing_models_[1],
+                             &range_encoder_, &timing_bits_);
+    } else {
+      PutTiming(kStarts, start - base, &ctx.start, mantissas);
+      PutTiming(kDurations, c.end_time_unix_nano[i] - start, &ctx.duration, mantissas);
+    }
     streams_[kStatus].push_back(
         static_cast<char>(SameOrNext(static_cast<uint64_t>(c.status_code[i]), &ctx.status)));
     PutVarint(&streams_[kStatusMessages],
@@ -485,6 +527,11 @@ class Encoder {
   std::string* tail_ = nullptr;
   NameContexts contexts_;                // version 4
   std::vector<uint32_t> span_contexts_;  // version 4: each span's context number
+  // Version 5: the timings' range coder output and raw bits (the tail after the span ids).
+  std::string timing_rc_, timing_raw_;
+  RangeEncoder range_encoder_{&timing_rc_};
+  BitWriter timing_bits_{&timing_raw_};
+  std::array<TimingModel, 2> timing_models_;  // start, duration
   std::array<std::string, kStreamCount> streams_;
   StringIds ids_;
   // Index within the current run of the span with this id, or SIZE_MAX. Short runs (most
@@ -534,7 +581,7 @@ class Decoder {
   StatusOr<SpanBatch> Decode(std::string_view data) {
     Reader r(data);
     uint8_t version;
-    if (!r.Byte(&version) || version < kCodecVersion || version > kBatchCodecSplit) {
+    if (!r.Byte(&version) || version < kCodecVersion || version > kBatchCodecRange) {
       return Corrupt("unknown version");
     }
     if (version != kCodecVersion && run_ids_ == nullptr) {
@@ -542,8 +589,10 @@ class Decoder {
     }
     split_ = version >= kBatchCodecSplit;
     if (split_ != (tail_ != nullptr)) {
-      return Corrupt(split_ ? "version 4 needs its tail" : "a tail is only used by version 4");
+      return Corrupt(split_ ? "versions 4 and 5 need their tail"
+                            : "a tail is only used by versions 4 and 5");
     }
+    range_ = version >= kBatchCodecRange;
     with_ids_ = version == kCodecVersion;
     planes_ = version == kBatchCodecPlanes;
     uint64_t counts[9];
@@ -562,6 +611,9 @@ class Decoder {
     if (split_) {
       if (n_spans > tail_->size() / 8) return Corrupt("tail shorter than the span ids");
       needed -= n_spans * 8;
+      // Version 5 range codes the start and duration in the tail too (they may take under a
+      // byte there; the 8 id bytes bound the span count).
+      if (range_) needed -= n_spans * 2;
     }
     if (needed > r.remaining()) return Corrupt("counts larger than the input can hold");
     std::string_view lengths, dict_bytes;
@@ -857,7 +909,15 @@ class Decoder {
         }
       }
     }
-    BitReader mantissas(split_ ? tail_->substr(n * 8) : std::string_view());
+    std::string_view timing_tail = split_ ? tail_->substr(n * 8) : std::string_view();
+    std::string_view timing_rc;
+    if (range_) {  // version 5: the range coder's bytes, then the raw bits
+      Reader tr(timing_tail);
+      if (!tr.Bytes(&timing_rc)) return Corrupt("timing range coder length");
+      timing_tail = timing_tail.substr(timing_tail.size() - tr.remaining());
+    }
+    if (range_) range_decoder_.emplace(timing_rc);
+    BitReader mantissas(timing_tail);
     uint64_t orphan_start = 0;
     std::vector<uint64_t> start_planes, duration_planes;
     if (planes_ && (!streams_[kStarts].Planes(n, &start_planes) ||
@@ -874,6 +934,7 @@ class Decoder {
         }
       }
       if (!mantissas.done()) return Corrupt("tail longer than its bits");
+      if (range_ && !range_decoder_->Finish()) return Corrupt("timing range coder");
       return Status::Ok();
     }
     for (size_t i = 0; i < n; ++i) {
@@ -934,11 +995,15 @@ class Decoder {
     span_contexts_.push_back(contexts_.Of(static_cast<uint32_t>(name)));
     NameContext& ctx = contexts_[span_contexts_.back()];
     uint64_t start_offset, duration;
+    TimingContext *ts = &ctx.start, *td = &ctx.duration;
+    if (range_) {
+      std::tie(ts, td) = ctx.Timings(parent_row == UINT32_MAX ? 0 : span_contexts_[parent_row] + 1);
+    }
     if (!Same(kTraceStates, dict_.size() - 1, &ctx.trace_state) ||
         !Same(kFlags, UINT32_MAX, &ctx.flags) ||
         !SameByte(kKinds, static_cast<uint8_t>(SpanKind::kConsumer), &ctx.kind) ||
-        !Timing(kStarts, mantissas, &ctx.start, &start_offset) ||
-        !Timing(kDurations, mantissas, &ctx.duration, &duration) ||
+        !Timing(kStarts, mantissas, ts, &start_offset) ||
+        !Timing(kDurations, mantissas, td, &duration) ||
         !SameByte(kStatus, static_cast<uint8_t>(SpanStatusCode::kError), &ctx.status) ||
         !Same(kStatusMessages, dict_.size() - 1, &ctx.status_message) ||
         !Same(kResourceRefs, UINT32_MAX, &ctx.resource) ||
@@ -980,6 +1045,10 @@ class Decoder {
   }
   // A version 4 timing (Encoder::PutTiming): *x, the signed value (two's complement).
   bool Timing(Stream stream, BitReader* bits, TimingContext* ctx, uint64_t* x) {
+    if (range_) {
+      return embedded::DecodeTiming(&ctx->coded, &timing_models_[stream == kStarts ? 0 : 1],
+                                    &*range_decoder_, bits, x);
+    }
     uint64_t coded;
     if (!streams_[stream].Varint(&coded)) return false;
     const int64_t len = ctx->len + UnZigZag(coded >> 1);  // |UnZigZag| < 2^62: no overflow
@@ -1002,8 +1071,11 @@ class Decoder {
   bool with_ids_ = true;
   bool planes_ = false;
   bool split_ = false;
-  NameContexts contexts_;                // version 4
-  std::vector<uint32_t> span_contexts_;  // version 4: each span's context number
+  bool range_ = false;  // version 5: timings range coded
+  std::optional<RangeDecoder> range_decoder_;
+  std::array<TimingModel, 2> timing_models_;  // version 5: start, duration
+  NameContexts contexts_;                     // version 4
+  std::vector<uint32_t> span_contexts_;       // version 4: each span's context number
   SpanBatch batch_;
   std::vector<std::string_view> dict_;
   std::array<Reader, kStreamCount> streams_{};
@@ -1144,12 +1216,16 @@ void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out, uint8_
   Encoder(batch, version).Encode(out);
 }
 
-void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail) {
-  Encoder(batch, kBatchCodecSplit).Encode(out, tail);
+void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail,
+                      uint8_t version) {
+  ARIADNE_CHECK(version == kBatchCodecSplit || version == kBatchCodecRange);
+  Encoder(batch, version).Encode(out, tail);
 }
 
-std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch) {
-  return Encoder(batch, kBatchCodecSplit).Streams();
+std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch,
+                                                                uint8_t version) {
+  ARIADNE_CHECK(version == kBatchCodecSplit || version == kBatchCodecRange);
+  return Encoder(batch, version).Streams();
 }
 
 StatusOr<SpanBatch> DecodeBatch(std::string_view data) {

@@ -6,7 +6,8 @@
 // against the previous span, end times as durations (version 3: both in byte planes), ranges as
 // deltas from the previous range's end. Version 4 (block pages) predicts most span columns and
 // span attributes from the previous span of the same name, codes timings as a bit length plus
-// the bits below the leading one, and puts span ids and those bits in a separate raw tail.
+// the bits below the leading one, and puts span ids and those bits in a separate raw tail;
+// version 5 range codes the timings there instead (range_coder.h, timing_coder.h).
 // Consecutive spans of one trace share a trace-id run; a parent found among the preceding spans of
 // the same run is stored as a back-reference (an index within the trace). Layout:
 // docs/formats/block.md#body. Decoding validates every count, index and range and returns DataLoss
@@ -42,15 +43,22 @@ void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out,
 // below its leading one (start: predicted from a preceding parent's start) go to *tail, which the
 // container stores uncompressed (random bits would only flatten zstd's literal statistics).
 constexpr uint8_t kBatchCodecSplit = 4;
-void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail);
-// For analysis (benchmarks): the dictionary, the tail's two parts and each column of the version
-// 4 encoding, by name, before they are framed.
-std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch);
+// Codec version 5 (block format 5): version 4 with every start and duration range coded in the
+// tail (timing_coder.h: an adaptively modelled quarter-octave bucket relative to a prediction
+// from the context of the span's name and its parent's name, then the raw bits below the
+// bucket); streams 8 and 9 are empty.
+constexpr uint8_t kBatchCodecRange = 5;
+void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail,
+                      uint8_t version = kBatchCodecRange);
+// For analysis (benchmarks): the dictionary, the tail's parts and each column of the version
+// 4 or 5 encoding, by name, before they are framed.
+std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch,
+                                                                uint8_t version = kBatchCodecRange);
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data);
 // run_ids: the trace id of each run, in order (needed by version 2; version 1 ignores it).
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatch(std::string_view data,
                                               const std::vector<TraceId>& run_ids);
-// Version 4: data and the tail EncodeBatchSplit wrote beside it.
+// Versions 4 and 5: data and the tail EncodeBatchSplit wrote beside it.
 [[nodiscard]] StatusOr<SpanBatch> DecodeBatchSplit(std::string_view data, std::string_view tail,
                                                    const std::vector<TraceId>& run_ids);
 

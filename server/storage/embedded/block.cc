@@ -738,7 +738,9 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     if (version >= 2) SummarizePage(part, &page);
     const size_t raw_begin = raws.size();
     if (version >= 4) {
-      EncodeBatchSplit(part, &raws, &tails.emplace_back());  // the trace index holds the ids
+      // The trace index holds the ids; format 5 range codes the timings (codec version 5).
+      EncodeBatchSplit(part, &raws, &tails.emplace_back(),
+                       version >= 5 ? kBatchCodecRange : kBatchCodecSplit);
     } else if (version == 3) {
       EncodeBatchWithoutTraceIds(part, &raws);
     } else if (version == 2) {

@@ -37,9 +37,10 @@ namespace ariadne::embedded {
 
 // Block format versions: 1 (rows by trace id, no page summaries; read only), 2 (page summaries;
 // read only), 3 (read only: a zstd dictionary shared by the pages, start and duration byte
-// planes in the pages, trace index starts delta-coded) and 4 (written: each page is a zstd frame
-// of codec version 4 followed by its uncompressed tail of span ids and timing bits).
-constexpr uint32_t kBlockVersion = 4;
+// planes in the pages, trace index starts delta-coded), 4 (read only: each page is a zstd frame
+// of codec version 4 followed by its uncompressed tail of span ids and timing bits) and 5
+// (written: as 4 with codec version 5, whose tail range codes the timings).
+constexpr uint32_t kBlockVersion = 5;
 // The page dictionary BuildBlock trains (at most), and the largest a reader accepts (a block
 // declaring more is DataLoss; docs/formats/limits.md). Each open block keeps its dictionary in
 // memory (twice: the bytes and zstd's prepared form).

@@ -124,12 +124,12 @@ TEST(Block, AnyFlippedByteIsDetected) {
   }
 }
 
-// Version 4 pages end with an uncompressed tail (span ids, timing bits) that zstd's content
+// Version 4 and 5 pages end with an uncompressed tail (span ids, timings) that zstd's content
 // checksum does not cover: a damaged tail is caught by the page checksum, and with every
 // checksum forged it is refused as DataLoss or decodes (never a crash).
 TEST(Block, DamagedPageTailIsDataLoss) {
   Built b = Build(6, 30);
-  ASSERT_EQ(b.meta.version, 4u);
+  ASSERT_EQ(b.meta.version, 5u);
   const BlockPage& page = b.meta.pages[0];
   const size_t page_at = b.meta.body_offset + page.offset;
   const size_t tail_bytes = 8 * page.row_count;  // the tail is at least the span ids
@@ -352,8 +352,8 @@ TEST(Block, Version1BlocksAreStillReadAndFound) {
 }
 
 // Stores written before version 3 (page dictionary, byte planes, delta-coded trace starts) and
-// before version 4 (split pages) must still read: a version 2 or 3 block gives back every span
-// and finds every trace.
+// before version 4 (split pages) or 5 (range-coded timings) must still read: a version 2, 3 or
+// 4 block gives back every span and finds every trace.
 class OldBlockVersion : public testing::TestWithParam<uint32_t> {};
 
 TEST_P(OldBlockVersion, BlocksAreStillReadAndFound) {
@@ -380,11 +380,11 @@ TEST_P(OldBlockVersion, BlocksAreStillReadAndFound) {
   ASSERT_TRUE(body.ok()) << body.status().ToString();
   EXPECT_EQ(CanonicalSpans(*body), CanonicalSpans(input));
 }
-INSTANTIATE_TEST_SUITE_P(Block, OldBlockVersion, testing::Values(2u, 3u));
+INSTANTIATE_TEST_SUITE_P(Block, OldBlockVersion, testing::Values(2u, 3u, 4u));
 
 // A block of many pages gets a zstd dictionary shared by its pages: every page still reads alone,
 // and the block is smaller than the same rows written as version 2.
-// Versions 3 and 4 (the pages' codec differs, the dictionary is the same).
+// Versions 3, 4 and 5 (the pages' codec differs, the dictionary is the same).
 class BlockDictVersion : public testing::TestWithParam<uint32_t> {};
 
 TEST_P(BlockDictVersion, PagesShareADictionaryAndReadAloneWithIt) {
@@ -415,7 +415,7 @@ TEST_P(BlockDictVersion, PagesShareADictionaryAndReadAloneWithIt) {
   stripped.page_ddict.reset();
   EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", stripped, 0).status().code(), StatusCode::kDataLoss);
 }
-INSTANTIATE_TEST_SUITE_P(Block, BlockDictVersion, testing::Values(3u, kBlockVersion));
+INSTANTIATE_TEST_SUITE_P(Block, BlockDictVersion, testing::Values(3u, 4u, kBlockVersion));
 
 // Rows of many requests that each carry their own copy of the same resources and scope (as
 // every exporter's request does): each page stores each distinct resource and scope once, pages

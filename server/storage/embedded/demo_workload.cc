@@ -108,6 +108,12 @@ double DemoWorkload::Jitter() {
   return std::exp(d(rng_));
 }
 
+double DemoWorkload::JitterBits(uint64_t v) const {
+  const double bits =
+      std::log2(static_cast<double>(v) * std::log(options_.jitter_max / options_.jitter_min));
+  return bits > 0 ? bits : 0;
+}
+
 std::string DemoWorkload::RandomLike(std::string_view shape) {
   std::string out(shape);
   size_t i = 0;
@@ -120,9 +126,11 @@ std::string DemoWorkload::RandomLike(std::string_view shape) {
       char& c = out[k];
       if (c >= '0' && c <= '9' && !hex_run) {
         c = static_cast<char>('0' + rng_() % 10);
+        entropy_.strings += std::log2(10.0);
       } else if (hex_run) {
         const char* digits = c >= 'A' && c <= 'F' ? "0123456789ABCDEF" : "0123456789abcdef";
         c = digits[rng_() % 16];
+        entropy_.strings += 4;
       }
     }
     i = j == i ? i + 1 : j;
@@ -134,6 +142,11 @@ void DemoWorkload::AppendTrace(SpanBatch* out) {
   const SpanBatch& t = templates_[rng_() % templates_.size()];
   std::exponential_distribution<double> gap(1.0 / static_cast<double>(options_.mean_gap_ns));
   next_arrival_ns_ += static_cast<uint64_t>(gap(rng_));
+  entropy_.trace_ids += 128;
+  entropy_.templates += std::log2(static_cast<double>(templates_.size()));
+  entropy_.arrivals += std::max(
+      0.0,
+      std::log2(std::exp(1.0) * static_cast<double>(std::max<uint64_t>(options_.mean_gap_ns, 1))));
   uint64_t t0 = UINT64_MAX;
   for (uint64_t s : t.spans.start_time_unix_nano) t0 = std::min(t0, s);
 
@@ -151,7 +164,10 @@ void DemoWorkload::AppendTrace(SpanBatch* out) {
   auto regenerate = [&](Range r) {
     for (uint32_t a = r.begin; a < r.end(); ++a) {
       KeyValue& kv = out->attributes[a];
-      if (kv.value.type != ValueType::kString || !per_request_keys_.contains(kv.key)) continue;
+      if (kv.value.type != ValueType::kString || !options_.regenerate_per_request ||
+          !per_request_keys_.contains(kv.key)) {
+        continue;
+      }
       auto [it, inserted] = values.try_emplace(kv.value.str);
       if (inserted) it->second = out->Intern(RandomLike(kv.value.str));
       kv.value.str = it->second;
@@ -187,6 +203,7 @@ void DemoWorkload::AppendTrace(SpanBatch* out) {
       const uint64_t new_base = from_parent ? new_start[parent->second - first] : next_arrival_ns_;
       const uint64_t start = c.start_time_unix_nano[j];
       const double f = Jitter();
+      entropy_.starts += JitterBits(start >= base ? start - base : base - start);
       new_start[j - first] =
           start >= base ? new_base + Scale(start - base, f) : new_base - Scale(base - start, f);
       done[j - first] = true;
@@ -199,6 +216,8 @@ void DemoWorkload::AppendTrace(SpanBatch* out) {
     const uint64_t start = c.start_time_unix_nano[i];
     const uint64_t duration = c.end_time_unix_nano[i] > start ? c.end_time_unix_nano[i] - start : 0;
     const double duration_factor = Jitter();
+    entropy_.span_ids += 64;
+    entropy_.durations += JitterBits(duration);
     c.start_time_unix_nano[i] = new_start[i - first];
     c.end_time_unix_nano[i] = new_start[i - first] + Scale(duration, duration_factor);
     for (uint32_t e = c.events[i].begin; e < c.events[i].end(); ++e) {

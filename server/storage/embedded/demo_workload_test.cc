@@ -1,5 +1,6 @@
 #include "server/storage/embedded/demo_workload.h"
 
+#include <cmath>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -136,6 +137,30 @@ TEST(DemoWorkload, RegeneratesPerRequestValuesAndKeepsTheOthers) {
     ids.insert(v);
   }
   EXPECT_GT(ids.size(), 95u);  // 10 templates, yet (nearly) every trace has its own id
+}
+
+// The entropy floor counts exactly what the generator randomises, per trace of Template():
+// 3 span ids, a trace id, the template choice, the arrival gap, two jittered start offsets
+// (10 ms each; the root's is 0), three jittered durations and the regenerated request.id (4
+// decimal digits and an 8-character hex run).
+TEST(DemoWorkload, EntropyFloorSumsTheRandomisedParts) {
+  DemoWorkload w(Templates(10),
+                 {.first_arrival_ns = kT0, .mean_gap_ns = 1'000'000, .traces_per_batch = 5}, 1);
+  ASSERT_EQ(w.Entropy().Total(), 0);
+  (void)w.NextBatch();
+  const DemoEntropy& e = w.Entropy();
+  const double scale = std::log(1.25 / 0.8);
+  EXPECT_DOUBLE_EQ(e.span_ids, 5 * 3 * 64);
+  EXPECT_DOUBLE_EQ(e.trace_ids, 5 * 128);
+  EXPECT_NEAR(e.templates, 5 * std::log2(10.0), 1e-9);
+  EXPECT_NEAR(e.arrivals, 5 * std::log2(std::exp(1.0) * 1e6), 1e-9);
+  EXPECT_NEAR(e.starts, 5 * 2 * std::log2(1e7 * scale), 1e-9);
+  EXPECT_NEAR(e.durations, 5 * std::log2(1e8 * scale * 5e7 * scale * 2e7 * scale), 1e-6);
+  EXPECT_NEAR(e.strings, 5 * (4 * std::log2(10.0) + 8 * 4), 1e-9);
+  EXPECT_NEAR(
+      e.Total(),
+      e.span_ids + e.trace_ids + e.templates + e.arrivals + e.starts + e.durations + e.strings,
+      1e-9);
 }
 
 TEST(DemoWorkload, FewTemplatesHaveNoPerRequestKeys) {
