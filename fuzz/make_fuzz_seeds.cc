@@ -90,6 +90,16 @@ int main(int argc, char** argv) {
   v3_meta.id = 5;
   ok &= Write(dir + "/block/version3.bin", 1,
               embedded::BuildBlock(many_sorted, 1, &v3_meta, 64, /*version=*/3));
+  // The previous format (version 4: a bloom filter per page), still read.
+  embedded::BlockMeta v4_meta;
+  v4_meta.id = 6;
+  ok &= Write(dir + "/block/version4.bin", 1,
+              embedded::BuildBlock(many_sorted, 1, &v4_meta, 64, /*version=*/4));
+  // Version 5 with pages of 2 spans: pages with more than 2 tokens per span are unfiltered.
+  embedded::BlockMeta unfiltered_meta;
+  unfiltered_meta.id = 7;
+  ok &= Write(dir + "/block/unfiltered_pages.bin", 1,
+              embedded::BuildBlock(sorted, 1, &unfiltered_meta, /*page_spans=*/2));
   // A version 4 page encoding as page_codec_fuzzer takes it: run count, encoding, tail (the
   // directory must exist, like the others).
   std::vector<TraceId> runs;

@@ -284,6 +284,10 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   const bool archive = std::getenv("ARIADNE_BENCH_ARCHIVE") != nullptr;
   uint64_t archived = 0;
   uint64_t trace_ids = 0, trace_bloom = 0, page_blooms = 0, page_dicts = 0;
+  // The token population of the pages (what the page token filters hold): (token, page) pairs
+  // by the number of pages of its block the token is in; distinct tokens per block.
+  uint64_t pages = 0, pairs = 0, pairs_1 = 0, pairs_2_7 = 0, pairs_8_63 = 0, pairs_64 = 0;
+  uint64_t block_tokens = 0, common_tokens = 0, fuse_pairs = 0, blocks = 0;
   std::vector<double> build_cpu_us;      // per span
   std::vector<double> page_read_cpu_us;  // per page
   std::map<std::string, uint64_t> by_column;
@@ -298,9 +302,31 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     trace_bloom += 8 * meta->bloom.size();
     page_dicts += meta->page_dict.size();
     for (const embedded::BlockPage& p : meta->pages) page_blooms += 8 * p.bloom.size();
+    if (meta->version >= embedded::kPageTokenFilterVersion) {
+      std::string filter;
+      meta->page_filter.Encode(&filter);
+      page_blooms += filter.size();
+      common_tokens += meta->page_filter.common_tokens();
+    }
+    {
+      std::map<uint64_t, uint32_t> pages_of;
+      for (size_t p = 0; p < meta->pages.size(); ++p) {
+        auto page = embedded::ReadBlockPage(Env::Default(), e.path().string(), *meta, p);
+        if (!page.ok()) std::abort();
+        for (uint64_t t : embedded::PageTokens(*page)) pages_of[t]++;
+      }
+      for (const auto& [token, n] : pages_of) {
+        pairs += n;
+        (n == 1 ? pairs_1 : n < 8 ? pairs_2_7 : n < 64 ? pairs_8_63 : pairs_64) += n;
+      }
+      block_tokens += pages_of.size();
+      pages += meta->pages.size();
+      ++blocks;
+    }
     const std::vector<embedded::RowRef> rows = embedded::OrderForBlock({&*body});
     embedded::BlockMeta m;
     rebuilt += embedded::BuildBlock(rows, level, &m).size();
+    fuse_pairs += m.page_filter.fuse_pairs();
     if (archive) {
       embedded::BlockMeta a;
       archived += embedded::BuildBlock(rows, EmbeddedStoreOptions().archive_zstd_level, &a).size();
@@ -351,6 +377,17 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   state.counters["meta_trace_bloom"] = static_cast<double>(trace_bloom) / spans;
   state.counters["meta_page_blooms"] = static_cast<double>(page_blooms) / spans;
   state.counters["meta_page_dicts"] = static_cast<double>(page_dicts) / spans;
+  const double all_pairs = static_cast<double>(std::max<uint64_t>(1, pairs));
+  state.counters["tokens_per_page"] = static_cast<double>(pairs) / static_cast<double>(pages);
+  state.counters["tokens_per_block"] =
+      static_cast<double>(block_tokens) / static_cast<double>(blocks);
+  state.counters["token_pairs_in_1_page"] = static_cast<double>(pairs_1) / all_pairs;
+  state.counters["token_pairs_in_2_7_pages"] = static_cast<double>(pairs_2_7) / all_pairs;
+  state.counters["token_pairs_in_8_63_pages"] = static_cast<double>(pairs_8_63) / all_pairs;
+  state.counters["token_pairs_in_64_pages"] = static_cast<double>(pairs_64) / all_pairs;
+  state.counters["filter_common_tokens_per_block"] =
+      static_cast<double>(common_tokens) / static_cast<double>(blocks);
+  state.counters["filter_fuse_pairs_share"] = static_cast<double>(fuse_pairs) / all_pairs;
   for (const auto& [name, bytes] : by_column) {
     state.counters["col_" + name] = static_cast<double>(bytes) / spans;
   }
