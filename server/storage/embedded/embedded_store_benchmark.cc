@@ -288,8 +288,9 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   // by the number of pages of its block the token is in; distinct tokens per block.
   uint64_t pages = 0, pairs = 0, pairs_1 = 0, pairs_2_7 = 0, pairs_8_63 = 0, pairs_64 = 0;
   uint64_t block_tokens = 0, common_tokens = 0, fuse_pairs = 0, blocks = 0;
-  std::vector<double> build_cpu_us;      // per span
-  std::vector<double> page_read_cpu_us;  // per page
+  uint64_t absent_asked = 0, absent_maybe = 0;  // random tokens: pages the filters do not exclude
+  std::vector<double> build_cpu_us;             // per span
+  std::vector<double> page_read_cpu_us;         // per page
   std::map<std::string, uint64_t> by_column;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     uint64_t id;
@@ -307,6 +308,13 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
       meta->page_filter.Encode(&filter);
       page_blooms += filter.size();
       common_tokens += meta->page_filter.common_tokens();
+    }
+    std::mt19937_64 token_rng(7);
+    for (int i = 0; i < 200; ++i) {
+      const embedded::TokenProbe probe = meta->ProbeToken(token_rng());
+      for (size_t p = 0; p < meta->pages.size(); ++p, ++absent_asked) {
+        absent_maybe += meta->PageMayHave(probe, p) ? 1 : 0;
+      }
     }
     {
       std::map<uint64_t, uint32_t> pages_of;
@@ -388,6 +396,8 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   state.counters["filter_common_tokens_per_block"] =
       static_cast<double>(common_tokens) / static_cast<double>(blocks);
   state.counters["filter_fuse_pairs_share"] = static_cast<double>(fuse_pairs) / all_pairs;
+  state.counters["filter_false_page_rate"] =
+      static_cast<double>(absent_maybe) / static_cast<double>(std::max<uint64_t>(1, absent_asked));
   for (const auto& [name, bytes] : by_column) {
     state.counters["col_" + name] = static_cast<double>(bytes) / spans;
   }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
+#include "base/status.h"
 #include "server/storage/embedded/varint.h"
 
 namespace ariadne::embedded {
@@ -12,6 +14,7 @@ constexpr uint32_t kMaxSegmentLengthLog2 = 18;
 // Estimated cost of one (token, page) pair in the fuse filter, in bits (8-bit fingerprints in an
 // array ~1.125 times the pairs): a token goes to the common list when its posting costs less.
 constexpr uint64_t kFuseBitsPerPair = 9;
+constexpr uint8_t kMaxRiceK = 31;
 
 uint64_t Mix(uint64_t x) {  // a 64-bit finalizer (xor-shift-multiply)
   x ^= x >> 33;
@@ -40,6 +43,101 @@ uint64_t MulHigh(uint64_t a, uint64_t b) {
   __extension__ using U128 = unsigned __int128;
   return static_cast<uint64_t>((static_cast<U128>(a) * b) >> 64);
 }
+
+// A posting: the sorted pages holding a token, or (complement) those not holding it, whichever
+// list is shorter; stored as the gaps between its pages Rice-coded with parameter k.
+struct RiceList {
+  bool complement = false;
+  uint8_t k = 0;
+  std::vector<uint32_t> pages;  // the coded list
+  uint64_t bits = 0;            // of the coded gaps
+};
+
+uint64_t Gap(const std::vector<uint32_t>& pages, size_t i) {
+  return i == 0 ? pages[0] : pages[i] - pages[i - 1] - 1;
+}
+
+RiceList MakeRiceList(const std::vector<uint32_t>& holding, uint32_t pages) {
+  RiceList list;
+  list.complement = holding.size() * 2 > pages;
+  if (list.complement) {
+    for (uint32_t p = 0, i = 0; p < pages; ++p) {
+      if (i < holding.size() && holding[i] == p) {
+        ++i;
+      } else {
+        list.pages.push_back(p);
+      }
+    }
+  } else {
+    list.pages = holding;
+  }
+  list.bits = UINT64_MAX;
+  for (uint8_t k = 0; k <= kMaxRiceK; ++k) {
+    uint64_t bits = 0;
+    for (size_t i = 0; i < list.pages.size(); ++i) bits += (Gap(list.pages, i) >> k) + 1 + k;
+    if (bits < list.bits) {
+      list.bits = bits;
+      list.k = k;
+    }
+  }
+  if (list.pages.empty()) list.bits = 0;
+  return list;
+}
+
+// Encoded size of a posting: header varint, k, length varint, the bit stream.
+uint64_t RiceListBytes(const RiceList& list, uint64_t count) {
+  const uint64_t stream = (list.bits + 7) / 8;
+  return VarintSize(count << 1) + 1 + VarintSize(stream) + stream;
+}
+
+// Reads Rice-coded gaps LSB first; unary quotients are ones ended by a zero.
+class RiceReader {
+ public:
+  explicit RiceReader(std::string_view data) : data_(data) {}
+  bool Next(uint8_t k, uint64_t max, uint64_t* out) {
+    uint64_t q = 0;
+    for (;;) {
+      if (bit_ >= data_.size() * 8) return false;
+      const uint64_t ones = CountOnes();
+      q += ones;
+      bit_ += ones;
+      if (q > max) return false;
+      if (bit_ < data_.size() * 8 && ones < 57) {
+        ++bit_;  // the terminating zero (CountOnes stopped at it)
+        break;
+      }
+    }
+    uint64_t low = 0;
+    for (uint8_t i = 0; i < k; ++i, ++bit_) {
+      if (bit_ >= data_.size() * 8) return false;
+      low |= uint64_t{(static_cast<uint8_t>(data_[bit_ / 8]) >> (bit_ % 8)) & 1u} << i;
+    }
+    *out = (q << k) | low;
+    return *out <= max;
+  }
+  // Every byte used, the padding bits of the last one zero.
+  bool done() const {
+    if ((bit_ + 7) / 8 != data_.size()) return false;
+    return bit_ % 8 == 0 || (static_cast<uint8_t>(data_.back()) >> (bit_ % 8)) == 0;
+  }
+
+ private:
+  // The number of consecutive one bits from bit_ (at most 57, and never past the data).
+  uint64_t CountOnes() const {
+    uint64_t window = 0;
+    const size_t byte = bit_ / 8;
+    const size_t n = std::min<size_t>(8, data_.size() - byte);
+    for (size_t i = 0; i < n; ++i) {
+      window |= uint64_t{static_cast<uint8_t>(data_[byte + i])} << (8 * i);
+    }
+    const unsigned avail = static_cast<unsigned>(std::min<uint64_t>(57, 8 * n - bit_ % 8));
+    window >>= bit_ % 8;
+    const uint64_t zeros = ~window & ((uint64_t{1} << avail) - 1);
+    return zeros == 0 ? avail : static_cast<uint64_t>(__builtin_ctzll(zeros));
+  }
+  std::string_view data_;
+  uint64_t bit_ = 0;
+};
 
 struct Positions {
   uint32_t p[3];
@@ -128,31 +226,36 @@ PageTokenFilter PageTokenFilter::Build(const std::vector<std::vector<uint64_t>>&
   }
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  const uint64_t bitmap_bytes = (f.pages_ + 7) / 8;
   std::vector<std::pair<uint64_t, uint32_t>> rare;
+  std::vector<uint32_t> holding;
+  // Tokens often share their pages (the static values of one trace template): each distinct
+  // page list is stored once, later tokens refer to it.
+  std::map<std::vector<uint32_t>, uint32_t> posting_of;
   for (size_t i = 0; i < pairs.size();) {
     size_t j = i;
-    uint64_t list_bytes = 0;
-    for (uint32_t prev = 0; j < pairs.size() && pairs[j].first == pairs[i].first; ++j) {
-      list_bytes += VarintSize(j == i ? pairs[j].second : pairs[j].second - prev - 1);
-      prev = pairs[j].second;
+    holding.clear();
+    for (; j < pairs.size() && pairs[j].first == pairs[i].first; ++j) {
+      holding.push_back(pairs[j].second);
     }
     const uint64_t c = j - i;
-    const uint64_t posting_bits = 8 * (8 + VarintSize(c << 1) + std::min(list_bytes, bitmap_bytes));
-    if (posting_bits < kFuseBitsPerPair * c) {
+    // Cheap tests first: a token costs at least its 8 bytes and a reference.
+    auto shared = 8 * 10 < kFuseBitsPerPair * c ? posting_of.find(holding) : posting_of.end();
+    RiceList list;
+    if (shared == posting_of.end() && 8 * 12 < kFuseBitsPerPair * c) {
+      list = MakeRiceList(holding, f.pages_);
+    }
+    if (shared != posting_of.end()) {
       f.common_hashes_.push_back(pairs[i].first);
-      Posting posting{bitmap_bytes <= list_bytes, 0, static_cast<uint32_t>(c)};
-      if (posting.bitmap) {
-        posting.begin = static_cast<uint32_t>(f.bitmaps_.size());
-        f.bitmaps_.resize(f.bitmaps_.size() + words, 0);
-        for (size_t k = i; k < j; ++k) {
-          f.bitmaps_[posting.begin + pairs[k].second / 64] |= uint64_t{1} << (pairs[k].second % 64);
-        }
-      } else {
-        posting.begin = static_cast<uint32_t>(f.lists_.size());
-        for (size_t k = i; k < j; ++k) f.lists_.push_back(pairs[k].second);
-      }
-      f.postings_.push_back(posting);
+      f.common_posting_.push_back(shared->second);
+    } else if (8 * 12 < kFuseBitsPerPair * c &&
+               8 * (9 + RiceListBytes(list, c)) < kFuseBitsPerPair * c) {
+      const auto index = static_cast<uint32_t>(f.postings_.size());
+      f.common_hashes_.push_back(pairs[i].first);
+      f.common_posting_.push_back(index);
+      posting_of.emplace(holding, index);
+      f.postings_.push_back({list.complement, list.k, static_cast<uint32_t>(f.lists_.size()),
+                             static_cast<uint32_t>(list.pages.size()), static_cast<uint32_t>(c)});
+      f.lists_.insert(f.lists_.end(), list.pages.begin(), list.pages.end());
     } else {
       rare.insert(rare.end(), pairs.begin() + static_cast<std::ptrdiff_t>(i),
                   pairs.begin() + static_cast<std::ptrdiff_t>(j));
@@ -197,21 +300,33 @@ void PageTokenFilter::Encode(std::string* out) const {
     prev = p;
   }
   PutVarint(out, common_hashes_.size());
-  const size_t bitmap_bytes = (pages_ + 7) / 8;
+  std::string stream;
+  uint32_t written = 0;  // postings are numbered in the order they are first written
   for (size_t i = 0; i < common_hashes_.size(); ++i) {
-    const Posting& posting = postings_[i];
     PutFixed64(out, common_hashes_[i]);
-    PutVarint(out, (uint64_t{posting.count} << 1) | (posting.bitmap ? 1 : 0));
-    if (posting.bitmap) {
-      for (size_t b = 0; b < bitmap_bytes; ++b) {
-        out->push_back(static_cast<char>(bitmaps_[posting.begin + b / 8] >> (8 * (b % 8))));
-      }
-    } else {
-      for (uint32_t k = 0; k < posting.count; ++k) {
-        const uint32_t page = lists_[posting.begin + k];
-        PutVarint(out, k == 0 ? page : page - lists_[posting.begin + k - 1] - 1);
-      }
+    if (common_posting_[i] < written) {
+      PutVarint(out, uint64_t{common_posting_[i]} + 1);
+      continue;
     }
+    ARIADNE_CHECK(common_posting_[i] == written);
+    ++written;
+    PutVarint(out, 0);
+    const Posting& posting = postings_[common_posting_[i]];
+    PutVarint(out, (uint64_t{posting.holding} << 1) | (posting.complement ? 1 : 0));
+    out->push_back(static_cast<char>(posting.k));
+    stream.clear();
+    BitWriter bits(&stream);
+    for (uint32_t j = 0; j < posting.count; ++j) {
+      const uint32_t page = lists_[posting.begin + j];
+      const uint64_t gap = j == 0 ? page : page - lists_[posting.begin + j - 1] - 1;
+      for (uint64_t q = gap >> posting.k; q > 0; q -= std::min<uint64_t>(q, 64)) {
+        bits.Put(q >= 64 ? ~uint64_t{0} : (uint64_t{1} << q) - 1,
+                 static_cast<unsigned>(std::min<uint64_t>(q, 64)));
+      }
+      bits.Put(0, 1);
+      bits.Put(gap & ((uint64_t{1} << posting.k) - 1), posting.k);
+    }
+    PutBytes(out, stream);
   }
   PutFixed64(out, seed_);
   out->push_back(static_cast<char>(segment_length_log2_));
@@ -234,46 +349,44 @@ bool PageTokenFilter::Decode(Reader* r, uint32_t pages, PageTokenFilter* out) {
     f.unfiltered_[p / 64] |= uint64_t{1} << (p % 64);
     next = p + 1;
   }
-  // Each common token takes at least 10 bytes (hash, header, one page).
-  if (!r->Varint(&n) || n > r->remaining() / 10) return false;
-  const size_t bitmap_bytes = (size_t{pages} + 7) / 8;
+  // Each common token takes at least 9 bytes (token, reference).
+  if (!r->Varint(&n) || n > r->remaining() / 9) return false;
   f.common_hashes_.reserve(n);
-  f.postings_.reserve(n);
+  f.common_posting_.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
-    uint64_t hash, header;
-    if (!r->Fixed64(&hash) || (i > 0 && hash <= f.common_hashes_.back()) || !r->Varint(&header)) {
+    uint64_t hash, ref, header;
+    uint8_t k;
+    std::string_view stream;
+    if (!r->Fixed64(&hash) || (i > 0 && hash <= f.common_hashes_.back()) || !r->Varint(&ref)) {
       return false;
     }
-    const uint64_t count = header >> 1;
-    if (count == 0 || count > pages) return false;
-    Posting posting{(header & 1) != 0, 0, static_cast<uint32_t>(count)};
-    if (posting.bitmap) {
-      std::string_view bytes;
-      if (!r->Raw(bitmap_bytes, &bytes)) return false;
-      posting.begin = static_cast<uint32_t>(f.bitmaps_.size());
-      f.bitmaps_.resize(f.bitmaps_.size() + words, 0);
-      uint64_t set = 0;
-      for (size_t b = 0; b < bitmap_bytes; ++b) {
-        const uint64_t byte = static_cast<uint8_t>(bytes[b]);
-        f.bitmaps_[posting.begin + b / 8] |= byte << (8 * (b % 8));
-        set += static_cast<uint64_t>(__builtin_popcountll(byte));
-      }
-      // Bits past the last page must be clear (they would not be covered by the count).
-      if (pages % 8 != 0 && (static_cast<uint8_t>(bytes[bitmap_bytes - 1]) >> (pages % 8)) != 0) {
-        return false;
-      }
-      if (set != count) return false;
-    } else {
-      if (count > r->remaining()) return false;  // a page takes at least one byte
-      posting.begin = static_cast<uint32_t>(f.lists_.size());
-      for (uint64_t k = 0, next = 0; k < count; ++k) {
-        uint64_t gap;
-        if (!r->Varint(&gap) || gap >= pages - next) return false;
-        f.lists_.push_back(static_cast<uint32_t>(next + gap));
-        next = next + gap + 1;
-      }
+    if (ref > 0) {  // the pages of an earlier posting
+      if (ref > f.postings_.size()) return false;
+      f.common_hashes_.push_back(hash);
+      f.common_posting_.push_back(static_cast<uint32_t>(ref - 1));
+      continue;
     }
+    if (!r->Varint(&header) || !r->Byte(&k) || k > kMaxRiceK || !r->Bytes(&stream)) {
+      return false;
+    }
+    const uint64_t holding = header >> 1;
+    const bool complement = (header & 1) != 0;
+    if (holding == 0 || holding > pages) return false;
+    const uint64_t coded = complement ? pages - holding : holding;
+    // Each coded page takes at least one bit: memory stays within 32 times the stream.
+    if (coded > stream.size() * 8) return false;
+    Posting posting{complement, k, static_cast<uint32_t>(f.lists_.size()),
+                    static_cast<uint32_t>(coded), static_cast<uint32_t>(holding)};
+    RiceReader bits(stream);
+    for (uint64_t j = 0, next = 0; j < coded; ++j) {
+      uint64_t gap;
+      if (next >= pages || !bits.Next(k, pages - 1 - next, &gap)) return false;
+      f.lists_.push_back(static_cast<uint32_t>(next + gap));
+      next += gap + 1;
+    }
+    if (!bits.done()) return false;
     f.common_hashes_.push_back(hash);
+    f.common_posting_.push_back(static_cast<uint32_t>(f.postings_.size()));
     f.postings_.push_back(posting);
   }
   uint8_t log2;
@@ -312,10 +425,9 @@ bool PageTokenFilter::FuseHas(uint64_t pair_base, uint32_t page) const {
 bool PageTokenFilter::MayHave(const Probe& probe, uint32_t page) const {
   if (page >= pages_ || Unfiltered(page)) return true;
   if (probe.common >= 0) {
-    const Posting& posting = postings_[static_cast<size_t>(probe.common)];
-    if (posting.bitmap) return ((bitmaps_[posting.begin + page / 64] >> (page % 64)) & 1) != 0;
+    const Posting& posting = postings_[common_posting_[static_cast<size_t>(probe.common)]];
     const auto begin = lists_.begin() + posting.begin;
-    return std::binary_search(begin, begin + posting.count, page);
+    return std::binary_search(begin, begin + posting.count, page) != posting.complement;
   }
   return FuseHas(probe.pair_base, page);
 }

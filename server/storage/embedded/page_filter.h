@@ -9,7 +9,8 @@
 //
 // So one filter per block, in two parts:
 //  - common tokens (those for which it is cheaper): the token's 64-bit hash and the exact list of
-//    the pages holding it (page bitmap or delta list, whichever is smaller);
+//    the pages holding it (or of those without it, whichever is shorter), its gaps Rice-coded,
+//    each distinct list stored once (the static values of one trace template share theirs);
 //  - every other (token, page) pair: one binary fuse filter (3-wise, 8-bit fingerprints, about
 //    9 bits per pair and 1/256 false positives) over a hash of the pair.
 // Pages with more than kMaxTokensPerRow tokens per span are "unfiltered" (may hold anything),
@@ -55,6 +56,7 @@ class PageTokenFilter {
   uint32_t pages() const { return pages_; }
   size_t common_tokens() const { return common_hashes_.size(); }
   uint64_t common_token(size_t i) const { return common_hashes_[i]; }
+  size_t distinct_postings() const { return postings_.size(); }
   uint64_t fuse_pairs() const { return fuse_pairs_; }  // after Build only (not stored)
   size_t fuse_bytes() const { return fingerprints_.size(); }
   size_t unfiltered_pages() const { return unfiltered_count_; }
@@ -68,15 +70,18 @@ class PageTokenFilter {
   uint32_t pages_ = 0;
   std::vector<uint64_t> unfiltered_;  // bitmap over pages; empty: none
   size_t unfiltered_count_ = 0;
-  // Common tokens, ascending; token i's pages are a bitmap (dense) or a sorted page list.
+  // Common tokens, ascending; token i's pages (or, complement, the pages without it) are
+  // lists_[begin, begin + count), sorted.
   std::vector<uint64_t> common_hashes_;
   struct Posting {
-    bool bitmap;
-    uint32_t begin;  // into bitmaps_ (words) or lists_ (pages)
-    uint32_t count;  // pages holding the token
+    bool complement;
+    uint8_t k;         // Rice parameter of the stored gaps
+    uint32_t begin;    // into lists_
+    uint32_t count;    // pages listed
+    uint32_t holding;  // pages holding the token
   };
   std::vector<Posting> postings_;
-  std::vector<uint64_t> bitmaps_;
+  std::vector<uint32_t> common_posting_;  // per common token: its posting
   std::vector<uint32_t> lists_;
   // Binary fuse filter over (token, page) pairs of the other tokens.
   uint64_t seed_ = 0;

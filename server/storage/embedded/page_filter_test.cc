@@ -52,7 +52,8 @@ PageTokenFilter RoundTrip(const PageTokenFilter& f, uint32_t pages) {
 TEST(PageTokenFilter, EveryTokenOfEveryPageIsFoundAfterARoundTrip) {
   const Population pop = MakePopulation(300, 400, 1);
   const PageTokenFilter built = PageTokenFilter::Build(pop.tokens, pop.unfiltered);
-  EXPECT_GT(built.common_tokens(), 10u);  // the everywhere / often tokens are posting lists
+  EXPECT_EQ(built.common_tokens(), 210u);      // the everywhere / often tokens are posting lists
+  EXPECT_EQ(built.distinct_postings(), 201u);  // the 10 everywhere tokens share one
   EXPECT_GT(built.fuse_pairs(), 300u * 390);
   const PageTokenFilter read = RoundTrip(built, 300);
   for (const PageTokenFilter* f : {&built, &read}) {
@@ -149,32 +150,52 @@ TEST(PageTokenFilter, InconsistentBytesAreRefused) {
   PutVarint(&b, 1);  // one unfiltered page: 5 of 5
   PutVarint(&b, 5);
   EXPECT_TRUE(refused(b, 5));
-  // Common tokens out of order.
-  b.clear();
-  PutVarint(&b, 0);
-  PutVarint(&b, 2);
-  for (uint64_t hash : {uint64_t{9}, uint64_t{3}}) {
-    PutFixed64(&b, hash);
-    PutVarint(&b, 1 << 1);  // one page, list
-    PutVarint(&b, 0);
-  }
-  PutFixed64(&b, 0);
-  b.push_back(0);
-  PutVarint(&b, 0);
-  EXPECT_TRUE(refused(b, 4));
-  // A bitmap whose count disagrees, or with a bit past the last page.
-  for (uint8_t bitmap : {uint8_t{0x03}, uint8_t{0x21}}) {
-    b.clear();
-    PutVarint(&b, 0);
-    PutVarint(&b, 1);
-    PutFixed64(&b, 9);
-    // 0x03: two pages set, one declared; 0x21: page 5 of a 5-page block.
-    PutVarint(&b, bitmap == 0x03 ? (1 << 1) | 1 : (2 << 1) | 1);
-    b.push_back(static_cast<char>(bitmap));
-    PutFixed64(&b, 0);
-    b.push_back(0);
-    PutVarint(&b, 0);
-    EXPECT_TRUE(refused(b, 5)) << int{bitmap};
+  // Common tokens (token, reference 0: a new posting, header, k, Rice stream), then an empty
+  // fuse part.
+  auto common = [](std::vector<uint64_t> tokens, uint64_t header, uint8_t k, std::string stream) {
+    std::string out;
+    PutVarint(&out, 0);
+    PutVarint(&out, tokens.size());
+    for (uint64_t t : tokens) {
+      PutFixed64(&out, t);
+      PutVarint(&out, 0);
+      PutVarint(&out, header);
+      out.push_back(static_cast<char>(k));
+      PutBytes(&out, stream);
+    }
+    PutFixed64(&out, 0);
+    out.push_back(0);
+    PutVarint(&out, 0);
+    return out;
+  };
+  const std::string page0(1, '\0');                            // one gap of 0 (k = 0): page 0
+  EXPECT_FALSE(refused(common({3, 9}, 1 << 1, 0, page0), 5));  // the well-formed case
+  EXPECT_TRUE(refused(common({9, 3}, 1 << 1, 0, page0), 5));   // tokens out of order
+  EXPECT_TRUE(refused(common({9, 9}, 1 << 1, 0, page0), 5));   // a token twice
+  EXPECT_TRUE(refused(common({9}, 0, 0, ""), 5));              // held by no page
+  EXPECT_TRUE(refused(common({9}, 6 << 1, 0, page0), 5));      // by more pages than there are
+  EXPECT_TRUE(refused(common({9}, 9 << 1, 0, page0), 20));     // more gaps than bits
+  EXPECT_TRUE(refused(common({9}, 1 << 1, 0, std::string(1, '\x1f')), 5));  // page 5 of 5
+  EXPECT_TRUE(refused(common({9}, 1 << 1, 0, std::string(1, '\x02')), 5));  // padding bit set
+  EXPECT_TRUE(refused(common({9}, 1 << 1, 0, std::string(2, '\0')), 5));    // a byte too many
+  EXPECT_TRUE(refused(common({9}, 1 << 1, 32, std::string(5, '\0')), 5));   // k over 31
+  EXPECT_FALSE(refused(common({9}, (5 << 1) | 1, 0, ""), 5));  // in every page: empty complement
+  // A token sharing the pages of an earlier posting (reference 1), or of one not yet stored.
+  for (uint64_t ref : {1, 2}) {
+    std::string shared;
+    PutVarint(&shared, 0);
+    PutVarint(&shared, 2);
+    PutFixed64(&shared, 3);
+    PutVarint(&shared, 0);
+    PutVarint(&shared, 1 << 1);
+    shared.push_back(0);
+    PutBytes(&shared, page0);
+    PutFixed64(&shared, 9);
+    PutVarint(&shared, ref);
+    PutFixed64(&shared, 0);
+    shared.push_back(0);
+    PutVarint(&shared, 0);
+    EXPECT_EQ(refused(shared, 5), ref == 2) << ref;
   }
   // A segment length over 2^18, or more segments than bytes.
   for (auto [log2, segments] : {std::pair{19, 0}, std::pair{4, 1000}}) {
