@@ -269,6 +269,18 @@ void Percentiles(benchmark::State& state, std::vector<double>* us, const std::st
   state.counters[prefix + "p99_us"] = (*us)[us->size() * 99 / 100];
 }
 
+// The share of a block's pages whose token filter admits a token they do not hold (random
+// tokens: almost surely in no page).
+double FalsePageRate(const embedded::BlockMeta& meta) {
+  std::mt19937_64 rng(7);
+  uint64_t asked = 0, maybe = 0;
+  for (int i = 0; i < 200; ++i) {
+    const embedded::TokenProbe probe = meta.ProbeToken(rng());
+    for (size_t p = 0; p < meta.pages.size(); ++p, ++asked) maybe += meta.PageMayHave(probe, p);
+  }
+  return static_cast<double>(maybe) / static_cast<double>(std::max<uint64_t>(1, asked));
+}
+
 // The blocks of the loaded store rebuilt at compaction's zstd level (what compaction writes for
 // the same rows; nothing is written), and where their bytes go per column (ARIADNE_BENCH_COLUMNS
 // set: col_* counters, each column compressed alone at zstd 3 without the page dictionary, so
@@ -288,9 +300,10 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   // by the number of pages of its block the token is in; distinct tokens per block.
   uint64_t pages = 0, pairs = 0, pairs_1 = 0, pairs_2_7 = 0, pairs_8_63 = 0, pairs_64 = 0;
   uint64_t block_tokens = 0, common_tokens = 0, fuse_pairs = 0, blocks = 0;
-  uint64_t absent_asked = 0, absent_maybe = 0;  // random tokens: pages the filters do not exclude
-  std::vector<double> build_cpu_us;             // per span
-  std::vector<double> page_read_cpu_us;         // per page
+  double absent_rate_sum = 0;            // random tokens: pages the filters do not exclude
+  std::vector<double> false_page_rate;   // the same for the first block in each format
+  std::vector<double> build_cpu_us;      // per span
+  std::vector<double> page_read_cpu_us;  // per page
   std::map<std::string, uint64_t> by_column;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     uint64_t id;
@@ -309,13 +322,7 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
       page_blooms += filter.size();
       common_tokens += meta->page_filter.common_tokens();
     }
-    std::mt19937_64 token_rng(7);
-    for (int i = 0; i < 200; ++i) {
-      const embedded::TokenProbe probe = meta->ProbeToken(token_rng());
-      for (size_t p = 0; p < meta->pages.size(); ++p, ++absent_asked) {
-        absent_maybe += meta->PageMayHave(probe, p) ? 1 : 0;
-      }
-    }
+    absent_rate_sum += FalsePageRate(*meta);
     {
       std::map<uint64_t, uint32_t> pages_of;
       for (size_t p = 0; p < meta->pages.size(); ++p) {
@@ -352,6 +359,7 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
         if (!Env::Default()->WriteFileAtomically(path, bytes).ok()) std::abort();
         auto read_meta = embedded::ReadBlockMeta(Env::Default(), path);
         if (!read_meta.ok()) std::abort();
+        false_page_rate.push_back(FalsePageRate(*read_meta));
         const double r0 = ThreadCpuUs();
         for (size_t p = 0; p < read_meta->pages.size(); ++p) {
           auto page = embedded::ReadBlockPage(Env::Default(), path, *read_meta, p);
@@ -396,8 +404,10 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   state.counters["filter_common_tokens_per_block"] =
       static_cast<double>(common_tokens) / static_cast<double>(blocks);
   state.counters["filter_fuse_pairs_share"] = static_cast<double>(fuse_pairs) / all_pairs;
-  state.counters["filter_false_page_rate"] =
-      static_cast<double>(absent_maybe) / static_cast<double>(std::max<uint64_t>(1, absent_asked));
+  state.counters["filter_false_page_rate"] = absent_rate_sum / static_cast<double>(blocks);
+  if (false_page_rate.size() == 2) {
+    state.counters["filter_false_page_rate_format3"] = false_page_rate[1];  // page blooms
+  }
   for (const auto& [name, bytes] : by_column) {
     state.counters["col_" + name] = static_cast<double>(bytes) / spans;
   }
