@@ -300,7 +300,10 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   // by the number of pages of its block the token is in; distinct tokens per block.
   uint64_t pages = 0, pairs = 0, pairs_1 = 0, pairs_2_7 = 0, pairs_8_63 = 0, pairs_64 = 0;
   uint64_t block_tokens = 0, common_tokens = 0, fuse_pairs = 0, blocks = 0;
-  double absent_rate_sum = 0;            // random tokens: pages the filters do not exclude
+  double absent_rate_sum = 0;
+  double filter_build_us = 0;
+  uint64_t distinct_lists = 0;  // distinct page lists of the common tokens            // random
+                                // tokens: pages the filters do not exclude
   std::vector<double> false_page_rate;   // the same for the first block in each format
   std::vector<double> build_cpu_us;      // per span
   std::vector<double> page_read_cpu_us;  // per page
@@ -321,15 +324,24 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
       meta->page_filter.Encode(&filter);
       page_blooms += filter.size();
       common_tokens += meta->page_filter.common_tokens();
+      distinct_lists += meta->page_filter.distinct_postings();
     }
     absent_rate_sum += FalsePageRate(*meta);
     {
       std::map<uint64_t, uint32_t> pages_of;
+      std::vector<std::vector<uint64_t>> page_tokens;
       for (size_t p = 0; p < meta->pages.size(); ++p) {
         auto page = embedded::ReadBlockPage(Env::Default(), e.path().string(), *meta, p);
         if (!page.ok()) std::abort();
-        for (uint64_t t : embedded::PageTokens(*page)) pages_of[t]++;
+        page_tokens.push_back(embedded::PageTokens(*page));
+        for (uint64_t t : page_tokens.back()) pages_of[t]++;
       }
+      // CPU of building the block's filter from its pages' tokens (part of a head cut).
+      const double f0 = ThreadCpuUs();
+      const embedded::PageTokenFilter filter = embedded::PageTokenFilter::Build(
+          page_tokens, std::vector<bool>(page_tokens.size(), false));
+      filter_build_us += ThreadCpuUs() - f0;
+      benchmark::DoNotOptimize(filter.fuse_bytes());
       for (const auto& [token, n] : pages_of) {
         pairs += n;
         (n == 1 ? pairs_1 : n < 8 ? pairs_2_7 : n < 64 ? pairs_8_63 : pairs_64) += n;
@@ -404,6 +416,9 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   state.counters["filter_common_tokens_per_block"] =
       static_cast<double>(common_tokens) / static_cast<double>(blocks);
   state.counters["filter_fuse_pairs_share"] = static_cast<double>(fuse_pairs) / all_pairs;
+  state.counters["filter_distinct_lists_per_block"] =
+      static_cast<double>(distinct_lists) / static_cast<double>(blocks);
+  state.counters["filter_build_cpu_ns_per_span"] = filter_build_us * 1e3 / spans;
   state.counters["filter_false_page_rate"] = absent_rate_sum / static_cast<double>(blocks);
   if (false_page_rate.size() == 2) {
     state.counters["filter_false_page_rate_format3"] = false_page_rate[1];  // page blooms

@@ -71,8 +71,14 @@ RiceList MakeRiceList(const std::vector<uint32_t>& holding, uint32_t pages) {
   } else {
     list.pages = holding;
   }
+  // The best k is near log2 of the mean gap: try a few around it.
+  uint64_t sum = 0;
+  for (size_t i = 0; i < list.pages.size(); ++i) sum += Gap(list.pages, i);
+  const uint64_t mean = list.pages.empty() ? 0 : sum / list.pages.size();
+  const unsigned center = mean == 0 ? 0 : 63 - static_cast<unsigned>(__builtin_clzll(mean));
   list.bits = UINT64_MAX;
-  for (uint8_t k = 0; k <= kMaxRiceK; ++k) {
+  for (uint8_t k = static_cast<uint8_t>(center > 2 ? center - 2 : 0);
+       k <= std::min<unsigned>(kMaxRiceK, center + 2); ++k) {
     uint64_t bits = 0;
     for (size_t i = 0; i < list.pages.size(); ++i) bits += (Gap(list.pages, i) >> k) + 1 + k;
     if (bits < list.bits) {
