@@ -102,21 +102,25 @@ class RiceReader {
   explicit RiceReader(std::string_view data) : data_(data) {}
   bool Next(uint8_t k, uint64_t max, uint64_t* out) {
     uint64_t q = 0;
-    for (;;) {
+    unsigned avail;
+    for (;;) {  // the quotient: ones up to a zero
       if (bit_ >= data_.size() * 8) return false;
-      const uint64_t ones = CountOnes();
+      const uint64_t window = Window(&avail);
+      const uint64_t zeros = ~window & ((uint64_t{1} << avail) - 1);
+      const unsigned ones = zeros == 0 ? avail : static_cast<unsigned>(__builtin_ctzll(zeros));
       q += ones;
       bit_ += ones;
       if (q > max) return false;
-      if (bit_ < data_.size() * 8 && ones < 57) {
-        ++bit_;  // the terminating zero (CountOnes stopped at it)
+      if (ones < avail) {
+        ++bit_;  // the terminating zero
         break;
       }
     }
     uint64_t low = 0;
-    for (uint8_t i = 0; i < k; ++i, ++bit_) {
-      if (bit_ >= data_.size() * 8) return false;
-      low |= uint64_t{(static_cast<uint8_t>(data_[bit_ / 8]) >> (bit_ % 8)) & 1u} << i;
+    if (k > 0) {
+      if (data_.size() * 8 - bit_ < k) return false;
+      low = Window(&avail) & ((uint64_t{1} << k) - 1);  // avail >= k: k <= 31 bits are left
+      bit_ += k;
     }
     *out = (q << k) | low;
     return *out <= max;
@@ -128,22 +132,55 @@ class RiceReader {
   }
 
  private:
-  // The number of consecutive one bits from bit_ (at most 57, and never past the data).
-  uint64_t CountOnes() const {
-    uint64_t window = 0;
+  // The bits from bit_ on, lowest first: 57 of them, or fewer (*avail) at the end of the data.
+  uint64_t Window(unsigned* avail) const {
     const size_t byte = bit_ / 8;
     const size_t n = std::min<size_t>(8, data_.size() - byte);
-    for (size_t i = 0; i < n; ++i) {
-      window |= uint64_t{static_cast<uint8_t>(data_[byte + i])} << (8 * i);
+    uint64_t window = 0;
+    if (n == 8) {
+      window = GetFixed64(data_.data() + byte);
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        window |= uint64_t{static_cast<uint8_t>(data_[byte + i])} << (8 * i);
+      }
     }
-    const unsigned avail = static_cast<unsigned>(std::min<uint64_t>(57, 8 * n - bit_ % 8));
-    window >>= bit_ % 8;
-    const uint64_t zeros = ~window & ((uint64_t{1} << avail) - 1);
-    return zeros == 0 ? avail : static_cast<uint64_t>(__builtin_ctzll(zeros));
+    *avail = static_cast<unsigned>(std::min<uint64_t>(57, 8 * n - bit_ % 8));
+    return window >> (bit_ % 8);
   }
   std::string_view data_;
   uint64_t bit_ = 0;
 };
+
+// The Rice-coded gaps of list.pages, appended to *out (its own bytes, zero-padded).
+void AppendRice(const RiceList& list, std::string* out) {
+  std::string stream;
+  BitWriter bits(&stream);
+  for (size_t j = 0; j < list.pages.size(); ++j) {
+    const uint64_t gap = Gap(list.pages, j);
+    for (uint64_t q = gap >> list.k; q > 0; q -= std::min<uint64_t>(q, 64)) {
+      bits.Put(q >= 64 ? ~uint64_t{0} : (uint64_t{1} << q) - 1,
+               static_cast<unsigned>(std::min<uint64_t>(q, 64)));
+    }
+    bits.Put(0, 1);
+    bits.Put(gap & ((uint64_t{1} << list.k) - 1), list.k);
+  }
+  out->append(stream);
+}
+
+// Decodes `count` gaps into strictly increasing pages below `pages` (into *out unless null);
+// false unless the stream holds exactly them.
+bool DecodeRice(std::string_view stream, uint8_t k, uint64_t count, uint32_t pages,
+                std::vector<uint32_t>* out) {
+  if (out != nullptr) out->clear();
+  RiceReader bits(stream);
+  for (uint64_t j = 0, next = 0; j < count; ++j) {
+    uint64_t gap;
+    if (next >= pages || !bits.Next(k, pages - 1 - next, &gap)) return false;
+    if (out != nullptr) out->push_back(static_cast<uint32_t>(next + gap));
+    next += gap + 1;
+  }
+  return bits.done();
+}
 
 struct Positions {
   uint32_t p[3];
@@ -259,9 +296,15 @@ PageTokenFilter PageTokenFilter::Build(const std::vector<std::vector<uint64_t>>&
       f.common_hashes_.push_back(pairs[i].first);
       f.common_posting_.push_back(index);
       posting_of.emplace(holding, index);
-      f.postings_.push_back({list.complement, list.k, static_cast<uint32_t>(f.lists_.size()),
-                             static_cast<uint32_t>(list.pages.size()), static_cast<uint32_t>(c)});
-      f.lists_.insert(f.lists_.end(), list.pages.begin(), list.pages.end());
+      Posting posting{list.complement,
+                      list.k,
+                      static_cast<uint32_t>(list.pages.size()),
+                      static_cast<uint32_t>(c),
+                      f.streams_.size(),
+                      0};
+      AppendRice(list, &f.streams_);
+      posting.stream_len = f.streams_.size() - posting.stream_begin;
+      f.postings_.push_back(posting);
     } else {
       rare.insert(rare.end(), pairs.begin() + static_cast<std::ptrdiff_t>(i),
                   pairs.begin() + static_cast<std::ptrdiff_t>(j));
@@ -306,7 +349,6 @@ void PageTokenFilter::Encode(std::string* out) const {
     prev = p;
   }
   PutVarint(out, common_hashes_.size());
-  std::string stream;
   uint32_t written = 0;  // postings are numbered in the order they are first written
   for (size_t i = 0; i < common_hashes_.size(); ++i) {
     PutFixed64(out, common_hashes_[i]);
@@ -320,19 +362,7 @@ void PageTokenFilter::Encode(std::string* out) const {
     const Posting& posting = postings_[common_posting_[i]];
     PutVarint(out, (uint64_t{posting.holding} << 1) | (posting.complement ? 1 : 0));
     out->push_back(static_cast<char>(posting.k));
-    stream.clear();
-    BitWriter bits(&stream);
-    for (uint32_t j = 0; j < posting.count; ++j) {
-      const uint32_t page = lists_[posting.begin + j];
-      const uint64_t gap = j == 0 ? page : page - lists_[posting.begin + j - 1] - 1;
-      for (uint64_t q = gap >> posting.k; q > 0; q -= std::min<uint64_t>(q, 64)) {
-        bits.Put(q >= 64 ? ~uint64_t{0} : (uint64_t{1} << q) - 1,
-                 static_cast<unsigned>(std::min<uint64_t>(q, 64)));
-      }
-      bits.Put(0, 1);
-      bits.Put(gap & ((uint64_t{1} << posting.k) - 1), posting.k);
-    }
-    PutBytes(out, stream);
+    PutBytes(out, std::string_view(streams_).substr(posting.stream_begin, posting.stream_len));
   }
   PutFixed64(out, seed_);
   out->push_back(static_cast<char>(segment_length_log2_));
@@ -379,18 +409,16 @@ bool PageTokenFilter::Decode(Reader* r, uint32_t pages, PageTokenFilter* out) {
     const bool complement = (header & 1) != 0;
     if (holding == 0 || holding > pages) return false;
     const uint64_t coded = complement ? pages - holding : holding;
-    // Each coded page takes at least one bit: memory stays within 32 times the stream.
-    if (coded > stream.size() * 8) return false;
-    Posting posting{complement, k, static_cast<uint32_t>(f.lists_.size()),
-                    static_cast<uint32_t>(coded), static_cast<uint32_t>(holding)};
-    RiceReader bits(stream);
-    for (uint64_t j = 0, next = 0; j < coded; ++j) {
-      uint64_t gap;
-      if (next >= pages || !bits.Next(k, pages - 1 - next, &gap)) return false;
-      f.lists_.push_back(static_cast<uint32_t>(next + gap));
-      next += gap + 1;
-    }
-    if (!bits.done()) return false;
+    // Checked here, decoded again when a query asks for the token (kept as stored: a list in
+    // memory would cost up to 32 bits per stored bit).
+    if (coded > stream.size() * 8 || !DecodeRice(stream, k, coded, pages, nullptr)) return false;
+    const Posting posting{complement,
+                          k,
+                          static_cast<uint32_t>(coded),
+                          static_cast<uint32_t>(holding),
+                          f.streams_.size(),
+                          stream.size()};
+    f.streams_.append(stream);
     f.common_hashes_.push_back(hash);
     f.common_posting_.push_back(static_cast<uint32_t>(f.postings_.size()));
     f.postings_.push_back(posting);
@@ -416,7 +444,15 @@ PageTokenFilter::Probe PageTokenFilter::Prepare(uint64_t token) const {
   Probe probe;
   probe.pair_base = Mix(token + seed_);
   auto it = std::lower_bound(common_hashes_.begin(), common_hashes_.end(), token);
-  if (it != common_hashes_.end() && *it == token) probe.common = it - common_hashes_.begin();
+  if (it != common_hashes_.end() && *it == token) {
+    probe.common = it - common_hashes_.begin();
+    const Posting& posting = postings_[common_posting_[static_cast<size_t>(probe.common)]];
+    probe.complement = posting.complement;
+    // Checked at Build or Decode: cannot fail.
+    ARIADNE_CHECK(
+        DecodeRice(std::string_view(streams_).substr(posting.stream_begin, posting.stream_len),
+                   posting.k, posting.count, pages_, &probe.pages));
+  }
   return probe;
 }
 
@@ -431,9 +467,7 @@ bool PageTokenFilter::FuseHas(uint64_t pair_base, uint32_t page) const {
 bool PageTokenFilter::MayHave(const Probe& probe, uint32_t page) const {
   if (page >= pages_ || Unfiltered(page)) return true;
   if (probe.common >= 0) {
-    const Posting& posting = postings_[common_posting_[static_cast<size_t>(probe.common)]];
-    const auto begin = lists_.begin() + posting.begin;
-    return std::binary_search(begin, begin + posting.count, page) != posting.complement;
+    return std::binary_search(probe.pages.begin(), probe.pages.end(), page) != probe.complement;
   }
   return FuseHas(probe.pair_base, page);
 }

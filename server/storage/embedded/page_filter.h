@@ -48,6 +48,9 @@ class PageTokenFilter {
   struct Probe {
     uint64_t pair_base = 0;  // the token mixed with the fuse filter's seed
     int64_t common = -1;     // index of the token among the common ones, or -1
+    // A common token's listed pages: those holding it, or (complement) those without it.
+    std::vector<uint32_t> pages;
+    bool complement = false;
   };
   Probe Prepare(uint64_t token) const;
   // False only if page certainly holds no span with the probe's token.
@@ -70,19 +73,20 @@ class PageTokenFilter {
   uint32_t pages_ = 0;
   std::vector<uint64_t> unfiltered_;  // bitmap over pages; empty: none
   size_t unfiltered_count_ = 0;
-  // Common tokens, ascending; token i's pages (or, complement, the pages without it) are
-  // lists_[begin, begin + count), sorted.
+  // Common tokens, ascending; token i's pages (or, complement, the pages without it) are a
+  // Rice-coded list, kept as stored in streams_ and decoded by Prepare.
   std::vector<uint64_t> common_hashes_;
   struct Posting {
     bool complement;
     uint8_t k;         // Rice parameter of the stored gaps
-    uint32_t begin;    // into lists_
     uint32_t count;    // pages listed
     uint32_t holding;  // pages holding the token
+    size_t stream_begin;
+    size_t stream_len;
   };
   std::vector<Posting> postings_;
   std::vector<uint32_t> common_posting_;  // per common token: its posting
-  std::vector<uint32_t> lists_;
+  std::string streams_;
   // Binary fuse filter over (token, page) pairs of the other tokens.
   uint64_t seed_ = 0;
   uint32_t segment_length_log2_ = 0;
