@@ -358,7 +358,8 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
       embedded::BlockMeta a;
       archived += embedded::BuildBlock(rows, EmbeddedStoreOptions().archive_zstd_level, &a).size();
     }
-    if (build_cpu_us.empty()) {  // the first block: CPU of a head cut (zstd 3), format 4 and 3
+    if (build_cpu_us
+            .empty()) {  // the first block: CPU of a head cut (zstd 3), current format and 3
       for (uint32_t version : {embedded::kBlockVersion, 3u}) {
         embedded::BlockMeta cut;
         const double c0 = ThreadCpuUs();
@@ -400,7 +401,8 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     state.counters["page_read_cpu_us_format3"] = page_read_cpu_us[1];
   }
   // Parts of the metadata (as stored, per span): trace ids of the trace index, its bloom filter,
-  // the pages' token bloom filters, the page dictionaries.
+  // the pages' token filters (format 5: the block's PageTokenFilter; before: a bloom filter per
+  // page), the page dictionaries.
   state.counters["meta_trace_ids"] = static_cast<double>(trace_ids) / spans;
   state.counters["meta_trace_bloom"] = static_cast<double>(trace_bloom) / spans;
   state.counters["meta_page_blooms"] = static_cast<double>(page_blooms) / spans;
