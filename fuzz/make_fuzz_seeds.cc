@@ -90,11 +90,35 @@ int main(int argc, char** argv) {
   v3_meta.id = 5;
   ok &= Write(dir + "/block/version3.bin", 1,
               embedded::BuildBlock(many_sorted, 1, &v3_meta, 64, /*version=*/3));
-  // The previous format (version 4: codec version 4, timing bits raw in the tail), still read.
+  // The previous format (version 4: codec version 4, timing bits raw in the tail, a bloom filter
+  // per page), still read.
   embedded::BlockMeta v4_meta;
   v4_meta.id = 6;
   ok &= Write(dir + "/block/version4.bin", 1,
               embedded::BuildBlock(many_sorted, 1, &v4_meta, 64, /*version=*/4));
+  // Version 5 with both kinds of pages: unfiltered (more than 2 tokens per span) and filtered,
+  // with tokens common enough for page lists (the smallest page size that gives both).
+  SpanBatch plain = many.Clone();  // without span attributes: few tokens per span, pages filtered
+  for (Range& r : plain.spans.attributes) r = Range{0, 0};
+  const SpanBatch mixed = embedded::SortForBlock({&rich.batch, &plain});
+  bool mixed_written = false;
+  for (uint32_t page_spans : {8u, 16u, 24u, 32u, 48u, 64u}) {
+    embedded::BlockMeta unfiltered_meta;
+    unfiltered_meta.id = 7;
+    const std::string block = embedded::BuildBlock(mixed, 1, &unfiltered_meta, page_spans);
+    if (unfiltered_meta.page_filter.unfiltered_pages() == 0 ||
+        unfiltered_meta.page_filter.unfiltered_pages() == unfiltered_meta.pages.size() ||
+        unfiltered_meta.page_filter.common_tokens() == 0) {
+      continue;
+    }
+    ok &= Write(dir + "/block/unfiltered_pages.bin", 1, block);
+    mixed_written = true;
+    break;
+  }
+  if (!mixed_written) {
+    std::fprintf(stderr, "no page size gives unfiltered pages and common tokens\n");
+    ok = false;
+  }
   // A page encoding (codec version 5, and the previous version 4) as page_codec_fuzzer takes
   // it: run count, encoding, tail (the directory must exist, like the others).
   std::vector<TraceId> runs;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <numeric>
 #include <system_error>
@@ -42,6 +43,7 @@ constexpr uint64_t kMinOperationBytes = 3;  // two length varints + kind
 constexpr uint64_t kMinTraceBytes = 18;     // 16 id bytes + two varints
 constexpr uint64_t kMinPageBytesV1 = 10;    // two varints + 8-byte checksum
 constexpr uint64_t kMinPageBytesV2 = 15;    // + four summary varints + bloom word count
+constexpr uint64_t kMinPageBytesV5 = 14;    // + four summary varints (no page bloom)
 
 Status Corrupt(const std::string& path, std::string_view what) {
   return Status::DataLoss("corrupt block " + path + ": " + std::string(what));
@@ -106,11 +108,14 @@ std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
       PutVarint(&out, p.max_start - p.min_start);
       PutVarint(&out, p.min_duration);
       PutVarint(&out, p.max_duration - p.min_duration);
-      PutVarint(&out, p.bloom.size());
-      for (uint64_t w : p.bloom) PutFixed64(&out, w);
+      if (version < kPageTokenFilterVersion) {
+        PutVarint(&out, p.bloom.size());
+        for (uint64_t w : p.bloom) PutFixed64(&out, w);
+      }
     }
   }
   if (version >= 3) PutBytes(&out, m.page_dict);
+  if (version >= kPageTokenFilterVersion) m.page_filter.Encode(&out);
   return out;
 }
 
@@ -217,9 +222,10 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
   for (const BlockTrace& t : m->traces) {
     if (!m->MayContain(t.id)) return false;
   }
-  if (!r.Varint(&n) || n > r.remaining() / (version >= 2 ? kMinPageBytesV2 : kMinPageBytesV1)) {
-    return false;
-  }
+  const uint64_t min_page_bytes = version >= kPageTokenFilterVersion ? kMinPageBytesV5
+                                  : version >= 2                     ? kMinPageBytesV2
+                                                                     : kMinPageBytesV1;
+  if (!r.Varint(&n) || n > r.remaining() / min_page_bytes) return false;
   m->pages.resize(n);
   uint64_t offset = 0, first_row = 0;
   for (BlockPage& p : m->pages) {
@@ -229,10 +235,13 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
       return false;
     }
     if (version >= 2) {
-      uint64_t lo, span, dlo, dspan, words;
+      uint64_t lo, span, dlo, dspan, words = 0;
       if (!r.Varint(&lo) || lo > m->max_start - m->min_start || !r.Varint(&span) ||
           span > m->max_start - m->min_start - lo || !r.Varint(&dlo) || !r.Varint(&dspan) ||
-          dspan > UINT64_MAX - dlo || !r.Varint(&words) || words > r.remaining() / 8) {
+          dspan > UINT64_MAX - dlo) {
+        return false;
+      }
+      if (version < kPageTokenFilterVersion && (!r.Varint(&words) || words > r.remaining() / 8)) {
         return false;
       }
       p.min_start = m->min_start + lo;
@@ -256,6 +265,10 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
     std::string_view dict;
     if (!r.Bytes(&dict) || dict.size() > kMaxPageDictBytes) return false;
     m->page_dict = std::string(dict);
+  }
+  if (version >= kPageTokenFilterVersion &&
+      !PageTokenFilter::Decode(&r, static_cast<uint32_t>(m->pages.size()), &m->page_filter)) {
+    return false;
   }
   // Unique traces, each within one page.
   if (!FinishMeta(m)) return false;
@@ -300,12 +313,23 @@ uint64_t SummaryToken(char kind, std::string_view a, std::string_view b) {
   return XXH3_64bits_withSeed(buf, n, static_cast<uint64_t>(kind));
 }
 
-bool PageMayHave(const BlockPage& page, uint64_t token) {
-  if (page.bloom.empty()) return true;
+TokenProbe BlockMeta::ProbeToken(uint64_t token) const {
+  TokenProbe probe;
+  probe.token = token;
+  if (version >= kPageTokenFilterVersion) probe.filter = page_filter.Prepare(token);
+  return probe;
+}
+
+bool BlockMeta::PageMayHave(const TokenProbe& probe, size_t page) const {
+  if (version >= kPageTokenFilterVersion) {
+    return page_filter.MayHave(probe.filter, static_cast<uint32_t>(page));
+  }
+  const std::vector<uint64_t>& page_bloom = pages[page].bloom;
+  if (page_bloom.empty()) return true;
   uint64_t pos[kPageBloomHashes];
-  PagePositions(token, page.bloom.size() * 64, pos);
+  PagePositions(probe.token, page_bloom.size() * 64, pos);
   for (uint64_t p : pos) {
-    if ((page.bloom[p / 64] & (1ull << (p % 64))) == 0) return false;
+    if ((page_bloom[p / 64] & (1ull << (p % 64))) == 0) return false;
   }
   return true;
 }
@@ -488,13 +512,9 @@ class AttributeTokens {
   std::vector<Entry> entries_ = std::vector<Entry>(kEntries);
 };
 
-// Fills the summary of a page from its spans.
-void SummarizePage(const SpanBatch& part, BlockPage* page) {
+// The sorted distinct tokens of a page's spans.
+std::vector<uint64_t> CollectTokens(const SpanBatch& part) {
   const SpanColumns& c = part.spans;
-  page->min_start = UINT64_MAX;
-  page->max_start = 0;
-  page->min_duration = UINT64_MAX;
-  page->max_duration = 0;
   // Collected, then sorted and deduplicated: cheaper than a hash set. Most tokens repeat from
   // span to span; a small direct-mapped cache of recent ones drops most repeats before the sort.
   std::vector<uint64_t> tokens;
@@ -511,13 +531,6 @@ void SummarizePage(const SpanBatch& part, BlockPage* page) {
     for (uint32_t i = r.begin; i < r.end(); ++i) add(attribute_tokens.Of(part, part.attributes[i]));
   };
   for (uint32_t i = 0; i < c.size(); ++i) {
-    const uint64_t start = c.start_time_unix_nano[i];
-    const uint64_t end = c.end_time_unix_nano[i];
-    const uint64_t duration = end > start ? end - start : 0;
-    page->min_start = std::min(page->min_start, start);
-    page->max_start = std::max(page->max_start, start);
-    page->min_duration = std::min(page->min_duration, duration);
-    page->max_duration = std::max(page->max_duration, duration);
     add(SummaryToken('s', part.ServiceName(i)));
     add(SummaryToken('o', c.name[i]));
     add_range(c.attributes[i]);
@@ -528,7 +541,37 @@ void SummarizePage(const SpanBatch& part, BlockPage* page) {
   for (const Resource& r : part.resources) add_range(r.attributes);
   std::sort(tokens.begin(), tokens.end());
   tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+  return tokens;
+}
+
+// Fills the summary of a page from its spans: its ranges, and (versions 2-4) its token bloom
+// filter; from version 5 its tokens go to *tokens_out for the block's PageTokenFilter (none, and
+// *unfiltered set, when there are more than kMaxTokensPerRow per span).
+void SummarizePage(const SpanBatch& part, uint32_t version, BlockPage* page,
+                   std::vector<uint64_t>* tokens_out, bool* unfiltered) {
+  const SpanColumns& c = part.spans;
+  page->min_start = UINT64_MAX;
+  page->max_start = 0;
+  page->min_duration = UINT64_MAX;
+  page->max_duration = 0;
+  for (uint32_t i = 0; i < c.size(); ++i) {
+    const uint64_t start = c.start_time_unix_nano[i];
+    const uint64_t end = c.end_time_unix_nano[i];
+    const uint64_t duration = end > start ? end - start : 0;
+    page->min_start = std::min(page->min_start, start);
+    page->max_start = std::max(page->max_start, start);
+    page->min_duration = std::min(page->min_duration, duration);
+    page->max_duration = std::max(page->max_duration, duration);
+  }
+  std::vector<uint64_t> tokens = CollectTokens(part);
   page->bloom.clear();
+  if (version >= kPageTokenFilterVersion) {
+    static_assert(PageTokenFilter::kMaxTokensPerRow == kPageBloomMaxTokensPerRow);
+    *unfiltered = tokens.size() > PageTokenFilter::kMaxTokensPerRow * c.size();
+    if (*unfiltered) tokens.clear();
+    *tokens_out = std::move(tokens);
+    return;
+  }
   if (tokens.size() > kPageBloomMaxTokensPerRow * c.size()) return;
   const size_t words = std::max<size_t>(1, (tokens.size() * kPageBloomBitsPerToken + 63) / 64);
   page->bloom.assign(words, 0);
@@ -638,6 +681,8 @@ std::shared_ptr<const void> MakeDDict(const std::string& dict) {
 
 }  // namespace
 
+std::vector<uint64_t> PageTokens(const SpanBatch& page) { return CollectTokens(page); }
+
 std::string BuildBlock(const SpanBatch& sorted, int zstd_level, BlockMeta* meta,
                        uint32_t page_spans, uint32_t version) {
   std::vector<RowRef> rows;
@@ -721,6 +766,8 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
   // once per block.
   SpanBatch part;
   SpanAppender append(&part, {.borrow_strings = true, .share_equal_resources = version >= 2});
+  std::vector<std::vector<uint64_t>> page_tokens;  // version 5: each page's tokens
+  std::deque<bool> unfiltered;                     // version 5: pages with too many tokens
   size_t t = 0;
   while (t < meta->traces.size()) {
     BlockPage page;
@@ -735,7 +782,9 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
       page.row_count += meta->traces[t].row_count;
       ++t;
     }
-    if (version >= 2) SummarizePage(part, &page);
+    if (version >= 2) {
+      SummarizePage(part, version, &page, &page_tokens.emplace_back(), &unfiltered.emplace_back());
+    }
     const size_t raw_begin = raws.size();
     if (version >= 4) {
       // The trace index holds the ids; format 5 range codes the timings (codec version 5).
@@ -750,6 +799,12 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     }
     raw_sizes.push_back(raws.size() - raw_begin);
     meta->pages.push_back(page);
+  }
+  meta->page_filter = PageTokenFilter();
+  if (version >= kPageTokenFilterVersion) {
+    meta->page_filter = PageTokenFilter::Build(
+        page_tokens, std::vector<bool>(unfiltered.begin(), unfiltered.end()));
+    std::vector<std::vector<uint64_t>>().swap(page_tokens);
   }
   if (version >= 3) meta->page_dict = TrainPageDict(raws, raw_sizes);
   PageCompressor compressor(meta->page_dict, zstd_level, version >= 3);

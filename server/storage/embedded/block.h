@@ -9,11 +9,12 @@
 // trace boundaries into pages of about kPageSpans spans, each batch_codec-encoded and
 // zstd-compressed alone with the block's dictionary (trained on its pages, so what every page
 // repeats is stored once per block), so a trace lookup decompresses one small page.
-// A page summary (span start and duration ranges, a bloom filter of service, operation and
-// attribute key=value tokens) lets a search skip pages that cannot match without reading them.
+// A page summary (span start and duration ranges) and the block's page token filter (which pages
+// may hold a service, operation or attribute key=value token; page_filter.h; versions 2-4: a bloom
+// filter per page) let a search skip pages that cannot match without reading them.
 // Version 4 pages keep their random bytes (span ids, timing bits) in an uncompressed tail after
-// the zstd frame. Version 1 (no page summaries), 2 (no page dictionary) and 3 (no page tail)
-// blocks are still read.
+// the zstd frame. Version 1 (no page summaries), 2 (no page dictionary), 3 (no page tail) and 4
+// (page blooms) blocks are still read.
 // Files are written to a temp name, synced, renamed and the directory synced (WriteBlockFile).
 // Readers validate everything: checksums, sizes, the metadata's internal consistency, and the
 // body against the metadata; any mismatch is DataLoss (the store then quarantines the file).
@@ -32,6 +33,7 @@
 #include "base/env.h"
 #include "base/status.h"
 #include "model/span_batch.h"
+#include "server/storage/embedded/page_filter.h"
 
 namespace ariadne::embedded {
 
@@ -39,8 +41,11 @@ namespace ariadne::embedded {
 // read only), 3 (read only: a zstd dictionary shared by the pages, start and duration byte
 // planes in the pages, trace index starts delta-coded), 4 (read only: each page is a zstd frame
 // of codec version 4 followed by its uncompressed tail of span ids and timing bits) and 5
-// (written: as 4 with codec version 5, whose tail range codes the timings).
+// (written: as 4 with codec version 5, whose tail range codes the timings, and one
+// PageTokenFilter per block instead of a bloom filter per page).
 constexpr uint32_t kBlockVersion = 5;
+// The first version whose page tokens are in the block's PageTokenFilter (page_filter.h).
+constexpr uint32_t kPageTokenFilterVersion = 5;
 // The page dictionary BuildBlock trains (at most), and the largest a reader accepts (a block
 // declaring more is DataLoss; docs/formats/limits.md). Each open block keeps its dictionary in
 // memory (twice: the bytes and zstd's prepared form).
@@ -84,18 +89,26 @@ struct BlockPage {
   uint64_t max_start = UINT64_MAX;
   uint64_t min_duration = 0;  // span durations (end > start ? end - start : 0)
   uint64_t max_duration = UINT64_MAX;
-  std::vector<uint64_t> bloom;  // SummaryToken bits; empty: no filter (may contain anything)
+  // Versions 2-4: SummaryToken bits; empty: no filter (may contain anything). From version 5
+  // always empty: the tokens are in BlockMeta::page_filter.
+  std::vector<uint64_t> bloom;
   // In memory only, derived at build/read time.
   uint32_t trace_begin = 0;  // traces[trace_begin, trace_end) are the page's traces
   uint32_t trace_end = 0;
   uint64_t max_trace_start = 0;  // the latest BlockTrace::max_start among them
 };
 
-// Tokens of the page bloom filters: kind 's' service, 'o' operation (span name), 't' attribute
+// Tokens of the page filters: kind 's' service, 'o' operation (span name), 't' attribute
 // (a = key, b = value as ValueAsText) of the span, its resource or its events.
 uint64_t SummaryToken(char kind, std::string_view a, std::string_view b = {});
-// False only if the page certainly has no span with this token.
-bool PageMayHave(const BlockPage& page, uint64_t token);
+// The distinct tokens of a page's spans, sorted.
+std::vector<uint64_t> PageTokens(const SpanBatch& page);
+
+// A search token prepared for one block (BlockMeta::ProbeToken), then asked of its pages.
+struct TokenProbe {
+  uint64_t token = 0;
+  PageTokenFilter::Probe filter;
+};
 
 struct BlockMeta {
   // Set by the caller before building.
@@ -116,6 +129,7 @@ struct BlockMeta {
   std::vector<uint64_t> bloom;             // bits over trace ids
   std::vector<BlockPage> pages;            // contiguous, cover every row; whole traces each
   std::string page_dict;                   // version 3: zstd dictionary of the pages ("" none)
+  PageTokenFilter page_filter;             // version 5: which pages may hold which tokens
   std::shared_ptr<const void> page_ddict;  // in memory: page_dict prepared for decompression
   uint64_t file_bytes = 0;
   uint64_t body_offset = 0;  // where the compressed body starts in the file
@@ -127,6 +141,9 @@ struct BlockMeta {
   const BlockTrace* FindTrace(const TraceId& trace_id) const;
   // The page holding row (rows of one trace are always in one page).
   size_t PageOf(uint32_t row) const;
+  // False only if page certainly has no span with the probe's token (a SummaryToken).
+  TokenProbe ProbeToken(uint64_t token) const;
+  bool PageMayHave(const TokenProbe& probe, size_t page) const;
 };
 
 std::string BlockFileName(uint64_t id);

@@ -286,7 +286,8 @@ TEST(Block, PageSummaryHoldsEveryTokenAndRangeOfItsSpans) {
   for (size_t p = 0; p < meta->pages.size(); ++p) {
     const BlockPage& info = meta->pages[p];
     EXPECT_EQ(info.min_start, b.meta.pages[p].min_start);
-    EXPECT_EQ(info.bloom, b.meta.pages[p].bloom);
+    EXPECT_TRUE(info.bloom.empty());  // version 5: the block's PageTokenFilter instead
+    auto may_have = [&](uint64_t token) { return meta->PageMayHave(meta->ProbeToken(token), p); };
     auto page = ReadBlockPage(&env, path, *meta, p);
     ASSERT_TRUE(page.ok());
     for (uint32_t i = 0; i < page->size(); ++i) {
@@ -298,15 +299,15 @@ TEST(Block, PageSummaryHoldsEveryTokenAndRangeOfItsSpans) {
                        : 0;
       EXPECT_GE(d, info.min_duration);
       EXPECT_LE(d, info.max_duration);
-      EXPECT_TRUE(PageMayHave(info, SummaryToken('s', page->ServiceName(i))));
-      EXPECT_TRUE(PageMayHave(info, SummaryToken('o', c.name[i])));
+      EXPECT_TRUE(may_have(SummaryToken('s', page->ServiceName(i))));
+      EXPECT_TRUE(may_have(SummaryToken('o', c.name[i])));
       for (uint32_t a = c.attributes[i].begin; a < c.attributes[i].end(); ++a) {
         const KeyValue& kv = page->attributes[a];
-        EXPECT_TRUE(PageMayHave(info, SummaryToken('t', kv.key, ValueAsText(*page, kv.value))));
+        EXPECT_TRUE(may_have(SummaryToken('t', kv.key, ValueAsText(*page, kv.value))));
       }
     }
-    rejected += !PageMayHave(info, SummaryToken('t', "user.id", "no-such-user")) ? 1 : 0;
-    rejected += !PageMayHave(info, SummaryToken('s', "no-such-service")) ? 1 : 0;
+    rejected += !may_have(SummaryToken('t', "user.id", "no-such-user")) ? 1 : 0;
+    rejected += !may_have(SummaryToken('s', "no-such-service")) ? 1 : 0;
   }
   // The filters are small but useful: absent tokens are almost always rejected.
   EXPECT_GE(rejected, meta->pages.size());
@@ -334,7 +335,9 @@ TEST(Block, Version1BlocksAreStillReadAndFound) {
   ASSERT_GE(meta->pages.size(), 2u);
   for (const BlockPage& p : meta->pages) {
     EXPECT_TRUE(p.bloom.empty());  // no summary: a search reads every page
-    EXPECT_TRUE(PageMayHave(p, SummaryToken('s', "anything")));
+  }
+  for (size_t p = 0; p < meta->pages.size(); ++p) {
+    EXPECT_TRUE(meta->PageMayHave(meta->ProbeToken(SummaryToken('s', "anything")), p));
   }
   std::vector<TraceId> ids = TraceIds(input);
   for (size_t i = 0; i < ids.size(); i += 37) {
@@ -477,12 +480,12 @@ TEST(Block, PageFiltersAdmitEveryAttributeAsSearchesSpellIt) {
   ASSERT_GE(meta.pages.size(), 4u);
   size_t checked = 0;
   for (uint32_t row = 0; row < sorted.size(); ++row) {
-    const BlockPage& page = meta.pages[meta.PageOf(row)];
-    ASSERT_FALSE(page.bloom.empty());
+    const size_t page = meta.PageOf(row);
     const Range r = sorted.spans.attributes[row];
     for (uint32_t i = r.begin; i < r.end(); ++i) {
       const KeyValue& kv = sorted.attributes[i];
-      EXPECT_TRUE(PageMayHave(page, SummaryToken('t', kv.key, ValueAsText(sorted, kv.value))))
+      EXPECT_TRUE(meta.PageMayHave(
+          meta.ProbeToken(SummaryToken('t', kv.key, ValueAsText(sorted, kv.value))), page))
           << kv.key << "=" << ValueAsText(sorted, kv.value);
       ++checked;
     }
@@ -525,10 +528,12 @@ TEST(Block, DamagedPageDictionaryIsDataLoss) {
 TEST(Block, PageDictionaryOverTheLimitIsRefused) {
   for (uint64_t size : {uint64_t{4096}, kMaxPageDictBytes + 1}) {
     SCOPED_TRACE(size);
-    Built b = Build(22, 3);  // one page: no dictionary, the metadata ends with its length 0
+    Built b = Build(22, 3);  // one page: no dictionary, its length 0 before the page filter
     ASSERT_TRUE(b.meta.page_dict.empty());
     std::string bytes = b.bytes;
-    const size_t at = b.meta.body_offset - 1;
+    std::string filter;  // version 5: the metadata ends with the page token filter
+    b.meta.page_filter.Encode(&filter);
+    const size_t at = b.meta.body_offset - 1 - filter.size();
     ASSERT_EQ(bytes[at], '\0');
     std::string dict;
     PutVarint(&dict, size);

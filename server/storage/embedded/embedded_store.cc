@@ -26,7 +26,7 @@ constexpr size_t kCacheBytes = 64ull << 20;
 constexpr size_t kTightenSlackBytes = 16
                                       << 10;  // decoded pages kept for trace lookups and searches
 
-// Query tag keys that TraceQuery also answers from the status or kind (never in a page bloom).
+// Query tag keys that TraceQuery also answers from the status or kind (never in a page filter).
 bool IsSyntheticTagKey(std::string_view key) {
   return key == "error" || key == "span.kind" || key == "otel.status_code" ||
          key == "otel.status_description";
@@ -988,15 +988,15 @@ void EmbeddedStore::ComputeBlockSplitLocked() {
   }
 }
 
-// Search. Pages are candidates unless their summary (span start and duration ranges, bloom of
-// service, operation and attribute tokens) proves that no span matches. Pages are visited best
-// first by an upper bound on the latest start of the traces that can match in them, and the visit
-// stops once `limit` traces are found that are all newer than every unvisited page's bound. Each
-// block is walked lazily from its last page (the newest traces) backwards, keyed by the largest
-// bound of its unwalked pages, so a block whose pages cannot beat the results is not even
-// summarised. A trace with spans in several places (block_split_, Head::split) is judged on its
-// whole content when first met, and its global latest start raises the bound of every page
-// holding a part of it.
+// Search. Pages are candidates unless their summary (span start and duration ranges) or the
+// block's page token filter (service, operation and attribute tokens) proves that no span matches.
+// Pages are visited best first by an upper bound on the latest start of the traces that can match
+// in them, and the visit stops once `limit` traces are found that are all newer than every
+// unvisited page's bound. Each block is walked lazily from its last page (the newest traces)
+// backwards, keyed by the largest bound of its unwalked pages, so a block whose pages cannot beat
+// the results is not even summarised. A trace with spans in several places (block_split_,
+// Head::split) is judged on its whole content when first met, and its global latest start raises
+// the bound of every page holding a part of it.
 StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& query) {
   std::vector<SpanBatch> result;
   if (query.limit == 0) return result;
@@ -1005,7 +1005,8 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
     MetaPtr meta;
     std::vector<uint64_t> bounds;
     std::vector<uint64_t> prefix;
-    size_t unwalked;  // pages [0, unwalked) are not summarised yet
+    size_t unwalked;                           // pages [0, unwalked) are not summarised yet
+    std::vector<embedded::TokenProbe> probes;  // the query's tokens, prepared for this block
   };
   // A head batch, or (a replayed record, not decoded) its record.
   struct HeadPart {
@@ -1050,7 +1051,8 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
                                                    })) {
         continue;
       }
-      Walk w{meta, {}, {}, meta->pages.size()};
+      Walk w{meta, {}, {}, meta->pages.size(), {}};
+      for (uint64_t t : tokens) w.probes.push_back(meta->ProbeToken(t));
       w.bounds.reserve(meta->pages.size());
       for (const embedded::BlockPage& page : meta->pages) w.bounds.push_back(page.max_trace_start);
       // A split trace may be newer elsewhere: raise the bound of the page holding its part.
@@ -1177,8 +1179,8 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
           page.min_duration > query.duration_max_ns) {
         continue;
       }
-      if (std::any_of(tokens.begin(), tokens.end(),
-                      [&](uint64_t t) { return !embedded::PageMayHave(page, t); })) {
+      if (std::any_of(w.probes.begin(), w.probes.end(),
+                      [&](const embedded::TokenProbe& t) { return !w.meta->PageMayHave(t, p); })) {
         continue;
       }
       next.push(Next{w.bounds[p], n.walk, static_cast<int64_t>(p)});

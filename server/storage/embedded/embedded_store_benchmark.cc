@@ -280,6 +280,18 @@ void Percentiles(benchmark::State& state, std::vector<double>* us, const std::st
   state.counters[prefix + "p99_us"] = (*us)[us->size() * 99 / 100];
 }
 
+// The share of a block's pages whose token filter admits a token they do not hold (random
+// tokens: almost surely in no page).
+double FalsePageRate(const embedded::BlockMeta& meta) {
+  std::mt19937_64 rng(7);
+  uint64_t asked = 0, maybe = 0;
+  for (int i = 0; i < 200; ++i) {
+    const embedded::TokenProbe probe = meta.ProbeToken(rng());
+    for (size_t p = 0; p < meta.pages.size(); ++p, ++asked) maybe += meta.PageMayHave(probe, p);
+  }
+  return static_cast<double>(maybe) / static_cast<double>(std::max<uint64_t>(1, asked));
+}
+
 // The blocks of the loaded store rebuilt at compaction's zstd level (what compaction writes for
 // the same rows; nothing is written), and where their bytes go per column (ARIADNE_BENCH_COLUMNS
 // set: col_* counters, each column compressed alone at zstd 3 without the page dictionary, so
@@ -296,6 +308,14 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   const bool archive = std::getenv("ARIADNE_BENCH_ARCHIVE") != nullptr;
   uint64_t archived = 0;
   uint64_t trace_ids = 0, trace_bloom = 0, page_blooms = 0, page_dicts = 0;
+  // The token population of the pages (what the page token filters hold): (token, page) pairs
+  // by the number of pages of its block the token is in; distinct tokens per block.
+  uint64_t pages = 0, pairs = 0, pairs_1 = 0, pairs_2_7 = 0, pairs_8_63 = 0, pairs_64 = 0;
+  uint64_t block_tokens = 0, common_tokens = 0, fuse_pairs = 0, blocks = 0;
+  double absent_rate_sum = 0;  // random tokens: pages the filters do not exclude
+  double filter_build_us = 0;
+  uint64_t distinct_lists = 0;           // distinct page lists of the common tokens
+  std::vector<double> false_page_rate;   // the same for the first block in each format
   std::vector<double> build_cpu_us;      // per span
   std::vector<double> page_read_cpu_us;  // per page
   std::map<std::string, uint64_t> by_column;
@@ -310,9 +330,41 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     trace_bloom += 8 * meta->bloom.size();
     page_dicts += meta->page_dict.size();
     for (const embedded::BlockPage& p : meta->pages) page_blooms += 8 * p.bloom.size();
+    if (meta->version >= embedded::kPageTokenFilterVersion) {
+      std::string filter;
+      meta->page_filter.Encode(&filter);
+      page_blooms += filter.size();
+      common_tokens += meta->page_filter.common_tokens();
+      distinct_lists += meta->page_filter.distinct_postings();
+    }
+    absent_rate_sum += FalsePageRate(*meta);
+    {
+      std::map<uint64_t, uint32_t> pages_of;
+      std::vector<std::vector<uint64_t>> page_tokens;
+      for (size_t p = 0; p < meta->pages.size(); ++p) {
+        auto page = embedded::ReadBlockPage(Env::Default(), e.path().string(), *meta, p);
+        if (!page.ok()) std::abort();
+        page_tokens.push_back(embedded::PageTokens(*page));
+        for (uint64_t t : page_tokens.back()) pages_of[t]++;
+      }
+      // CPU of building the block's filter from its pages' tokens (part of a head cut).
+      const double f0 = ThreadCpuUs();
+      const embedded::PageTokenFilter filter = embedded::PageTokenFilter::Build(
+          page_tokens, std::vector<bool>(page_tokens.size(), false));
+      filter_build_us += ThreadCpuUs() - f0;
+      benchmark::DoNotOptimize(filter.fuse_bytes());
+      for (const auto& [token, n] : pages_of) {
+        pairs += n;
+        (n == 1 ? pairs_1 : n < 8 ? pairs_2_7 : n < 64 ? pairs_8_63 : pairs_64) += n;
+      }
+      block_tokens += pages_of.size();
+      pages += meta->pages.size();
+      ++blocks;
+    }
     const std::vector<embedded::RowRef> rows = embedded::OrderForBlock({&*body});
     embedded::BlockMeta m;
     rebuilt += embedded::BuildBlock(rows, level, &m).size();
+    fuse_pairs += m.page_filter.fuse_pairs();
     if (archive) {
       embedded::BlockMeta a;
       archived += embedded::BuildBlock(rows, EmbeddedStoreOptions().archive_zstd_level, &a).size();
@@ -330,6 +382,7 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
         if (!Env::Default()->WriteFileAtomically(path, bytes).ok()) std::abort();
         auto read_meta = embedded::ReadBlockMeta(Env::Default(), path);
         if (!read_meta.ok()) std::abort();
+        false_page_rate.push_back(FalsePageRate(*read_meta));
         // The least of three passes (the machine is shared: the others measure its noise).
         double best = 1e300;
         for (int pass = 0; pass < 3; ++pass) {
@@ -364,11 +417,30 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     state.counters["page_read_cpu_us_format3"] = page_read_cpu_us[2];
   }
   // Parts of the metadata (as stored, per span): trace ids of the trace index, its bloom filter,
-  // the pages' token bloom filters, the page dictionaries.
+  // the pages' token filters (format 5: the block's PageTokenFilter; before: a bloom filter per
+  // page), the page dictionaries.
   state.counters["meta_trace_ids"] = static_cast<double>(trace_ids) / spans;
   state.counters["meta_trace_bloom"] = static_cast<double>(trace_bloom) / spans;
   state.counters["meta_page_blooms"] = static_cast<double>(page_blooms) / spans;
   state.counters["meta_page_dicts"] = static_cast<double>(page_dicts) / spans;
+  const double all_pairs = static_cast<double>(std::max<uint64_t>(1, pairs));
+  state.counters["tokens_per_page"] = static_cast<double>(pairs) / static_cast<double>(pages);
+  state.counters["tokens_per_block"] =
+      static_cast<double>(block_tokens) / static_cast<double>(blocks);
+  state.counters["token_pairs_in_1_page"] = static_cast<double>(pairs_1) / all_pairs;
+  state.counters["token_pairs_in_2_7_pages"] = static_cast<double>(pairs_2_7) / all_pairs;
+  state.counters["token_pairs_in_8_63_pages"] = static_cast<double>(pairs_8_63) / all_pairs;
+  state.counters["token_pairs_in_64_pages"] = static_cast<double>(pairs_64) / all_pairs;
+  state.counters["filter_common_tokens_per_block"] =
+      static_cast<double>(common_tokens) / static_cast<double>(blocks);
+  state.counters["filter_fuse_pairs_share"] = static_cast<double>(fuse_pairs) / all_pairs;
+  state.counters["filter_distinct_lists_per_block"] =
+      static_cast<double>(distinct_lists) / static_cast<double>(blocks);
+  state.counters["filter_build_cpu_ns_per_span"] = filter_build_us * 1e3 / spans;
+  state.counters["filter_false_page_rate"] = absent_rate_sum / static_cast<double>(blocks);
+  if (false_page_rate.size() == 3) {
+    state.counters["filter_false_page_rate_format4"] = false_page_rate[1];  // page blooms
+  }
   for (const auto& [name, bytes] : by_column) {
     state.counters["col_" + name] = static_cast<double>(bytes) / spans;
   }
