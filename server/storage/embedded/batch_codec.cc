@@ -910,13 +910,13 @@ class Decoder {
       }
     }
     std::string_view timing_tail = split_ ? tail_->substr(n * 8) : std::string_view();
-    std::string_view timing_rc;
     if (range_) {  // version 5: the range coder's bytes, then the raw bits
+      std::string_view timing_rc;
       Reader tr(timing_tail);
       if (!tr.Bytes(&timing_rc)) return Corrupt("timing range coder length");
       timing_tail = timing_tail.substr(timing_tail.size() - tr.remaining());
+      range_decoder_.emplace(timing_rc);
     }
-    if (range_) range_decoder_.emplace(timing_rc);
     BitReader mantissas(timing_tail);
     uint64_t orphan_start = 0;
     std::vector<uint64_t> start_planes, duration_planes;
