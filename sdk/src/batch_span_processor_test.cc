@@ -158,6 +158,22 @@ TEST(BatchSpanProcessor, AFullBatchIsExportedWithoutWaitingForTheScheduleDelay) 
   for (size_t b : h.shared->batch_sizes) EXPECT_EQ(b, 64u);
 }
 
+TEST(BatchSpanProcessor, UnderSteadyLoadTheWorkerWakesItselfForEachBatch) {
+  // A steady stream: after the first batches the worker knows the rate and sleeps until the
+  // next batch is due, so producers stop waking it (a futex system call on their thread).
+  constexpr int kSpans = 32 * 600;
+  Harness h(Options(2 * kSpans, 32, std::chrono::hours(1)));  // room for all: no drop
+  h.Spans(kSpans);
+  ASSERT_TRUE(h.WaitForSpans(kSpans));
+  ASSERT_TRUE(h.bsp->ForceFlush(kWait));  // the last Export has returned and been counted
+  BatchSpanProcessorStats st = h.bsp->stats();
+  EXPECT_EQ(st.export_calls, 600u);
+  EXPECT_EQ(st.dropped_queue_full, 0u);
+  EXPECT_LT(st.producer_wakeups, st.export_calls / 2);
+  std::lock_guard<std::mutex> lock(h.shared->mu);
+  for (size_t b : h.shared->batch_sizes) EXPECT_EQ(b, 32u);
+}
+
 TEST(BatchSpanProcessor, ForceFlushExportsAPartialBatch) {
   Harness h(Options(64, 32, std::chrono::hours(1)));
   h.Spans(3);

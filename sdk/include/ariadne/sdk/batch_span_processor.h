@@ -4,23 +4,25 @@
 // Caller's thread (OnEnd): the span is appended to this thread's own buffer (a chunk of up to
 // min(max_export_batch_size, 256) span pointers; sdk/src/thread_span_buffer.h) with plain stores;
 // a full chunk is handed to the worker with one compare-and-swap, and the worker is woken once
-// a batch's worth is ready. Queue slots are reserved 64 at a time from max_queue_size, so the
-// queue bound counts spans parked in threads' partial chunks too; when no slot is left the span
-// is dropped and counted, and the worker takes every thread's parked spans at once — OnEnd
-// never blocks, waits or throws (it allocates a chunk only when
-// its thread has none to reuse). Spans for StartSpan are reused from the chunks the worker
-// returns to the thread that filled them (TakeRecycledSpan): the worker only reads span memory.
-// Worker: exports when a full batch is ready, when schedule_delay has passed since the first
-// buffered span was seen (it then also takes the spans parked in every thread's partial chunk,
-// idle threads included), on ForceFlush and on Shutdown (both take every thread's parked spans);
-// batches are at most max_export_batch_size, so under steady load every export is full. Export
-// calls never overlap; each gets a deadline of export_timeout. A thread that exits hands its
-// parked spans over. Unsampled (record-only) spans are discarded, not exported.
-// ForceFlush/Shutdown block the caller up to their timeout and return false when it passes, even
-// if the exporter hangs in Export (a Shutdown that timed out abandons the batches not yet
-// exported — counted as dropped_after_shutdown — and may be called again; the destructor waits
-// for the worker, so the exporter must eventually return). Thread-safe.
-// Tested by batch_span_processor_test.cc; measured by sdk_benchmark.cc.
+// a batch's worth is ready — unless, under steady load, the worker set its own timer for when
+// that batch is due (PredictBatch: from the arrival rate, when due within 2 ms and the queue has
+// room for four times as long), so the application's threads make no system call; they still
+// wake it whenever the queue is half full. Queue slots are reserved 64 at a time from
+// max_queue_size, so the queue bound counts spans parked in threads' partial chunks too; when no
+// slot is left the span is dropped and counted, and the worker takes every thread's parked spans at
+// once — OnEnd never blocks, waits or throws (it allocates a chunk only when its thread has none to
+// reuse). Spans for StartSpan are reused from the chunks the worker returns to the thread that
+// filled them (TakeRecycledSpan): the worker only reads span memory. Worker: exports when a full
+// batch is ready, when schedule_delay has passed since the first buffered span was seen (it then
+// also takes the spans parked in every thread's partial chunk, idle threads included), on
+// ForceFlush and on Shutdown (both take every thread's parked spans); batches are at most
+// max_export_batch_size, so under steady load every export is full. Export calls never overlap;
+// each gets a deadline of export_timeout. A thread that exits hands its parked spans over.
+// Unsampled (record-only) spans are discarded, not exported. ForceFlush/Shutdown block the caller
+// up to their timeout and return false when it passes, even if the exporter hangs in Export (a
+// Shutdown that timed out abandons the batches not yet exported — counted as dropped_after_shutdown
+// — and may be called again; the destructor waits for the worker, so the exporter must eventually
+// return). Thread-safe. Tested by batch_span_processor_test.cc; measured by sdk_benchmark.cc.
 #ifndef ARIADNE_SDK_BATCH_SPAN_PROCESSOR_H_
 #define ARIADNE_SDK_BATCH_SPAN_PROCESSOR_H_
 
@@ -57,6 +59,7 @@ struct BatchSpanProcessorStats {
   uint64_t exported_spans = 0;  // spans in exports that succeeded
   uint64_t failed_spans = 0;    // spans in exports that failed
   uint64_t export_calls = 0;
+  uint64_t producer_wakeups = 0;  // times an application thread woke the worker (a syscall)
 };
 
 class BatchSpanProcessor final : public SpanProcessor {
@@ -79,7 +82,9 @@ class BatchSpanProcessor final : public SpanProcessor {
   bool Reserve(Buffer* b) noexcept;
   void HandOver(Buffer* b, bool start_new_chunk) noexcept;
   void PushReady(Chunk* c, uint32_t spans) noexcept;
-  bool TryWake() noexcept;
+  // Wakes the worker unless a wake-up is pending; unless urgent, also unless the worker's own
+  // timer will wake it when the batch is due (PredictBatch). False if mu_ was busy.
+  bool TryWake(bool urgent) noexcept;
   void EnqueueAlone(std::unique_ptr<SpanData> span) noexcept;  // no buffer for this thread
   static void OnThreadExit(void* self, Buffer* b) noexcept;
   // Worker (or Shutdown after joining it).
@@ -91,6 +96,8 @@ class BatchSpanProcessor final : public SpanProcessor {
   void FreeOrphans() noexcept;
   void DropPending() noexcept;  // deletes the pending spans, counted as dropped after shutdown
   void Run() noexcept;
+  bool PredictBatch(std::chrono::steady_clock::time_point now, size_t ready,
+                    std::chrono::steady_clock::duration* due) noexcept;
   void ExportAvailable(bool drain_all) noexcept;
   void FinishShutdown() noexcept;  // joins the worker; caller holds shutdown_mu_
 
@@ -106,6 +113,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::atomic<size_t> ready_spans_{0};
   std::atomic<uint64_t> enqueued_{0};
   alignas(64) std::atomic<bool> wake_pending_{false};
+  std::atomic<bool> self_waking_{false};  // the worker sleeps on a timer set for the next batch
   std::atomic<bool> has_orphans_{false};
   std::atomic<bool> queue_full_{false};  // a thread found no slot: take the parked spans now
   // Worker only: chunks taken from the ready list, oldest first; spans from pending_pos_ in the
@@ -114,11 +122,14 @@ class BatchSpanProcessor final : public SpanProcessor {
   Chunk* pending_tail_ = nullptr;
   uint32_t pending_pos_ = 0;
   size_t pending_count_ = 0;
+  std::chrono::steady_clock::time_point rate_since_{};  // PredictBatch's last sample
+  uint64_t rate_enqueued_ = 0;
   std::atomic<uint64_t> dropped_queue_full_{0};
   std::atomic<uint64_t> dropped_after_shutdown_{0};
   std::atomic<uint64_t> exported_spans_{0};
   std::atomic<uint64_t> failed_spans_{0};
   std::atomic<uint64_t> export_calls_{0};
+  std::atomic<uint64_t> producer_wakeups_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> shut_down_{false};
   std::atomic<bool> abandon_{false};  // a Shutdown timed out: export no further batch
