@@ -14,8 +14,13 @@ namespace {
 constexpr std::chrono::milliseconds kMaxSleepSlice{20};
 // Under steady load the worker sleeps until the next batch should be ready rather than have a
 // caller wake it (a futex wake costs the application's thread microseconds in a VM): only when
-// that batch is due within this time, and the queue has room for four times as long.
+// that batch is due within this time, and the queue has room for twice as long plus
+// kTimerLateness (a small queue filled fast, such as the default 2048 spans at millions of spans
+// a second, keeps producer wake-ups: they come as soon as a batch is ready).
 constexpr std::chrono::microseconds kMaxSelfWake{2000};
+// How late a timed wake-up may come: the default 50 µs timer slack plus scheduling, which on a
+// VM now and then takes most of a millisecond.
+constexpr std::chrono::microseconds kTimerLateness{1000};
 // Arrival rates are measured over at least this long.
 constexpr std::chrono::microseconds kMinRateWindow{20};
 // Queue slots a thread reserves at once: one atomic per this many spans, and at most this many
@@ -530,7 +535,9 @@ bool BatchSpanProcessor::PredictBatch(std::chrono::steady_clock::time_point now,
   const uint64_t per_span = (static_cast<uint64_t>(window.count()) + arrived - 1) / arrived;
   const uint64_t due_ns = per_span * missing;  // < 2^64: missing <= batch, per_span < window
   *due = std::chrono::nanoseconds(due_ns);
-  return *due <= kMaxSelfWake && per_span * room >= 4 * due_ns;
+  const auto lateness = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(kTimerLateness).count());
+  return *due <= kMaxSelfWake && per_span * room >= 2 * due_ns + lateness;
 }
 
 void BatchSpanProcessor::Run() noexcept {

@@ -6,7 +6,7 @@
 // a full chunk is handed to the worker with one compare-and-swap, and the worker is woken once
 // a batch's worth is ready — unless, under steady load, the worker set its own timer for when
 // that batch is due (PredictBatch: from the arrival rate, when due within 2 ms and the queue has
-// room for four times as long), so the application's threads make no system call; they still
+// room for twice as long plus 1 ms), so the application's threads make no system call; they still
 // wake it whenever the queue is half full. Queue slots are reserved 64 at a time from
 // max_queue_size, so the queue bound counts spans parked in threads' partial chunks too; when no
 // slot is left the span is dropped and counted, and the worker takes every thread's parked spans at
