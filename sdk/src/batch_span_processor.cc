@@ -133,7 +133,10 @@ bool BatchSpanProcessor::TryWake(bool urgent) noexcept {
   if (wake_pending_.load(std::memory_order_relaxed)) return true;
   // The worker set a timer for when this batch is due: no need to wake it unless the queue
   // fills faster than it predicted.
-  if (!urgent && self_waking_.load(std::memory_order_relaxed)) return true;
+  // seq_cst, as the worker's clearing store and its read of ready_spans_: either it sees the
+  // spans this thread just pushed (seq_cst too) or this thread sees it awake (a plain load and
+  // the locked add it already was, on x86).
+  if (!urgent && self_waking_.load(std::memory_order_seq_cst)) return true;
   // try_lock, never lock: holding mu_ for the exchange means the worker is either before its
   // checks (it will see the ready spans) or inside wait (it gets this notify), so the wake-up
   // cannot be lost. If mu_ is busy, the caller's next span tries again.
@@ -154,7 +157,7 @@ void BatchSpanProcessor::PushReady(Chunk* c, uint32_t spans) noexcept {
   } while (
       !ready_.compare_exchange_weak(head, c, std::memory_order_release, std::memory_order_relaxed));
   enqueued_.fetch_add(spans, std::memory_order_relaxed);
-  ready_spans_.fetch_add(spans, std::memory_order_release);
+  ready_spans_.fetch_add(spans, std::memory_order_seq_cst);  // see TryWake
 }
 
 // Seals the current chunk (a steal can no longer take from it) and hands over what the export
@@ -171,8 +174,8 @@ void BatchSpanProcessor::HandOver(Buffer* b, bool start_new_chunk) noexcept {
   c->end = b->count;
   size_t before = ready_spans_.load(std::memory_order_relaxed);
   PushReady(c, b->count - from);
-  // Wake the worker once a batch is ready, and whatever its timer says when the queue is half
-  // full or nearly full.
+  // Wake the worker once a batch is ready, and whatever its timer says when half the queue waits
+  // in handed-over chunks or the queue is nearly full.
   size_t after = before + (b->count - from);
   bool urgent = b->short_reservation || after >= options_.max_queue_size / 2;
   bool wake = from < b->count && (after >= options_.max_export_batch_size || urgent);
@@ -524,20 +527,44 @@ bool BatchSpanProcessor::PredictBatch(std::chrono::steady_clock::time_point now,
   uint64_t enqueued = enqueued_.load(std::memory_order_relaxed);
   auto window = std::chrono::duration_cast<std::chrono::nanoseconds>(now - rate_since_);
   if (window < kMinRateWindow) return false;
-  uint64_t arrived = enqueued - rate_enqueued_;
-  rate_since_ = now;
-  rate_enqueued_ = enqueued;
-  if (arrived == 0) return false;
+  const uint64_t arrived = enqueued - rate_enqueued_;
   const size_t batch = options_.max_export_batch_size;
+  const auto window_ns = static_cast<uint64_t>(window.count());
+  uint64_t per_span = 0;  // nanoseconds per span, rounded up: a wake-up at or after the batch
+  uint64_t elapsed = 0;   // of the time the next batch takes, already gone
+  if (arrived == 0) {
+    // Nothing since the last sample: a bursty producer between bursts (keep the last rate and
+    // the sample, so the next rate spans the gap), unless the gap is longer than a few batches
+    // at that rate (the stream stopped).
+    if (per_span_ == 0 || window_ns / 4 / batch > per_span_) {
+      per_span_ = 0;
+      return false;
+    }
+    per_span = per_span_;
+    elapsed = window_ns;
+  } else {
+    rate_since_ = now;
+    rate_enqueued_ = enqueued;
+    // A rate over more than a second (the first call, an idle spell, a long export) is no guide
+    // to the next millisecond.
+    per_span_ = window > std::chrono::seconds(1) ? 0 : (window_ns + arrived - 1) / arrived;
+    if (per_span_ == 0) return false;
+    per_span = per_span_;
+  }
   const uint64_t missing = ready >= batch ? 0 : batch - ready;
   const uint64_t room = options_.max_queue_size - std::min(options_.max_queue_size, queued_.load());
-  // Nanoseconds per span, rounded up: a wake-up at or a little after the batch is due.
-  const uint64_t per_span = (static_cast<uint64_t>(window.count()) + arrived - 1) / arrived;
-  const uint64_t due_ns = per_span * missing;  // < 2^64: missing <= batch, per_span < window
+  const auto max_due = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(kMaxSelfWake).count());
+  if (missing > max_due / per_span) return false;  // due later than kMaxSelfWake
+  const auto min_due = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(kMinRateWindow).count());
+  const uint64_t due_ns = std::max(per_span * missing, elapsed + min_due) - elapsed;
   *due = std::chrono::nanoseconds(due_ns);
   const auto lateness = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(kTimerLateness).count());
-  return *due <= kMaxSelfWake && per_span * room >= 2 * due_ns + lateness;
+  // The queue's free room lasts at least twice the wait plus a late timer (in spans: no product
+  // of a queue size and a duration, which could overflow).
+  return room >= (2 * due_ns + lateness + per_span - 1) / per_span;
 }
 
 void BatchSpanProcessor::Run() noexcept {
@@ -554,7 +581,7 @@ void BatchSpanProcessor::Run() noexcept {
         flush_target = flush_requested_;
         flushing = flush_target > flush_done_;
         bool full = queue_full_.exchange(false, std::memory_order_acq_rel);
-        size_t ready = pending_count_ + ready_spans_.load(std::memory_order_acquire);
+        size_t ready = pending_count_ + ready_spans_.load(std::memory_order_seq_cst);
         auto now = Clock::now();
         // The delay counts from the first buffered span the worker sees; spans parked in a
         // thread's partial chunk count (read every slice while nothing else is buffered).
@@ -569,7 +596,7 @@ void BatchSpanProcessor::Run() noexcept {
         if (self_wake) slice = batch_due;
         self_waking_.store(self_wake, std::memory_order_relaxed);
         wake_cv_.wait_for(lock, slice);
-        self_waking_.store(false, std::memory_order_relaxed);
+        self_waking_.store(false, std::memory_order_seq_cst);  // see TryWake
       }
     }
     // Full batches only, unless the timer is due or a flush or stop asks for everything.

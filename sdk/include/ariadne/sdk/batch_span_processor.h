@@ -6,15 +6,15 @@
 // a full chunk is handed to the worker with one compare-and-swap, and the worker is woken once
 // a batch's worth is ready — unless, under steady load, the worker set its own timer for when
 // that batch is due (PredictBatch: from the arrival rate, when due within 2 ms and the queue has
-// room for twice as long plus 1 ms), so the application's threads make no system call; they still
-// wake it whenever the queue is half full. Queue slots are reserved 64 at a time from
-// max_queue_size, so the queue bound counts spans parked in threads' partial chunks too; when no
-// slot is left the span is dropped and counted, and the worker takes every thread's parked spans at
-// once — OnEnd never blocks, waits or throws (it allocates a chunk only when its thread has none to
-// reuse). Spans for StartSpan are reused from the chunks the worker returns to the thread that
-// filled them (TakeRecycledSpan): the worker only reads span memory. Worker: exports when a full
-// batch is ready, when schedule_delay has passed since the first buffered span was seen (it then
-// also takes the spans parked in every thread's partial chunk, idle threads included), on
+// room for twice as long plus 1 ms), so the application's threads rarely make a system call; they
+// still wake it when half the queue waits in handed-over chunks. Queue slots are reserved 64 at a
+// time from max_queue_size, so the queue bound counts spans parked in threads' partial chunks too;
+// when no slot is left the span is dropped and counted, and the worker takes every thread's parked
+// spans at once — OnEnd never blocks, waits or throws (it allocates a chunk only when its thread
+// has none to reuse). Spans for StartSpan are reused from the chunks the worker returns to the
+// thread that filled them (TakeRecycledSpan): the worker only reads span memory. Worker: exports
+// when a full batch is ready, when schedule_delay has passed since the first buffered span was seen
+// (it then also takes the spans parked in every thread's partial chunk, idle threads included), on
 // ForceFlush and on Shutdown (both take every thread's parked spans); batches are at most
 // max_export_batch_size, so under steady load every export is full. Export calls never overlap;
 // each gets a deadline of export_timeout. A thread that exits hands its parked spans over.
@@ -124,6 +124,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   size_t pending_count_ = 0;
   std::chrono::steady_clock::time_point rate_since_{};  // PredictBatch's last sample
   uint64_t rate_enqueued_ = 0;
+  uint64_t per_span_ = 0;  // the last arrival rate, ns per span (0 = none)
   std::atomic<uint64_t> dropped_queue_full_{0};
   std::atomic<uint64_t> dropped_after_shutdown_{0};
   std::atomic<uint64_t> exported_spans_{0};
