@@ -131,11 +131,10 @@ bool BatchSpanProcessor::Reserve(Buffer* b) noexcept {
 
 bool BatchSpanProcessor::TryWake(bool urgent) noexcept {
   if (wake_pending_.load(std::memory_order_relaxed)) return true;
-  // The worker set a timer for when this batch is due: no need to wake it unless the queue
-  // fills faster than it predicted.
-  // seq_cst, as the worker's clearing store and its read of ready_spans_: either it sees the
-  // spans this thread just pushed (seq_cst too) or this thread sees it awake (a plain load and
-  // the locked add it already was, on x86).
+  // The worker set a timer for when this batch is due: no need to wake it unless urgent.
+  // seq_cst, as PushReady's add and the worker's clearing store and read of ready_spans_: either
+  // the worker sees the spans this thread just pushed or this thread sees it awake (on x86 a
+  // plain load, and the locked add it already was).
   if (!urgent && self_waking_.load(std::memory_order_seq_cst)) return true;
   // try_lock, never lock: holding mu_ for the exchange means the worker is either before its
   // checks (it will see the ready spans) or inside wait (it gets this notify), so the wake-up

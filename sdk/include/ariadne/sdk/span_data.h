@@ -174,6 +174,8 @@ class SpanData final : public trace::SpanRecorder {
   const TracerSharedState* state() const noexcept { return state_; }
   // Whether a pool may keep this span's storage (decided by End()).
   bool recyclable() const noexcept { return recyclable_; }
+  // A cache-line prefetch with intent to write (g++ emits a read prefetch for
+  // __builtin_prefetch(p, 1) unless built with -mprfchw); a no-op on CPUs without it.
   static void PrefetchForWrite(const void* p) noexcept {
 #if defined(__x86_64__)
     asm volatile("prefetchw %0" : : "m"(*static_cast<const char*>(p)));
