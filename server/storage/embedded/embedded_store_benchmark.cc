@@ -18,6 +18,9 @@
 //  - random (the default otherwise): embedded_test::RandomBatch with DemoLike() options,
 //    uniformly random names, attributes, durations and start times (the generator of the
 //    figures before 2026-12-03; nearly incompressible timings).
+// BM_BytesPerSpan also rebuilds the loaded blocks as compaction would (compacted_* counters);
+// ARIADNE_BENCH_PAGE_SPANS and ARIADNE_BENCH_REBUILD_LEVEL change that rebuild's page size and
+// zstd level (what-if measurements of the store's options, nothing is written).
 // Peak RSS is reported as the peak_rss_mib counter: run one benchmark per process to attribute
 // it. Results: docs/performance.md#embedded-store.
 #include <algorithm>
@@ -306,12 +309,17 @@ double FalsePageRate(const embedded::BlockMeta& meta) {
 // process).
 void MeasureBlocks(benchmark::State& state, Loaded& l) {
   const std::string dir = l.dir + "/blocks";
-  const int level = EmbeddedStoreOptions().compaction_zstd_level;
+  const char* level_env = std::getenv("ARIADNE_BENCH_REBUILD_LEVEL");
+  const int level = level_env ? std::atoi(level_env) : EmbeddedStoreOptions().compaction_zstd_level;
+  double rebuild_cpu_us = 0;
   const bool columns = std::getenv("ARIADNE_BENCH_COLUMNS") != nullptr;
   uint64_t rebuilt = 0;
   // ARIADNE_BENCH_ARCHIVE set: also rebuilt at the archive tier's level (zstd 19, slow).
   const bool archive = std::getenv("ARIADNE_BENCH_ARCHIVE") != nullptr;
   uint64_t archived = 0;
+  const char* page_env = std::getenv("ARIADNE_BENCH_PAGE_SPANS");
+  const uint32_t compacted_page_spans =
+      page_env ? static_cast<uint32_t>(std::atoi(page_env)) : embedded::kPageSpans;
   uint64_t trace_ids = 0, trace_bloom = 0, page_blooms = 0, page_dicts = 0;
   // The token population of the pages (what the page token filters hold): (token, page) pairs
   // by the number of pages of its block the token is in; distinct tokens per block.
@@ -368,7 +376,9 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     }
     const std::vector<embedded::RowRef> rows = embedded::OrderForBlock({&*body});
     embedded::BlockMeta m;
-    rebuilt += embedded::BuildBlock(rows, level, &m).size();
+    const double b0 = ThreadCpuUs();
+    rebuilt += embedded::BuildBlock(rows, level, &m, compacted_page_spans).size();
+    rebuild_cpu_us += ThreadCpuUs() - b0;
     fuse_pairs += m.page_filter.fuse_pairs();
     if (archive) {
       embedded::BlockMeta a;
@@ -412,6 +422,7 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
   }
   const double spans = static_cast<double>(l.spans);
   state.counters["compacted_bytes_per_span"] = static_cast<double>(rebuilt) / spans;
+  state.counters["compacted_cpu_ns_per_span"] = rebuild_cpu_us * 1e3 / spans;
   if (archive) state.counters["archive_bytes_per_span"] = static_cast<double>(archived) / spans;
   if (build_cpu_us.size() == 3) {
     state.counters["cut_cpu_ns_per_span"] = build_cpu_us[0] * 1e3;
