@@ -210,6 +210,17 @@ inline uint64_t SameOrNext(uint64_t v, uint64_t* last) {
 class Encoder {
  public:
   Encoder(const SpanBatch& b, uint8_t version) : b_(b), version_(version) {}
+  // Strings to put first in the dictionary, in this order, used or not.
+  void Preset(std::span<const std::string_view> strings) {
+    for (std::string_view s : strings) ids_.Intern(s);
+  }
+  // The dictionary after encoding: the preset, then the batch's other strings in order of use.
+  std::vector<std::string_view> Strings() {
+    std::string tail;
+    tail_ = &tail;
+    EncodeStreams();
+    return ids_.strings();
+  }
 
   // tail: version 4's uncompressed part (span ids, then the timing mantissas); null otherwise.
   void Encode(std::string* out, std::string* tail = nullptr) {
@@ -1216,10 +1227,17 @@ void EncodeBatchWithoutTraceIds(const SpanBatch& batch, std::string* out, uint8_
   Encoder(batch, version).Encode(out);
 }
 
-void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail,
-                      uint8_t version) {
+void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail, uint8_t version,
+                      std::span<const std::string_view> preset) {
   ARIADNE_CHECK(version == kBatchCodecSplit || version == kBatchCodecRange);
-  Encoder(batch, version).Encode(out, tail);
+  Encoder e(batch, version);
+  e.Preset(preset);
+  e.Encode(out, tail);
+}
+
+std::vector<std::string_view> BatchStrings(const SpanBatch& batch, uint8_t version) {
+  ARIADNE_CHECK(version == kBatchCodecSplit || version == kBatchCodecRange);
+  return Encoder(batch, version).Strings();
 }
 
 std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch,

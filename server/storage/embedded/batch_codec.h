@@ -18,6 +18,7 @@
 #define ARIADNE_SERVER_STORAGE_EMBEDDED_BATCH_CODEC_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,8 +49,16 @@ constexpr uint8_t kBatchCodecSplit = 4;
 // from the context of the span's name and its parent's name, then the raw bits below the
 // bucket); streams 8 and 9 are empty.
 constexpr uint8_t kBatchCodecRange = 5;
+// preset: strings the dictionary starts with, in this order, whether the batch uses them or not
+// (a block gives each page the strings common to its pages, so that they have the same index in
+// every page and the pages' bytes repeat, which the block's zstd dictionary then captures).
 void EncodeBatchSplit(const SpanBatch& batch, std::string* out, std::string* tail,
-                      uint8_t version = kBatchCodecRange);
+                      uint8_t version = kBatchCodecRange,
+                      std::span<const std::string_view> preset = {});
+// The strings of batch's dictionary in a version 4 or 5 encoding without preset (views into
+// batch), in order of first use.
+std::vector<std::string_view> BatchStrings(const SpanBatch& batch,
+                                           uint8_t version = kBatchCodecRange);
 // For analysis (benchmarks): the dictionary, the tail's parts and each column of the version
 // 4 or 5 encoding, by name, before they are framed.
 std::vector<std::pair<std::string, std::string>> EncodedStreams(const SpanBatch& batch,

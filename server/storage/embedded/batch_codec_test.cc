@@ -145,6 +145,37 @@ TEST_P(SplitVersion, SplitRoundTripsEveryField) {
   }
 }
 
+// A preset (block pages: the block's common strings) goes first in the dictionary, used or not;
+// the page decodes to the same spans, and batches sharing a preset give its strings the same
+// indices, so their encodings repeat each other where the spans do.
+TEST_P(SplitVersion, PresetStringsComeFirstAndDecodeTheSame) {
+  std::mt19937_64 rng(15);
+  const SpanBatch a = RandomBatch(&rng, {.traces = 6});
+  const SpanBatch b = RandomBatch(&rng, {.traces = 6});
+  const std::vector<std::string_view> a_strings = BatchStrings(a, GetParam());
+  ASSERT_FALSE(a_strings.empty());
+  // Strings of a (in reverse order, so the order visibly comes from the preset), strings of
+  // neither batch, and an empty string.
+  std::vector<std::string_view> preset(a_strings.rbegin(), a_strings.rend());
+  preset.insert(preset.begin() + 1, {"no batch has this string", ""});
+  for (const SpanBatch* batch : {&a, &b}) {
+    std::string data, tail;
+    EncodeBatchSplit(*batch, &data, &tail, GetParam(), preset);
+    auto decoded = DecodeBatchSplit(data, tail, Runs(*batch));
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(DebugString(*decoded), DebugString(*batch));
+    std::string plain, plain_tail;
+    EncodeBatchSplit(*batch, &plain, &plain_tail, GetParam());
+    EXPECT_NE(data, plain);  // the dictionary's order differs
+    EXPECT_EQ(tail, plain_tail);
+  }
+  // BatchStrings lists each distinct string once, all of them the batch's.
+  const std::set<std::string_view> distinct(a_strings.begin(), a_strings.end());
+  EXPECT_EQ(distinct.size(), a_strings.size());
+  EXPECT_TRUE(distinct.contains(a.spans.name[0]));
+  EXPECT_FALSE(distinct.contains("no batch has this string"));
+}
+
 // Bit lengths 0 to 64, negative deltas (a child starting before its parent, a span starting
 // before the previous root, an end before the start), parents after their children.
 TEST_P(SplitVersion, SplitKeepsEdgeTimings) {

@@ -620,6 +620,40 @@ class PageCompressor {
   std::unique_ptr<ZSTD_CDict, CDictFree> cdict_;
 };
 
+// The strings in at least kCommonStringShare of the block's pages (and in two), most common
+// first: every page's dictionary starts with them (EncodeBatchSplit's preset), so a string has
+// one index throughout the block and the pages' columns and dictionaries repeat from page to
+// page, which the block's zstd dictionary captures (docs/performance.md, "Common strings first").
+// Counted on at most kCommonStringSamplePages pages spread over the block (each costs most of an
+// encoding). The views point into the rows' batches. fill_page(p) loads page p into part.
+constexpr double kCommonStringShare = 0.1;
+constexpr size_t kCommonStringSamplePages = 64;
+
+template <typename FillPage>
+std::vector<std::string_view> CommonPageStrings(size_t pages, FillPage fill_page,
+                                                const SpanBatch& part) {
+  if (pages < 2) return {};
+  const size_t step = std::max<size_t>(1, pages / kCommonStringSamplePages);
+  std::unordered_map<std::string_view, uint32_t> pages_of;
+  size_t sampled = 0;
+  for (size_t p = 0; p < pages; p += step, ++sampled) {
+    fill_page(p);
+    for (std::string_view s : BatchStrings(part)) pages_of[s]++;
+  }
+  const double min_pages = std::max(2.0, kCommonStringShare * static_cast<double>(sampled));
+  std::vector<std::pair<uint32_t, std::string_view>> common;
+  for (const auto& [s, n] : pages_of) {
+    if (n >= min_pages) common.emplace_back(n, s);
+  }
+  std::sort(common.begin(), common.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<std::string_view> out;
+  out.reserve(common.size());
+  for (const auto& c : common) out.push_back(c.second);
+  return out;
+}
+
 // A zstd dictionary trained (fastCover) on the block's pages (up to kDictSampleBytes of them,
 // spread over the block), so what every page repeats (operation names, attribute keys and values,
 // resources, column patterns) is stored once per block instead of once per page. At most
@@ -768,20 +802,36 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
   SpanAppender append(&part, {.borrow_strings = true, .share_equal_resources = version >= 2});
   std::vector<std::vector<uint64_t>> page_tokens;  // version 5: each page's tokens
   std::deque<bool> unfiltered;                     // version 5: pages with too many tokens
-  size_t t = 0;
-  while (t < meta->traces.size()) {
-    BlockPage page;
-    page.first_row = meta->traces[t].row_begin;
+  // Pages: whole traces, about page_spans rows each (index of each page's first trace).
+  std::vector<size_t> page_begin;
+  for (size_t t = 0, rows_in_page = 0; t < meta->traces.size(); ++t) {
+    if (page_begin.empty() || rows_in_page >= page_spans) {
+      page_begin.push_back(t);
+      rows_in_page = 0;
+    }
+    rows_in_page += meta->traces[t].row_count;
+  }
+  page_begin.push_back(meta->traces.size());
+  auto fill_page = [&](size_t p) {
     part.Clear();
     append.Restart();
-    while (t < meta->traces.size() && (page.row_count == 0 || page.row_count < page_spans)) {
+    uint32_t n = 0;
+    for (size_t t = page_begin[p]; t < page_begin[p + 1]; ++t) {
       for (uint32_t r = 0; r < meta->traces[t].row_count; ++r) {
         const RowRef& ref = rows[meta->traces[t].row_begin + r];
         append.Append(*ref.batch, ref.row);
       }
-      page.row_count += meta->traces[t].row_count;
-      ++t;
+      n += meta->traces[t].row_count;
     }
+    return n;
+  };
+  const std::vector<std::string_view> preset =
+      version >= 4 ? CommonPageStrings(page_begin.size() - 1, fill_page, part)
+                   : std::vector<std::string_view>();
+  for (size_t p = 0; p + 1 < page_begin.size(); ++p) {
+    BlockPage page;
+    page.first_row = meta->traces[page_begin[p]].row_begin;
+    page.row_count = fill_page(p);
     if (version >= 2) {
       SummarizePage(part, version, &page, &page_tokens.emplace_back(), &unfiltered.emplace_back());
     }
@@ -789,7 +839,7 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     if (version >= 4) {
       // The trace index holds the ids; format 5 range codes the timings (codec version 5).
       EncodeBatchSplit(part, &raws, &tails.emplace_back(),
-                       version >= 5 ? kBatchCodecRange : kBatchCodecSplit);
+                       version >= 5 ? kBatchCodecRange : kBatchCodecSplit, preset);
     } else if (version == 3) {
       EncodeBatchWithoutTraceIds(part, &raws);
     } else if (version == 2) {
