@@ -145,17 +145,16 @@ TEST_P(SplitVersion, SplitRoundTripsEveryField) {
   }
 }
 
-// A preset (block pages: the block's common strings) goes first in the dictionary, used or not;
-// the page decodes to the same spans, and batches sharing a preset give its strings the same
-// indices, so their encodings repeat each other where the spans do.
+// A preset (block pages: the block's common strings) goes first in the dictionary, used or not:
+// the encoding differs from the plain one (its string indices), its tail does not, and it decodes
+// to the same spans.
 TEST_P(SplitVersion, PresetStringsComeFirstAndDecodeTheSame) {
   std::mt19937_64 rng(15);
   const SpanBatch a = RandomBatch(&rng, {.traces = 6});
   const SpanBatch b = RandomBatch(&rng, {.traces = 6});
   const std::vector<std::string_view> a_strings = BatchStrings(a, GetParam());
   ASSERT_FALSE(a_strings.empty());
-  // Strings of a (in reverse order, so the order visibly comes from the preset), strings of
-  // neither batch, and an empty string.
+  // Strings of a in reverse order, a string of neither batch, and an empty string.
   std::vector<std::string_view> preset(a_strings.rbegin(), a_strings.rend());
   preset.insert(preset.begin() + 1, {"no batch has this string", ""});
   for (const SpanBatch* batch : {&a, &b}) {

@@ -1,7 +1,9 @@
 #include "server/storage/embedded/block.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -457,6 +459,54 @@ TEST(Block, PagesStoreEqualResourcesOfManyRequestsOnce) {
     all.Append(*page);
   }
   EXPECT_EQ(CanonicalSpans(all), CanonicalSpans(input));
+}
+
+// Pages of alike traces that use their strings in different orders: every page's dictionary
+// starts with the block's common strings in one order, so the pages still encode alike and the
+// block is about as small as one whose pages hold the same traces in the same order.
+TEST(Block, PagesUsingCommonStringsInAnyOrderCompressAlike) {
+  constexpr int kTemplates = 8, kSpans = 4, kAttributes = 6, kPages = 64;
+  auto build = [](bool shuffle) {
+    std::mt19937_64 rng(31);
+    SpanBatch b;
+    const uint32_t res = b.AddResource();
+    b.resources[res].attributes =
+        Range{b.AddAttribute("service.name", AnyValue::String("shop")), 1};
+    b.RefreshServiceName(res);
+    uint64_t start = 1'700'000'000'000'000'000;
+    for (int page = 0; page < kPages; ++page) {
+      std::vector<int> order(kTemplates);
+      std::iota(order.begin(), order.end(), 0);
+      if (shuffle) std::shuffle(order.begin(), order.end(), rng);
+      for (int k : order) {
+        const TraceId trace = TraceId::FromHighLow(rng(), rng());
+        start += 1'000'000;
+        for (int j = 0; j < kSpans; ++j) {
+          const uint32_t row = b.AddSpan();
+          b.spans.trace_id[row] = trace;
+          b.spans.span_id[row] = SpanId::FromHighLow(0, rng() | 1);
+          b.spans.name[row] = b.Intern("operation-" + std::to_string(k) + "-" + std::to_string(j));
+          b.spans.start_time_unix_nano[row] = start + static_cast<uint64_t>(j);
+          b.spans.end_time_unix_nano[row] = start + 1000;
+          b.spans.resource_index[row] = res;
+          const uint32_t first = static_cast<uint32_t>(b.attributes.size());
+          for (int a = 0; a < kAttributes; ++a) {
+            const std::string suffix = std::to_string(k * 100 + j * 10 + a);
+            b.AddAttribute(b.Intern("template.attribute.key." + suffix),
+                           AnyValue::String(b.Intern("a static value of the template " + suffix)));
+          }
+          b.spans.attributes[row] = Range{first, kAttributes};
+        }
+      }
+    }
+    BlockMeta meta;
+    const std::string bytes = BuildBlock(SortForBlock({&b}), 3, &meta, kTemplates * kSpans);
+    EXPECT_EQ(meta.pages.size(), static_cast<size_t>(kPages));
+    return bytes.size();
+  };
+  const size_t ordered = build(false);
+  const size_t shuffled = build(true);
+  EXPECT_LT(shuffled, ordered + ordered / 10) << ordered;
 }
 
 // Every attribute of every span (strings, negative and positive ints, doubles, bools, nested
