@@ -130,6 +130,36 @@ TEST(OtlpProtoSpanEncoder, OutputDecodesBackToTheSpans) {
   EXPECT_EQ(r.batch.spans.status_message[1], "boom");
 }
 
+// The bytes for fixed spans, against a digest recorded before span attributes moved to the
+// compact AttributeList: the encoding must not change with the storage.
+TEST(OtlpProtoSpanEncoder, BytesForFixedSpansAreUnchanged) {
+  Provider a("checkout");
+  trace::Tracer t = a.provider->GetTracer("lib", "2.0");
+  for (int i = 0; i < 4; ++i) RichSpan(t, i);
+  {
+    trace::Span s = t.StartSpan("replaced");
+    s.SetAttribute("k", "a long value that is replaced").SetAttribute("e", "");
+    s.SetAttribute("k", int64_t{1} << 40).SetAttribute("e", "non-empty");
+  }
+  auto spans = a.store->Take();
+  ASSERT_EQ(spans.size(), 5u);
+  uint8_t n = 0;
+  for (auto& s : spans) {  // the ids and times that are random or from the clock
+    for (auto& b : s->context.trace_id.bytes) b = ++n;
+    for (auto& b : s->context.span_id.bytes) b = ++n;
+    s->start_time_unix_nano = 1'700'000'000'000'000'000u + n;
+    s->end_time_unix_nano = s->start_time_unix_nano + 1000;
+    for (sdk::SpanEvent& e : s->events) e.time_unix_nano = s->start_time_unix_nano + 10;
+  }
+  OtlpProtoSpanEncoder encoder;
+  std::string body;
+  encoder.Encode(spans, &body);
+  uint64_t digest = 0xcbf29ce484222325u;  // FNV-1a
+  for (char c : body) digest = (digest ^ static_cast<uint8_t>(c)) * 0x100000001b3u;
+  EXPECT_EQ(body.size(), 2933u);
+  EXPECT_EQ(digest, 0x72b69b3f89301bd9u);
+}
+
 TEST(OtlpProtoSpanEncoder, EmptyInputWritesAnEmptyRequest) {
   OtlpProtoSpanEncoder encoder;
   std::string body;
