@@ -44,11 +44,11 @@ InMemoryProvider MakeInMemory() {
   return p;
 }
 
-const sdk::OwnedValue* FindAttribute(const sdk::SpanData& span, std::string_view key) {
+std::optional<sdk::OwnedValue> FindAttribute(const sdk::SpanData& span, std::string_view key) {
   for (const auto& a : span.attributes) {
-    if (a.key == key) return &a.value;
+    if (a.key == key) return a.value.ToOwned();
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 int Add(int a, int b) { return a + b; }
@@ -68,7 +68,7 @@ TEST(ContinuumSeed, TraceOperationRecordsArgumentsResultAndParentage) {
   ASSERT_EQ(ops.size(), 1u);
   ASSERT_EQ(parents.size(), 1u);
   EXPECT_TRUE(ops[0].parent_span_id == parents[0].context.span_id);
-  ASSERT_NE(FindAttribute(ops[0], "code.arg.0"), nullptr);
+  ASSERT_TRUE(FindAttribute(ops[0], "code.arg.0").has_value());
   EXPECT_EQ(std::get<int64_t>(*FindAttribute(ops[0], "code.arg.0")), 2);
   EXPECT_EQ(std::get<int64_t>(*FindAttribute(ops[0], "code.arg.1")), 3);
   EXPECT_EQ(std::get<int64_t>(*FindAttribute(ops[0], "code.result")), 5);
@@ -112,9 +112,9 @@ TEST(ContinuumSeed, PerformanceThresholdMarksOnlySlowSpans) {
   auto fast = p.store->FindByName("fast_op");
   ASSERT_EQ(slow.size(), 1u);
   ASSERT_EQ(fast.size(), 1u);
-  ASSERT_NE(FindAttribute(slow[0], "ariadne.slow"), nullptr);
+  ASSERT_TRUE(FindAttribute(slow[0], "ariadne.slow").has_value());
   EXPECT_TRUE(std::get<bool>(*FindAttribute(slow[0], "ariadne.slow")));
-  EXPECT_EQ(FindAttribute(fast[0], "ariadne.slow"), nullptr);
+  EXPECT_FALSE(FindAttribute(fast[0], "ariadne.slow").has_value());
   EXPECT_EQ(warnings, 1);
 }
 

@@ -128,7 +128,7 @@ TEST_F(WithSdk, TraceCallWithArgsRecordsArgumentsAndResult) {
   auto spans = store_->FindByName("add");
   ASSERT_EQ(spans.size(), 1u);
   std::map<std::string, sdk::OwnedValue> attrs;
-  for (auto& a : spans[0].attributes) attrs[a.key] = a.value;
+  for (auto a : spans[0].attributes) attrs[std::string(a.key)] = a.value.ToOwned();
   EXPECT_EQ(std::get<int64_t>(attrs["code.arg.0"]), 2);
   EXPECT_EQ(std::get<int64_t>(attrs["code.arg.1"]), 3);
   EXPECT_EQ(std::get<int64_t>(attrs["code.result"]), 5);
@@ -165,10 +165,10 @@ TEST_F(WithSdk, LlmHelperRecordsTokensAndCost) {
   auto spans = store_->FindByName("chat");
   ASSERT_EQ(spans.size(), 1u);
   bool found_total = false;
-  for (auto& a : spans[0].attributes) {
+  for (auto a : spans[0].attributes) {
     if (a.key == semconv::kGenAiTotalTokens) {
       found_total = true;
-      EXPECT_EQ(std::get<int64_t>(a.value), 120);
+      EXPECT_EQ(std::get<int64_t>(a.value.ToOwned()), 120);
     }
   }
   EXPECT_TRUE(found_total);

@@ -278,7 +278,6 @@ SpanData* BatchSpanProcessor::TakeRecycledSpan() noexcept {
         // thousand spans circulate per thread): prefetch it a few spans ahead of its use, in
         // stages, since each stage reads pointers the previous one fetched.
         uint32_t pos = b->recycling_pos;
-        if (pos > r->begin) r->spans[pos - 1]->PrefetchKeys();
         if (pos > r->begin + 2) r->spans[pos - 3]->PrefetchAttributes();
         if (pos > r->begin + 5) r->spans[pos - 6]->PrefetchObject();
         if (s->recyclable()) return s;

@@ -1,11 +1,9 @@
 #include "ariadne/sdk/span_data.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "ariadne/sdk/span_processor.h"
 #include "ariadne/sdk/tracer_provider.h"
-#include "base/utf8.h"
 #include "sdk/src/span_clock.h"
 #include "sdk/src/span_pool.h"
 
@@ -14,187 +12,6 @@ namespace ariadne::sdk {
 using trace::AttributeValue;
 
 uint64_t NowUnixNano() noexcept { return SpanClockNow(); }
-
-namespace {
-// The length limit is in bytes; a cut never splits a UTF-8 code point (it may then keep up to 3
-// bytes fewer). Strings within the limit (the common case) pay one comparison.
-std::string_view TruncateView(std::string_view s, uint32_t max_length) {
-  if (max_length != 0) s = TruncateUtf8(s, max_length);
-  return s;
-}
-
-std::string Truncate(std::string_view s, uint32_t max_length) {
-  return std::string(TruncateView(s, max_length));
-}
-}  // namespace
-
-OwnedValue ToOwned(const AttributeValue& v, uint32_t max_length) {
-  switch (v.type()) {
-    case AttributeValue::Type::kBool:
-      return v.bool_value();
-    case AttributeValue::Type::kInt:
-      return v.int_value();
-    case AttributeValue::Type::kDouble:
-      return v.double_value();
-    case AttributeValue::Type::kString:
-      return Truncate(v.string_value(), max_length);
-    case AttributeValue::Type::kBoolArray: {
-      auto a = v.bool_array();
-      return std::vector<bool>(a.begin(), a.end());
-    }
-    case AttributeValue::Type::kIntArray: {
-      auto a = v.int_array();
-      return std::vector<int64_t>(a.begin(), a.end());
-    }
-    case AttributeValue::Type::kDoubleArray: {
-      auto a = v.double_array();
-      return std::vector<double>(a.begin(), a.end());
-    }
-    case AttributeValue::Type::kStringArray: {
-      std::vector<std::string> out;
-      out.reserve(v.array_size());
-      for (std::string_view s : v.string_array()) out.push_back(Truncate(s, max_length));
-      return out;
-    }
-    case AttributeValue::Type::kStdStringArray: {
-      std::vector<std::string> out;
-      out.reserve(v.array_size());
-      for (const std::string& s : v.std_string_array()) out.push_back(Truncate(s, max_length));
-      return out;
-    }
-  }
-  return false;
-}
-
-namespace {
-// Equality of short byte strings without a call to memcmp (keys are mostly 10-40 bytes).
-inline bool EqualBytes(const char* a, const char* b, size_t n) {
-  if (n >= 8) {
-    uint64_t x, y;
-    for (size_t i = 0; i + 8 <= n; i += 8) {
-      std::memcpy(&x, a + i, 8);
-      std::memcpy(&y, b + i, 8);
-      if (x != y) return false;
-    }
-    std::memcpy(&x, a + n - 8, 8);  // the tail, overlapping
-    std::memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  if (n >= 4) {
-    uint32_t x, y, z, w;
-    std::memcpy(&x, a, 4);
-    std::memcpy(&y, b, 4);
-    std::memcpy(&z, a + n - 4, 4);
-    std::memcpy(&w, b + n - 4, 4);
-    return x == y && z == w;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-// Copies v into s without calling into std::string when s already holds v (the same key in the
-// same slot of a recycled span: the common case) or has the capacity for it. Returns the bytes
-// of capacity newly allocated.
-size_t AssignString(std::string* s, std::string_view v) {
-  if (s->size() == v.size() && EqualBytes(s->data(), v.data(), v.size())) return 0;
-  size_t before = s->capacity();
-  if (v.size() <= before) {
-    s->resize(v.size());
-    std::memcpy(s->data(), v.data(), v.size());
-    return 0;
-  }
-  s->assign(v);
-  return s->capacity() - before;
-}
-
-size_t AssignOwnedTracked(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) {
-  // A recycled slot mostly holds a value of the same type (same call site): scalars are then
-  // one store, without the variant's converting assignment.
-  switch (v.type()) {
-    case AttributeValue::Type::kBool:
-      if (auto* held = std::get_if<bool>(dst)) {
-        *held = v.bool_value();
-        return 0;
-      }
-      break;
-    case AttributeValue::Type::kInt:
-      if (auto* held = std::get_if<int64_t>(dst)) {
-        *held = v.int_value();
-        return 0;
-      }
-      break;
-    case AttributeValue::Type::kDouble:
-      if (auto* held = std::get_if<double>(dst)) {
-        *held = v.double_value();
-        return 0;
-      }
-      break;
-    default:
-      break;
-  }
-  if (v.type() == AttributeValue::Type::kString) {
-    std::string_view str = v.string_value();
-    str = TruncateView(str, max_length);
-    if (auto* held = std::get_if<std::string>(dst)) return AssignString(held, str);
-    dst->emplace<std::string>(str);
-    return std::get<std::string>(*dst).capacity();
-  }
-  AssignOwned(dst, v, max_length);
-  return 0;
-}
-
-// SetOwnedAttribute for a span's own list; adds newly allocated string bytes to *kept.
-bool SetSpanAttribute(AttributeList* attributes, std::string_view key, const AttributeValue& value,
-                      uint32_t count_limit, uint32_t length_limit, size_t* kept) {
-  for (OwnedAttribute& a : *attributes) {
-    if (a.key.size() == key.size() && EqualBytes(a.key.data(), key.data(), key.size())) {
-      *kept += AssignOwnedTracked(&a.value, value, length_limit);
-      return true;
-    }
-  }
-  if (attributes->size() >= count_limit) return false;
-  if (attributes->capacity() == 0) attributes->reserve(std::min<uint32_t>(count_limit, 4));
-  OwnedAttribute& slot = attributes->AppendSlot();
-  *kept += AssignString(&slot.key, key);
-  *kept += AssignOwnedTracked(&slot.value, value, length_limit);
-  return true;
-}
-}  // namespace
-
-void AssignOwned(OwnedValue* dst, const AttributeValue& v, uint32_t max_length) {
-  switch (v.type()) {
-    case AttributeValue::Type::kBool:
-      *dst = v.bool_value();
-      return;
-    case AttributeValue::Type::kInt:
-      *dst = v.int_value();
-      return;
-    case AttributeValue::Type::kDouble:
-      *dst = v.double_value();
-      return;
-    case AttributeValue::Type::kString: {
-      std::string_view str = v.string_value();
-      str = TruncateView(str, max_length);
-      if (auto* held = std::get_if<std::string>(dst)) {
-        held->assign(str);  // reuses the capacity a recycled span kept
-      } else {
-        dst->emplace<std::string>(str);
-      }
-      return;
-    }
-    default:
-      *dst = ToOwned(v, max_length);
-      return;
-  }
-}
-
-bool SetOwnedAttribute(AttributeList* attributes, std::string_view key, const AttributeValue& value,
-                       uint32_t count_limit, uint32_t length_limit) {
-  size_t kept = 0;
-  return SetSpanAttribute(attributes, key, value, count_limit, length_limit, &kept);
-}
 
 bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view key,
                        const AttributeValue& value, uint32_t count_limit, uint32_t length_limit) {
@@ -211,13 +28,8 @@ bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view
 }
 
 void SpanData::SetAttribute(std::string_view key, const AttributeValue& value) noexcept {
-  try {
-    const SpanLimits& l = state_->limits;
-    if (!SetSpanAttribute(&attributes, key, value, l.attribute_count, l.attribute_value_length,
-                          &kept_bytes_)) {
-      ++dropped_attributes_count;
-    }
-  } catch (...) {
+  const SpanLimits& l = state_->limits;
+  if (!attributes.Set(key, value, l.attribute_count, l.attribute_value_length)) {
     ++dropped_attributes_count;
   }
 }
@@ -345,12 +157,13 @@ void SpanData::End(uint64_t end_time) noexcept {
     end_time_unix_nano = std::max(SpanClockNow(), start_time_unix_nano);
   }
   // Whether the pool may keep this span: decided here, where the span is hot in this core's
-  // cache, so the export thread's ReleaseSpan reads one flag. kept_bytes_ counts what attribute
-  // strings ever allocated (kept across reuse); the pool must not pin large strings.
-  constexpr size_t kMaxKeptBytes = 4096;
-  size_t kept = kept_bytes_ + name.capacity();
+  // cache, so the export thread's ReleaseSpan reads one flag. The pool must not pin large
+  // buffers: the attribute buffer, name and status message together stay under kMaxKeptBytes
+  // (a span with 4 short attributes keeps about 200 bytes).
+  constexpr size_t kMaxKeptBytes = 8192;
+  size_t kept = attributes.capacity_bytes() + name.capacity();
   if (touched_ & kTouchedStatus) kept += status_message.capacity();
-  recyclable_ = attributes.capacity() <= 64 && kept <= kMaxKeptBytes;
+  recyclable_ = kept <= kMaxKeptBytes;
   std::unique_ptr<SpanData> self(this);
   if (state_->processor && !state_->shut_down.load(std::memory_order_relaxed)) {
     state_->processor->OnEnd(std::move(self));

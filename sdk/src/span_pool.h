@@ -1,5 +1,5 @@
 // SpanPool: recycles finished SpanData objects so that a steady stream of spans stops calling
-// malloc for the span, its attribute vector and its strings (their capacity is kept).
+// malloc for the span and its attribute buffer (their capacity is kept).
 // A bounded lock-free MPMC ring (Vyukov) of pointers: processors push after export, application
 // threads pop in StartSpan; when empty a new SpanData is allocated, when full the span is
 // deleted. With the BatchSpanProcessor this is only the fallback: exported spans go back to the

@@ -1,6 +1,10 @@
 // SdkTracer and SpanData: sampling decisions, ids, limits, status rules, shutdown.
 #include "ariadne/trace/tracer.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "ariadne/exporters/in_memory_exporter.h"
@@ -9,6 +13,7 @@
 namespace ariadne::sdk {
 namespace {
 
+using trace::AttributeValue;
 using trace::Span;
 using trace::SpanContext;
 
@@ -126,7 +131,7 @@ TEST(SdkTracer, AttributeLimitsDropAndTruncate) {
   auto spans = f.store->Take();
   ASSERT_EQ(spans.size(), 1u);
   ASSERT_EQ(spans[0]->attributes.size(), 2u);
-  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value), "xy");
+  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value.ToOwned()), "xy");
   EXPECT_EQ(spans[0]->dropped_attributes_count, 1u);
   EXPECT_EQ(spans[0]->events.size(), 1u);
   EXPECT_EQ(spans[0]->dropped_events_count, 1u);
@@ -139,7 +144,7 @@ TEST(SdkTracer, LongStringsAreTruncatedToTheLengthLimit) {
   { Span s = f.tracer.StartSpan("s", trace::SpanKind::kServer, {{"k", "abcdef"}}); }
   auto spans = f.store->Take();
   ASSERT_EQ(spans.size(), 1u);
-  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value), "abc");
+  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value.ToOwned()), "abc");
   EXPECT_EQ(spans[0]->kind, trace::SpanKind::kServer);
 }
 
@@ -162,10 +167,10 @@ TEST(SdkTracer, TruncationNeverSplitsAUtf8CodePoint) {
   ASSERT_EQ(spans.size(), 1u);
   const SpanData& d = *spans[0];
   ASSERT_EQ(d.attributes.size(), 4u);
-  EXPECT_EQ(std::get<std::string>(d.attributes[0].value), "a\xC3\xA9");
-  EXPECT_EQ(std::get<std::string>(d.attributes[1].value), "a\xC3\xA9");
-  EXPECT_EQ(std::get<std::string>(d.attributes[2].value), "abcd");  // ASCII: exactly the limit
-  EXPECT_EQ(std::get<std::vector<std::string>>(d.attributes[3].value),
+  EXPECT_EQ(std::get<std::string>(d.attributes[0].value.ToOwned()), "a\xC3\xA9");
+  EXPECT_EQ(std::get<std::string>(d.attributes[1].value.ToOwned()), "a\xC3\xA9");
+  EXPECT_EQ(std::get<std::string>(d.attributes[2].value.ToOwned()), "abcd");  // exactly the limit
+  EXPECT_EQ(std::get<std::vector<std::string>>(d.attributes[3].value.ToOwned()),
             (std::vector<std::string>{"\xF0\x9F\x98\x80", "ab\xC3\xA9"}));
   ASSERT_EQ(d.events.size(), 1u);
   EXPECT_EQ(std::get<std::string>(d.events[0].attributes[0].value), "abc");
@@ -253,14 +258,14 @@ TEST(SdkTracer, RecycledSpansCarryNoStaleData) {
   ASSERT_EQ(spans.size(), 3u);
   ASSERT_EQ(spans[0]->attributes.size(), 3u);
   EXPECT_EQ(spans[0]->links.size(), 1u);
-  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value), std::string(100, 'x'));
+  EXPECT_EQ(std::get<std::string>(spans[0]->attributes[0].value.ToOwned()), std::string(100, 'x'));
   const SpanData& b = *spans[1];
   EXPECT_EQ(b.name, "b");
   ASSERT_EQ(b.attributes.size(), 2u);
   EXPECT_EQ(b.attributes[0].key, "n");
-  EXPECT_EQ(std::get<std::string>(b.attributes[0].value), "replaced");
+  EXPECT_EQ(std::get<std::string>(b.attributes[0].value.ToOwned()), "replaced");
   EXPECT_EQ(b.attributes[1].key, "s");
-  EXPECT_EQ(std::get<double>(b.attributes[1].value), 2.5);
+  EXPECT_EQ(std::get<double>(b.attributes[1].value.ToOwned()), 2.5);
   EXPECT_EQ(b.status_code, trace::StatusCode::kUnset);
   EXPECT_TRUE(b.status_message.empty());
   EXPECT_TRUE(b.events.empty());
@@ -284,29 +289,165 @@ TEST(SdkTracer, ExplicitStartAndEndTimesAreKept) {
   EXPECT_EQ(spans[0]->end_time_unix_nano, 1'700'000'000'000'000'500u);
 }
 
-TEST(AttributeList, ClearKeepsSlotsForReuseAndCopiesHoldOnlyLiveElements) {
+// The list's contents as (key, value) pairs, in order.
+std::vector<std::pair<std::string, OwnedValue>> Contents(const AttributeList& list) {
+  std::vector<std::pair<std::string, OwnedValue>> out;
+  for (AttributeRef a : list) out.emplace_back(std::string(a.key), a.value.ToOwned());
+  return out;
+}
+
+using Pairs = std::vector<std::pair<std::string, OwnedValue>>;
+constexpr uint32_t kNoCountLimit = 128;
+
+TEST(AttributeList, StoresEveryTypeAndUnusualKeys) {
   AttributeList list;
-  list.push_back(OwnedAttribute{"a", std::string(64, 'v')});
-  list.push_back(OwnedAttribute{"b", int64_t{2}});
-  ASSERT_EQ(list.size(), 2u);
+  const bool bools[] = {true, false};
+  const int64_t ints[] = {1, -2};
+  const double doubles[] = {0.5};
+  const std::string_view views[] = {"x", ""};
+  const std::string strings[] = {"abc"};
+  const std::string nul_key("a\0b", 3);
+  EXPECT_TRUE(list.Set("b", true, kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("i", int64_t{-7}, kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("d", 2.25, kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("s", "", kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("", "empty key", kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set(nul_key, "\xff\x00", kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("a", std::span<const bool>(bools), kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("ai", std::span<const int64_t>(ints), kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("ad", std::span<const double>(doubles), kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("as", std::span<const std::string_view>(views), kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("ass", std::span<const std::string>(strings), kNoCountLimit, 0));
+  EXPECT_TRUE(list.Set("a", int64_t{1}, kNoCountLimit, 0));  // "a\0b" is another key
+  EXPECT_EQ(list.size(), 11u);
+  EXPECT_EQ(Contents(list), (Pairs{{"b", true},
+                                   {"i", int64_t{-7}},
+                                   {"d", 2.25},
+                                   {"s", std::string()},
+                                   {"", std::string("empty key")},
+                                   {nul_key, std::string("\xff")},  // a C string: ends at the NUL
+                                   {"a", int64_t{1}},
+                                   {"ai", std::vector<int64_t>{1, -2}},
+                                   {"ad", std::vector<double>{0.5}},
+                                   {"as", std::vector<std::string>{"x", ""}},
+                                   {"ass", std::vector<std::string>{"abc"}}}));
+  EXPECT_EQ(list[2].key, "d");
+  EXPECT_EQ(list[2].value.type(), AttributeValueRef::Type::kDouble);
+}
+
+TEST(AttributeList, ReplacingAKeyKeepsOneEntryInPlaceWhateverTheNewSize) {
+  AttributeList list;
+  ASSERT_TRUE(list.Set("first", "1", kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("middle", int64_t{2}, kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("last", 3.0, kNoCountLimit, 0));
+  const std::string long_value(300, 'l');  // beyond the first buffer: grows it mid-list
+  const int64_t ints[] = {4, 5};
+  const std::vector<std::pair<AttributeValue, OwnedValue>> values = {
+      {AttributeValue(long_value), OwnedValue(long_value)},
+      {AttributeValue("s"), OwnedValue(std::string("s"))},
+      {AttributeValue(false), OwnedValue(false)},
+      {AttributeValue(std::span<const int64_t>(ints)), OwnedValue(std::vector<int64_t>{4, 5})},
+      {AttributeValue(std::span<const int64_t>(ints, 1)), OwnedValue(std::vector<int64_t>{4})},
+      {AttributeValue(int64_t{9}), OwnedValue(int64_t{9})},
+      {AttributeValue(""), OwnedValue(std::string())},
+  };
+  for (const auto& [view, owned] : values) {
+    ASSERT_TRUE(list.Set("middle", view, /*count_limit=*/3, 0));
+    EXPECT_EQ(Contents(list),
+              (Pairs{{"first", std::string("1")}, {"middle", owned}, {"last", 3.0}}));
+  }
+}
+
+TEST(AttributeList, KeysThatShareAFilterBitAreStillDistinct) {
+  AttributeList list;  // same size and last byte: the same KeyBit
+  ASSERT_TRUE(list.Set("xa", 1, kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("ya", 2, kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("ya", 3, kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("xa", 4, kNoCountLimit, 0));
+  EXPECT_EQ(Contents(list), (Pairs{{"xa", int64_t{4}}, {"ya", int64_t{3}}}));
+}
+
+TEST(AttributeList, CountLimitDropsOnlyNewKeysAndLengthLimitCutsAtUtf8Boundaries) {
+  AttributeList list;
+  EXPECT_TRUE(list.Set("a", "abcdef", 2, 4));
+  EXPECT_TRUE(list.Set("b", "\xC3\xA9\xC3\xA9\xC3\xA9", 2, 4));
+  EXPECT_FALSE(list.Set("c", 1, 2, 4));               // a third key: dropped
+  EXPECT_TRUE(list.Set("a", "a\xE2\x82\xAC", 2, 4));  // a replacement at the limit: kept
+  const std::string_view array[] = {"long string", "\xF0\x9F\x98\x80"};
+  EXPECT_TRUE(list.Set("b", std::span<const std::string_view>(array), 2, 4));
+  EXPECT_FALSE(list.Set("d", true, 0, 0));
+  EXPECT_EQ(Contents(list), (Pairs{{"a", std::string("a\xE2\x82\xAC")},
+                                   {"b", std::vector<std::string>{"long", "\xF0\x9F\x98\x80"}}}));
+  ASSERT_TRUE(list.Set("a", "abcdef", 2, 4));
+  EXPECT_EQ(std::get<std::string>(list[0].value.ToOwned()), "abcd");
+  ASSERT_TRUE(list.Set("a", "ab\xE2\x82\xAC", 2, 4));
+  EXPECT_EQ(std::get<std::string>(list[0].value.ToOwned()), "ab");  // not into the euro sign
+}
+
+TEST(AttributeList, ClearKeepsTheBufferForLongerAndShorterRecordsAndFreesArrays) {
+  AttributeList list;
+  ASSERT_TRUE(list.Set("http.request.method", "GET", kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("http.response.status_code", 200, kNoCountLimit, 0));
+  const size_t kept = list.capacity_bytes();
+  const char* buffer = list.data();
+  EXPECT_GE(kept, list.size_bytes());
   list.clear();
   EXPECT_TRUE(list.empty());
   EXPECT_EQ(list.begin(), list.end());
-  EXPECT_EQ(list.capacity(), 2u);  // slots kept
-  OwnedAttribute& slot = list.AppendSlot();
-  EXPECT_EQ(slot.key, "a");  // the old element, to be overwritten by the caller
-  EXPECT_GE(std::get<std::string>(slot.value).capacity(), 64u);
-  slot.key = "c";
-  slot.value = true;
+  EXPECT_EQ(list.capacity_bytes(), kept);
+  // Other keys, longer and shorter, in another order; then the same key twice.
+  ASSERT_TRUE(list.Set("status", "a longer value than before", kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("http.request.method.override", 1.5, kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("status", "x", kNoCountLimit, 0));
+  EXPECT_EQ(list.data(), buffer);  // no reallocation
+  EXPECT_EQ(Contents(list),
+            (Pairs{{"status", std::string("x")}, {"http.request.method.override", 1.5}}));
+  const double doubles[] = {1, 2, 3};
+  ASSERT_TRUE(list.Set("array", std::span<const double>(doubles), kNoCountLimit, 0));
+  EXPECT_GT(list.capacity_bytes(), kept);  // the array's side storage
+  list.clear();
+  EXPECT_EQ(list.capacity_bytes(), kept);  // freed on reuse
+  ASSERT_TRUE(list.Set("array", 7, kNoCountLimit, 0));
+  EXPECT_EQ(Contents(list), (Pairs{{"array", int64_t{7}}}));
+}
+
+TEST(AttributeList, CopiesHoldTheLiveRecordsAndMovesEmptyTheSource) {
+  AttributeList list;
+  const bool bools[] = {true};
+  ASSERT_TRUE(list.Set("k", "v", kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("a", std::span<const bool>(bools), kNoCountLimit, 0));
   AttributeList copy = list;
-  EXPECT_EQ(copy.size(), 1u);
-  EXPECT_EQ(copy.capacity(), 1u);
-  EXPECT_EQ(copy[0].key, "c");
+  EXPECT_EQ(copy.capacity_bytes(), list.size_bytes() + sizeof(OwnedValue));
+  EXPECT_EQ(Contents(copy), Contents(list));
+  ASSERT_TRUE(copy.Set("k", "w", kNoCountLimit, 0));  // the copy knows its keys
+  EXPECT_EQ(copy.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(copy[0].value.ToOwned()), "w");
+  ASSERT_TRUE(copy.Set("k", "v", kNoCountLimit, 0));
   AttributeList moved = std::move(list);
-  EXPECT_EQ(moved.size(), 1u);
-  moved.ReleaseMemory();
-  EXPECT_EQ(moved.capacity(), 1u);
-  EXPECT_TRUE(std::get<bool>(moved[0].value));
+  EXPECT_EQ(Contents(moved), Contents(copy));
+  ASSERT_TRUE(moved.Set("a", false, kNoCountLimit, 0));
+  EXPECT_EQ(moved.size(), 2u);
+  EXPECT_TRUE(list.empty());  // NOLINT(bugprone-use-after-move): moved-from state is defined
+  ASSERT_TRUE(list.Set("after", 1, kNoCountLimit, 0));
+  copy = list;
+  EXPECT_EQ(Contents(copy), (Pairs{{"after", int64_t{1}}}));
+}
+
+TEST(SdkTracer, SpansWithLargeAttributesAreNotKeptForReuse) {
+  Fixture f;
+  {
+    Span small = f.tracer.StartSpan("small");
+    small.SetAttribute("k", std::string(100, 'v'));
+  }
+  {
+    Span large = f.tracer.StartSpan("large");
+    large.SetAttribute("k", std::string(10000, 'v'));
+  }
+  auto spans = f.store->Take();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_TRUE(spans[0]->recyclable());
+  EXPECT_FALSE(spans[1]->recyclable());
+  EXPECT_EQ(std::get<std::string>(spans[1]->attributes[0].value.ToOwned()).size(), 10000u);
 }
 
 }  // namespace

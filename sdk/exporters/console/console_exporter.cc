@@ -40,13 +40,16 @@ void AppendAttributes(const std::vector<sdk::OwnedAttribute>& attrs, std::string
     out->push_back(' ');
     AppendKey(a.key, out);
     out->push_back('=');
-    out->append(FormatOwnedValue(a.value));
+    out->append(FormatValue(a.value));
   }
 }
 
 }  // namespace
 
-std::string FormatOwnedValue(const sdk::OwnedValue& value) {
+namespace {
+// Value: an sdk::OwnedValue or sdk::AttributeValueRef.
+template <typename Value>
+std::string Format(const Value& value) {
   std::string out;
   char buf[64];
   auto scalar = [&](const auto& v) {
@@ -63,30 +66,31 @@ std::string FormatOwnedValue(const sdk::OwnedValue& value) {
       AppendQuoted(v, &out);
     }
   };
-  std::visit(
-      [&](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::vector<bool>> ||
-                      std::is_same_v<T, std::vector<int64_t>> ||
-                      std::is_same_v<T, std::vector<double>> ||
-                      std::is_same_v<T, std::vector<std::string>>) {
-          out.push_back('[');
-          for (size_t i = 0; i < v.size(); ++i) {
-            if (i) out.append(", ");
-            if constexpr (std::is_same_v<T, std::vector<bool>>) {
-              scalar(static_cast<bool>(v[i]));
-            } else {
-              scalar(v[i]);
-            }
-          }
-          out.push_back(']');
+  sdk::VisitValue(value, [&](const auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, std::vector<bool>> || std::is_same_v<T, std::vector<int64_t>> ||
+                  std::is_same_v<T, std::vector<double>> ||
+                  std::is_same_v<T, std::vector<std::string>>) {
+      out.push_back('[');
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (i) out.append(", ");
+        if constexpr (std::is_same_v<T, std::vector<bool>>) {
+          scalar(static_cast<bool>(v[i]));
         } else {
-          scalar(v);
+          scalar(v[i]);
         }
-      },
-      value);
+      }
+      out.push_back(']');
+    } else {
+      scalar(v);
+    }
+  });
   return out;
 }
+}  // namespace
+
+std::string FormatValue(const sdk::OwnedValue& value) { return Format(value); }
+std::string FormatValue(const sdk::AttributeValueRef& value) { return Format(value); }
 
 void FormatSpanForConsole(const sdk::SpanData& s, std::string* out) {
   char buf[128];
@@ -121,7 +125,7 @@ void FormatSpanForConsole(const sdk::SpanData& s, std::string* out) {
     out->append("  ");
     AppendKey(a.key, out);
     out->append(" = ");
-    out->append(FormatOwnedValue(a.value));
+    out->append(FormatValue(a.value));
     out->push_back('\n');
   }
   for (const auto& e : s.events) {

@@ -36,8 +36,8 @@ TEST(ConsoleExporter, PrintsNameIdsAttributesAndEvents) {
 }
 
 TEST(ConsoleExporter, FormatsArrays) {
-  EXPECT_EQ(FormatOwnedValue(sdk::OwnedValue(std::vector<int64_t>{1, 2})), "[1, 2]");
-  EXPECT_EQ(FormatOwnedValue(sdk::OwnedValue(std::vector<bool>{true})), "[true]");
+  EXPECT_EQ(FormatValue(sdk::OwnedValue(std::vector<int64_t>{1, 2})), "[1, 2]");
+  EXPECT_EQ(FormatValue(sdk::OwnedValue(std::vector<bool>{true})), "[true]");
 }
 
 // Every byte an application (or whoever feeds it) controls is printed escaped: no control

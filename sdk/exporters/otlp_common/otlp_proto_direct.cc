@@ -1,18 +1,18 @@
 #include "ariadne/exporters/otlp_proto_direct.h"
 
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <type_traits>
-#include <variant>
+#include <vector>
 
 #include "ariadne/sdk/tracer_provider.h"
 
 namespace ariadne::exporters {
 namespace {
 
-using sdk::OwnedAttribute;
-using sdk::OwnedValue;
 using sdk::SpanData;
+using sdk::VisitValue;
 
 inline size_t VarintSize(uint64_t v) {
   size_t n = 1;
@@ -96,7 +96,7 @@ inline char* Id(char* p, uint8_t tag, const trace::Id<N>& id) {
 inline size_t ScalarSize(bool) { return 2; }
 inline size_t ScalarSize(int64_t v) { return 1 + VarintSize(static_cast<uint64_t>(v)); }
 inline size_t ScalarSize(double) { return 9; }
-inline size_t ScalarSize(const std::string& s) { return LenField(s.size()); }
+inline size_t ScalarSize(std::string_view s) { return LenField(s.size()); }
 
 inline char* PutScalar(char* p, bool v) {
   *p++ = 0x10;
@@ -113,7 +113,7 @@ inline char* PutScalar(char* p, double v) {
   *p++ = 0x21;
   return PutFixed64(p, bits);
 }
-inline char* PutScalar(char* p, const std::string& s) {
+inline char* PutScalar(char* p, std::string_view s) {
   p = Len(p, 0x0A, s.size());
   return PutBytes(p, s.data(), s.size());
 }
@@ -133,84 +133,63 @@ size_t ArrayBodySize(const Vec& vec) {
   return m;
 }
 
-size_t AnyValueSize(const OwnedValue& v) {
-  switch (v.index()) {
-    case 0:
-      return ScalarSize(*std::get_if<bool>(&v));
-    case 1:
-      return ScalarSize(*std::get_if<int64_t>(&v));
-    case 2:
-      return 9;
-    case 3:
-      return LenField(std::get_if<std::string>(&v)->size());
-    default:
-      return std::visit(
-          [](const auto& x) -> size_t {
-            using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, std::vector<bool>> ||
-                          std::is_same_v<T, std::vector<int64_t>> ||
-                          std::is_same_v<T, std::vector<double>> ||
-                          std::is_same_v<T, std::vector<std::string>>) {
-              return LenField(ArrayBodySize(x));
-            } else {
-              return 0;
-            }
-          },
-          v);
-  }
+template <typename T>
+constexpr bool kIsArray =
+    std::is_same_v<T, std::vector<bool>> || std::is_same_v<T, std::vector<int64_t>> ||
+    std::is_same_v<T, std::vector<double>> || std::is_same_v<T, std::vector<std::string>>;
+
+// Value is an sdk::OwnedValue or sdk::AttributeValueRef (attribute_list.h).
+template <typename Value>
+size_t AnyValueSize(const Value& v) {
+  return VisitValue(v, [](const auto& x) -> size_t {
+    using T = std::decay_t<decltype(x)>;
+    if constexpr (kIsArray<T>) {
+      return LenField(ArrayBodySize(x));
+    } else {
+      return ScalarSize(x);
+    }
+  });
 }
 
-char* PutAnyValueBody(char* p, const OwnedValue& v) {
-  switch (v.index()) {
-    case 0:
-      return PutScalar(p, *std::get_if<bool>(&v));
-    case 1:
-      return PutScalar(p, *std::get_if<int64_t>(&v));
-    case 2:
-      return PutScalar(p, *std::get_if<double>(&v));
-    case 3:
-      return PutScalar(p, *std::get_if<std::string>(&v));
-    default:
-      return std::visit(
-          [p](const auto& x) -> char* {
-            using T = std::decay_t<decltype(x)>;
-            char* q = p;
-            if constexpr (std::is_same_v<T, std::vector<bool>> ||
-                          std::is_same_v<T, std::vector<int64_t>> ||
-                          std::is_same_v<T, std::vector<double>> ||
-                          std::is_same_v<T, std::vector<std::string>>) {
-              q = Len(q, 0x2A, ArrayBodySize(x));
-              for (const auto& e : x) {
-                using E = std::decay_t<decltype(e)>;
-                if constexpr (std::is_same_v<E, bool>) {
-                  q = Len(q, 0x0A, ScalarSize(static_cast<bool>(e)));
-                  q = PutScalar(q, static_cast<bool>(e));
-                } else {
-                  q = Len(q, 0x0A, ScalarSize(static_cast<const E&>(e)));
-                  q = PutScalar(q, static_cast<const E&>(e));
-                }
-              }
-            }
-            return q;
-          },
-          v);
-  }
+template <typename Value>
+char* PutAnyValueBody(char* p, const Value& v) {
+  return VisitValue(v, [p](const auto& x) -> char* {
+    using T = std::decay_t<decltype(x)>;
+    if constexpr (kIsArray<T>) {
+      char* q = Len(p, 0x2A, ArrayBodySize(x));
+      for (const auto& e : x) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, bool>) {
+          q = Len(q, 0x0A, ScalarSize(static_cast<bool>(e)));
+          q = PutScalar(q, static_cast<bool>(e));
+        } else {
+          q = Len(q, 0x0A, ScalarSize(static_cast<const E&>(e)));
+          q = PutScalar(q, static_cast<const E&>(e));
+        }
+      }
+      return q;
+    } else {
+      return PutScalar(p, x);
+    }
+  });
 }
 
-inline size_t KeyValueSize(const OwnedAttribute& a) {
+// Attribute: an sdk::AttributeRef or sdk::OwnedAttribute.
+template <typename Attribute>
+inline size_t KeyValueSize(const Attribute& a) {
   return StrField(a.key) + LenField(AnyValueSize(a.value));
 }
 
 template <typename Attrs>
 size_t AttributesSize(const Attrs& attrs) {
   size_t n = 0;
-  for (const OwnedAttribute& a : attrs) n += LenField(KeyValueSize(a));
+  for (const auto& a : attrs) n += LenField(KeyValueSize(a));
   return n;
 }
 
 template <typename Attrs>
 char* PutAttributes(char* p, uint8_t tag, const Attrs& attrs) {
-  for (const OwnedAttribute& a : attrs) {
+  for (const auto& a : attrs) {
     size_t value_size = AnyValueSize(a.value);
     p = Len(p, tag, StrField(a.key) + LenField(value_size));
     p = Str(p, 0x0A, a.key);

@@ -8,49 +8,43 @@
 namespace ariadne::exporters {
 namespace {
 
-AnyValue Scalar(const sdk::OwnedValue& v) {
-  switch (v.index()) {
-    case 0:
-      return AnyValue::Bool(std::get<bool>(v));
-    case 1:
-      return AnyValue::Int(std::get<int64_t>(v));
-    case 2:
-      return AnyValue::Double(std::get<double>(v));
-    case 3:
-      return AnyValue::String(std::get<std::string>(v));
-    default:
-      return AnyValue();
-  }
-}
-
-AnyValue Convert(const sdk::OwnedValue& v, SpanBatch* b) {
-  if (v.index() <= 3) return Scalar(v);
-  AnyValue arr;
-  arr.type = ValueType::kArray;
-  arr.children.begin = static_cast<uint32_t>(b->array_values.size());
-  std::visit(
-      [&](const auto& vec) {
-        using T = std::decay_t<decltype(vec)>;
-        if constexpr (std::is_same_v<T, std::vector<bool>>) {
-          for (bool x : vec) b->array_values.push_back(AnyValue::Bool(x));
-        } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
-          for (int64_t x : vec) b->array_values.push_back(AnyValue::Int(x));
-        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
-          for (double x : vec) b->array_values.push_back(AnyValue::Double(x));
-        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-          for (const std::string& x : vec) b->array_values.push_back(AnyValue::String(x));
-        }
-      },
-      v);
-  arr.children.count = static_cast<uint32_t>(b->array_values.size()) - arr.children.begin;
-  return arr;
+// Value: an sdk::OwnedValue or sdk::AttributeValueRef.
+template <typename Value>
+AnyValue Convert(const Value& v, SpanBatch* b) {
+  return sdk::VisitValue(v, [b](const auto& x) {
+    using T = std::decay_t<decltype(x)>;
+    if constexpr (std::is_same_v<T, bool>) {
+      return AnyValue::Bool(x);
+    } else if constexpr (std::is_same_v<T, int64_t>) {
+      return AnyValue::Int(x);
+    } else if constexpr (std::is_same_v<T, double>) {
+      return AnyValue::Double(x);
+    } else if constexpr (std::is_same_v<T, std::string_view>) {
+      return AnyValue::String(x);
+    } else {
+      AnyValue arr;
+      arr.type = ValueType::kArray;
+      arr.children.begin = static_cast<uint32_t>(b->array_values.size());
+      if constexpr (std::is_same_v<T, std::vector<bool>>) {
+        for (bool e : x) b->array_values.push_back(AnyValue::Bool(e));
+      } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+        for (int64_t e : x) b->array_values.push_back(AnyValue::Int(e));
+      } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+        for (double e : x) b->array_values.push_back(AnyValue::Double(e));
+      } else {
+        for (const std::string& e : x) b->array_values.push_back(AnyValue::String(e));
+      }
+      arr.children.count = static_cast<uint32_t>(b->array_values.size()) - arr.children.begin;
+      return arr;
+    }
+  });
 }
 
 template <typename Attrs>
 Range AddAttributes(const Attrs& attrs, SpanBatch* b) {
   Range r;
   r.begin = static_cast<uint32_t>(b->attributes.size());
-  for (const sdk::OwnedAttribute& a : attrs) b->AddAttribute(a.key, Convert(a.value, b));
+  for (const auto& a : attrs) b->AddAttribute(a.key, Convert(a.value, b));
   r.count = static_cast<uint32_t>(attrs.size());
   return r;
 }

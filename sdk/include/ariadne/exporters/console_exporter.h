@@ -20,7 +20,8 @@ namespace ariadne::exporters {
 // Appends the readable form of one span to *out.
 void FormatSpanForConsole(const sdk::SpanData& span, std::string* out);
 // "42", "1.5", "\"text\"", "[1, 2]", ...
-std::string FormatOwnedValue(const sdk::OwnedValue& value);
+std::string FormatValue(const sdk::OwnedValue& value);
+std::string FormatValue(const sdk::AttributeValueRef& value);
 
 class ConsoleSpanExporter final : public sdk::SpanExporter {
  public:

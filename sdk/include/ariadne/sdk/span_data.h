@@ -5,9 +5,11 @@
 // running (through the raw recorder pointer), then handed as unique_ptr to the span processor
 // by End(). The shared state (resource, scope, limits, processor) belongs to the
 // SdkTracerProvider, which must outlive every span it created.
-// Storage is recycled: finished spans go back to the provider's pool and their AttributeList
-// keeps its elements, so steady traffic stores attributes without allocating. Timestamps come
-// from span_clock.h (one clock reading at start, a tick delta at end). Limits (count, value
+// Storage is recycled: finished spans go back to the provider's pool and keep their attribute
+// buffer (attribute_list.h: key and value bytes of all attributes in one buffer), so steady
+// traffic stores attributes without allocating; End() lets the pool keep a span only if its
+// buffers are bounded (kMaxKeptBytes). Events and links keep vector<OwnedAttribute>. Timestamps
+// come from span_clock.h (one clock reading at start, a tick delta at end). Limits (count, value
 // length) are applied on entry and drops are counted. Thread-safety: one thread at a time, as for
 // the Span handle. Tested by tracer_test.cc.
 #ifndef ARIADNE_SDK_SPAN_DATA_H_
@@ -18,84 +20,14 @@
 #include <span>
 #include <string>
 #include <utility>
-#include <variant>
 #include <vector>
 
+#include "ariadne/sdk/attribute_list.h"
 #include "ariadne/sdk/span_limits.h"
 #include "ariadne/trace/span.h"
 #include "ariadne/trace/span_context.h"
 
 namespace ariadne::sdk {
-
-using OwnedValue =
-    std::variant<bool, int64_t, double, std::string, std::vector<bool>, std::vector<int64_t>,
-                 std::vector<double>, std::vector<std::string>>;
-
-struct OwnedAttribute {
-  std::string key;
-  OwnedValue value;
-};
-
-// The span's attributes: a vector of OwnedAttribute whose clear() keeps the elements (and so the
-// capacity of their key and value strings), so that a recycled span stores the next span's
-// attributes without allocating (issue 6). Only [begin(), end()) is live. Copies copy the live
-// elements only. Behaves like a std::vector for reading (range-for, size, operator[]).
-class AttributeList {
- public:
-  using value_type = OwnedAttribute;
-  using iterator = OwnedAttribute*;
-  using const_iterator = const OwnedAttribute*;
-
-  AttributeList() = default;
-  AttributeList(const AttributeList& other) : slots_(other.begin(), other.end()) {
-    size_ = slots_.size();
-  }
-  AttributeList& operator=(const AttributeList& other) {
-    if (this != &other) {
-      slots_.assign(other.begin(), other.end());
-      size_ = slots_.size();
-    }
-    return *this;
-  }
-  AttributeList(AttributeList&& other) noexcept
-      : slots_(std::move(other.slots_)), size_(std::exchange(other.size_, 0)) {}
-  AttributeList& operator=(AttributeList&& other) noexcept {
-    slots_ = std::move(other.slots_);
-    size_ = std::exchange(other.size_, 0);
-    return *this;
-  }
-
-  size_t size() const noexcept { return size_; }
-  bool empty() const noexcept { return size_ == 0; }
-  OwnedAttribute* begin() noexcept { return slots_.data(); }
-  OwnedAttribute* end() noexcept { return slots_.data() + size_; }
-  const OwnedAttribute* begin() const noexcept { return slots_.data(); }
-  const OwnedAttribute* end() const noexcept { return slots_.data() + size_; }
-  OwnedAttribute& operator[](size_t i) noexcept { return slots_[i]; }
-  const OwnedAttribute& operator[](size_t i) const noexcept { return slots_[i]; }
-  const OwnedAttribute& front() const noexcept { return slots_[0]; }
-  const OwnedAttribute& back() const noexcept { return slots_[size_ - 1]; }
-  // Elements kept for reuse (live or cleared).
-  size_t capacity() const noexcept { return slots_.size(); }
-  void reserve(size_t n) { slots_.reserve(n); }
-  void clear() noexcept { size_ = 0; }
-  // Appends an element, reusing a cleared one (its strings keep their capacity) when there is
-  // one; the caller assigns key and value. May throw std::bad_alloc.
-  OwnedAttribute& AppendSlot() {
-    if (size_ == slots_.size()) slots_.emplace_back();
-    return slots_[size_++];
-  }
-  void push_back(OwnedAttribute a) { AppendSlot() = std::move(a); }
-  // Frees the cleared elements too.
-  void ReleaseMemory() noexcept {
-    slots_.resize(size_);
-    slots_.shrink_to_fit();
-  }
-
- private:
-  std::vector<OwnedAttribute> slots_;
-  size_t size_ = 0;
-};
 
 struct SpanEvent {
   std::string name;
@@ -119,17 +51,11 @@ struct InstrumentationScope {
 class SpanProcessor;
 struct TracerSharedState;
 
-// Converts a view to an owned value, truncating strings to max_length (0 = unlimited).
-OwnedValue ToOwned(const trace::AttributeValue& value, uint32_t max_length);
-// Sets or replaces key in attributes, honouring the count limit; returns false if dropped.
+// Sets or replaces key in an event's or link's attributes, honouring the count limit and
+// truncating strings to length_limit; returns false if dropped. May throw std::bad_alloc.
 bool SetOwnedAttribute(std::vector<OwnedAttribute>* attributes, std::string_view key,
                        const trace::AttributeValue& value, uint32_t count_limit,
                        uint32_t length_limit);
-bool SetOwnedAttribute(AttributeList* attributes, std::string_view key,
-                       const trace::AttributeValue& value, uint32_t count_limit,
-                       uint32_t length_limit);
-// Assigns value into *dst, reusing the string *dst already holds when value is a string.
-void AssignOwned(OwnedValue* dst, const trace::AttributeValue& value, uint32_t max_length);
 
 class SpanData final : public trace::SpanRecorder {
   // Declared first, so that they share the span's first cache lines with the fields every span
@@ -138,7 +64,6 @@ class SpanData final : public trace::SpanRecorder {
   const TracerSharedState* state_;
   const InstrumentationScope* scope_;
   uint64_t start_ticks_ = 0;  // fast-clock ticks at start; 0 = end time from the wall clock
-  size_t kept_bytes_ = 0;     // string capacity the attributes allocated (kept across reuse)
   // Decided by End() on the ending thread (where the span is in cache), read by ReleaseSpan on
   // the export thread next to state_: the pool may keep this span's storage.
   bool recyclable_ = false;
@@ -183,23 +108,16 @@ class SpanData final : public trace::SpanRecorder {
     __builtin_prefetch(p, 1);
 #endif
   }
-  // Hints for a span about to be reused: its own cache lines; the attributes' storage (reads
+  // Hints for a span about to be reused: its own cache lines; the attributes' buffer (reads
   // this object, so call it after PrefetchObject had time to land).
   void PrefetchObject() const noexcept {
     for (size_t i = 0; i < sizeof(SpanData); i += 64) {
       PrefetchForWrite(reinterpret_cast<const char*>(this) + i);
     }
   }
-  void PrefetchKeys() const noexcept {
-    for (const OwnedAttribute& a : std::span(attributes.begin(), attributes.capacity())) {
-      PrefetchForWrite(a.key.data());
-    }
-  }
   void PrefetchAttributes() const noexcept {
-    const OwnedAttribute* a = attributes.begin();
-    for (size_t i = 0; i < attributes.capacity() * sizeof(OwnedAttribute); i += 64) {
-      PrefetchForWrite(reinterpret_cast<const char*>(a) + i);
-    }
+    const char* p = attributes.data();
+    for (size_t i = 0; i < attributes.prefetch_bytes(); i += 64) PrefetchForWrite(p + i);
   }
 
   // Hot: written for every span.
