@@ -215,11 +215,11 @@ class AttributeList {
   size_t Find(std::string_view key) const noexcept;
   // Stores an array value in arrays_ (at *index if it is already an array's index, else at a
   // new one written to *index). False if out of memory.
-  bool StoreArray(const trace::AttributeValue& value, uint32_t length_limit, bool reuse_index,
-                  uint32_t* index) noexcept;
+  [[nodiscard]] bool StoreArray(const trace::AttributeValue& value, uint32_t length_limit,
+                                bool reuse_index, uint32_t* index) noexcept;
   // Makes room for a record of record_size bytes at offset, replacing old_size bytes there
   // (moving the records after them). Returns nullptr if the buffer cannot grow.
-  char* Splice(size_t offset, size_t old_size, size_t record_size) noexcept;
+  [[nodiscard]] char* Splice(size_t offset, size_t old_size, size_t record_size) noexcept;
 
   std::unique_ptr<char[]> data_;
   uint32_t size_ = 0;      // bytes of live records
