@@ -224,6 +224,26 @@ bool AttributeList::StoreArray(const AttributeValue& value, uint32_t length_limi
   }
 }
 
+void AttributeList::ReleaseArray(uint32_t index) noexcept {
+  const uint32_t last = static_cast<uint32_t>(arrays_.size() - 1);
+  if (index != last) {
+    // The last array moves into the freed slot; its record is renamed.
+    arrays_[index] = std::move(arrays_[last]);
+    char* base = data_.get();
+    for (size_t offset = 0; offset < size_; offset += RecordSize(offset)) {
+      uint32_t key_size, held;
+      std::memcpy(&key_size, base + offset, 4);
+      if (static_cast<Type>(base[offset + 8]) != Type::kArray) continue;
+      std::memcpy(&held, base + offset + kHeaderSize + key_size, 4);
+      if (held == last) {
+        std::memcpy(base + offset + kHeaderSize + key_size, &index, 4);
+        break;
+      }
+    }
+  }
+  arrays_.pop_back();
+}
+
 bool AttributeList::Set(std::string_view key, const AttributeValue& value, uint32_t count_limit,
                         uint32_t length_limit) noexcept {
   // The value's bytes: scalars in `scalar`, strings where the caller has them.
@@ -289,12 +309,16 @@ bool AttributeList::Set(std::string_view key, const AttributeValue& value, uint3
     uint32_t sizes[2];
     std::memcpy(sizes, data_.get() + offset, 8);
     const size_t old_size = kHeaderSize + sizes[0] + size_t{sizes[1]};
+    const bool was_array = static_cast<Type>(data_[offset + 8]) == Type::kArray;
     if (type == Type::kArray) [[unlikely]] {
-      const bool was_array = static_cast<Type>(data_[offset + 8]) == Type::kArray;
       uint32_t index;
       if (was_array) std::memcpy(&index, data_.get() + offset + kHeaderSize + sizes[0], 4);
       if (!StoreArray(value, length_limit, was_array, &index)) return false;
       std::memcpy(scalar, &index, 4);
+    } else if (was_array) [[unlikely]] {
+      uint32_t index;
+      std::memcpy(&index, data_.get() + offset + kHeaderSize + sizes[0], 4);
+      ReleaseArray(index);
     }
     p = record_size == old_size ? data_.get() + offset : Splice(offset, old_size, record_size);
     if (p == nullptr) return false;

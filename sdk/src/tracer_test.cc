@@ -411,6 +411,29 @@ TEST(AttributeList, ClearKeepsTheBufferForLongerAndShorterRecordsAndFreesArrays)
   EXPECT_EQ(Contents(list), (Pairs{{"array", int64_t{7}}}));
 }
 
+// A key that alternates between an array and a scalar frees its array each time (the last array
+// moves into the freed slot and its record follows), so the side storage stays bounded.
+TEST(AttributeList, ArraysReplacedByScalarsAreFreedAndTheOthersStayIntact) {
+  AttributeList list;
+  const int64_t ints[] = {1, 2};
+  const double doubles[] = {0.5};
+  ASSERT_TRUE(list.Set("a", std::span<const int64_t>(ints), kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("b", std::span<const double>(doubles), kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("a", "scalar", kNoCountLimit, 0));  // frees slot 0: b's array moves there
+  ASSERT_TRUE(list.Set("a", std::span<const int64_t>(ints), kNoCountLimit, 0));
+  const size_t kept = list.capacity_bytes();
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(list.Set("a", int64_t{i}, kNoCountLimit, 0));
+    ASSERT_TRUE(list.Set("a", std::span<const int64_t>(ints), kNoCountLimit, 0));
+  }
+  EXPECT_EQ(list.capacity_bytes(), kept);
+  EXPECT_EQ(Contents(list),
+            (Pairs{{"a", std::vector<int64_t>{1, 2}}, {"b", std::vector<double>{0.5}}}));
+  ASSERT_TRUE(list.Set("b", false, kNoCountLimit, 0));
+  ASSERT_TRUE(list.Set("a", 3.0, kNoCountLimit, 0));
+  EXPECT_EQ(Contents(list), (Pairs{{"a", 3.0}, {"b", false}}));
+}
+
 TEST(AttributeList, CopiesHoldTheLiveRecordsAndMovesEmptyTheSource) {
   AttributeList list;
   const bool bools[] = {true};

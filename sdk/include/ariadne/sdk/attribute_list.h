@@ -217,6 +217,10 @@ class AttributeList {
   // new one written to *index). False if out of memory.
   [[nodiscard]] bool StoreArray(const trace::AttributeValue& value, uint32_t length_limit,
                                 bool reuse_index, uint32_t* index) noexcept;
+  // Frees arrays_[index] when its record stops being an array (a replaced value), moving the
+  // last array into its slot, so arrays_ holds exactly the live records' arrays however often a
+  // key alternates between an array and a scalar.
+  void ReleaseArray(uint32_t index) noexcept;
   // Makes room for a record of record_size bytes at offset, replacing old_size bytes there
   // (moving the records after them). Returns nullptr if the buffer cannot grow.
   [[nodiscard]] char* Splice(size_t offset, size_t old_size, size_t record_size) noexcept;
