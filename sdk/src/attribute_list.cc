@@ -4,6 +4,7 @@
 #include <new>
 #include <utility>
 
+#include "base/short_bytes.h"
 #include "base/utf8.h"
 
 namespace ariadne::sdk {
@@ -20,61 +21,6 @@ std::string_view TruncateView(std::string_view s, uint32_t max_length) {
 
 std::string Truncate(std::string_view s, uint32_t max_length) {
   return std::string(TruncateView(s, max_length));
-}
-
-// Equality of short byte strings without a call to memcmp (keys are mostly 10-40 bytes).
-inline bool EqualBytes(const char* a, const char* b, size_t n) {
-  if (n >= 8) {
-    uint64_t x, y;
-    for (size_t i = 0; i + 8 <= n; i += 8) {
-      std::memcpy(&x, a + i, 8);
-      std::memcpy(&y, b + i, 8);
-      if (x != y) return false;
-    }
-    std::memcpy(&x, a + n - 8, 8);  // the tail, overlapping
-    std::memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  if (n >= 4) {
-    uint32_t x, y, z, w;
-    std::memcpy(&x, a, 4);
-    std::memcpy(&y, b, 4);
-    std::memcpy(&z, a + n - 4, 4);
-    std::memcpy(&w, b + n - 4, 4);
-    return x == y && z == w;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-// Keys and short values are mostly under 32 bytes: copy them with two overlapping fixed-size
-// moves instead of a call to memcpy.
-inline void CopyBytes(char* p, const char* s, size_t n) {
-  if (n > 32) {
-    std::memcpy(p, s, n);
-  } else if (n >= 16) {
-    char a[16], b[16];
-    std::memcpy(a, s, 16);
-    std::memcpy(b, s + n - 16, 16);
-    std::memcpy(p, a, 16);
-    std::memcpy(p + n - 16, b, 16);
-  } else if (n >= 8) {
-    uint64_t a, b;
-    std::memcpy(&a, s, 8);
-    std::memcpy(&b, s + n - 8, 8);
-    std::memcpy(p, &a, 8);
-    std::memcpy(p + n - 8, &b, 8);
-  } else if (n >= 4) {
-    uint32_t a, b;
-    std::memcpy(&a, s, 4);
-    std::memcpy(&b, s + n - 4, 4);
-    std::memcpy(p, &a, 4);
-    std::memcpy(p + n - 4, &b, 4);
-  } else {
-    for (size_t i = 0; i < n; ++i) p[i] = s[i];
-  }
 }
 
 // The first buffer holds a typical span's attributes (4-6 short ones); it doubles from there.
@@ -200,7 +146,8 @@ size_t AttributeList::Find(std::string_view key) const noexcept {
   while (offset < size_) {
     uint32_t sizes[2];
     std::memcpy(sizes, base + offset, 8);
-    if (sizes[0] == key.size() && EqualBytes(base + offset + kHeaderSize, key.data(), key.size())) {
+    if (sizes[0] == key.size() &&
+        EqualShortBytes(base + offset + kHeaderSize, key.data(), key.size())) {
       return offset;
     }
     offset += kHeaderSize + sizes[0] + size_t{sizes[1]};
@@ -326,8 +273,8 @@ bool AttributeList::Set(std::string_view key, const AttributeValue& value, uint3
   const uint32_t header[2] = {static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value_size)};
   std::memcpy(p, header, 8);
   p[8] = static_cast<char>(type);
-  CopyBytes(p + kHeaderSize, key.data(), key.size());
-  CopyBytes(p + kHeaderSize + key.size(), bytes, value_size);
+  CopyShortBytes(p + kHeaderSize, key.data(), key.size());
+  CopyShortBytes(p + kHeaderSize + key.size(), bytes, value_size);
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ariadne/sdk/tracer_provider.h"
+#include "base/short_bytes.h"
 
 namespace ariadne::exporters {
 namespace {
@@ -42,33 +43,9 @@ inline char* PutFixed32(char* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (8 * i));
   return p + 4;
 }
-// Keys, names and short values are mostly under 32 bytes: copy them with two overlapping
-// fixed-size moves instead of a call to memcpy.
+// Keys, names and short values are mostly under 32 bytes (base/short_bytes.h).
 inline char* PutBytes(char* p, const void* data, size_t n) {
-  const char* s = static_cast<const char*>(data);
-  if (n > 32) {
-    std::memcpy(p, s, n);
-  } else if (n >= 16) {
-    char a[16], b[16];
-    std::memcpy(a, s, 16);
-    std::memcpy(b, s + n - 16, 16);
-    std::memcpy(p, a, 16);
-    std::memcpy(p + n - 16, b, 16);
-  } else if (n >= 8) {
-    uint64_t a, b;
-    std::memcpy(&a, s, 8);
-    std::memcpy(&b, s + n - 8, 8);
-    std::memcpy(p, &a, 8);
-    std::memcpy(p + n - 8, &b, 8);
-  } else if (n >= 4) {
-    uint32_t a, b;
-    std::memcpy(&a, s, 4);
-    std::memcpy(&b, s + n - 4, 4);
-    std::memcpy(p, &a, 4);
-    std::memcpy(p + n - 4, &b, 4);
-  } else {
-    for (size_t i = 0; i < n; ++i) p[i] = s[i];
-  }
+  CopyShortBytes(p, static_cast<const char*>(data), n);
   return p + n;
 }
 inline char* Len(char* p, uint8_t tag, size_t n) {
