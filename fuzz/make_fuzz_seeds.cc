@@ -96,7 +96,13 @@ int main(int argc, char** argv) {
   v4_meta.id = 6;
   ok &= Write(dir + "/block/version4.bin", 1,
               embedded::BuildBlock(many_sorted, 1, &v4_meta, 64, /*version=*/4));
-  // Version 5 with both kinds of pages: unfiltered (more than 2 tokens per span) and filtered,
+  // The previous format (version 5: each trace's latest start and the trace bloom filter
+  // stored), still read.
+  embedded::BlockMeta v5_meta;
+  v5_meta.id = 8;
+  ok &= Write(dir + "/block/version5.bin", 1,
+              embedded::BuildBlock(many_sorted, 1, &v5_meta, 64, /*version=*/5));
+  // The current version with both kinds of pages: unfiltered (more than 2 tokens per span) and filtered,
   // with tokens common enough for page lists (the smallest page size that gives both).
   SpanBatch plain = many.Clone();  // without span attributes: few tokens per span, pages filtered
   for (Range& r : plain.spans.attributes) r = Range{0, 0};

@@ -41,6 +41,7 @@ constexpr uint64_t kMinReplaceBytes = 1;    // varint
 constexpr uint64_t kMinServiceBytes = 1;    // length varint
 constexpr uint64_t kMinOperationBytes = 3;  // two length varints + kind
 constexpr uint64_t kMinTraceBytes = 18;     // 16 id bytes + two varints
+constexpr uint64_t kMinTraceBytesV6 = 17;   // 16 id bytes + the row count
 constexpr uint64_t kMinPageBytesV1 = 10;    // two varints + 8-byte checksum
 constexpr uint64_t kMinPageBytesV2 = 15;    // + four summary varints + bloom word count
 constexpr uint64_t kMinPageBytesV5 = 14;    // + four summary varints (no page bloom)
@@ -53,6 +54,17 @@ void BloomPositions(const TraceId& id, size_t bits, uint64_t* out) {
   uint64_t h1 = id.Low() ^ (id.High() * 0x9E3779B97F4A7C15ull);
   uint64_t h2 = (id.High() ^ (id.Low() >> 17)) | 1;
   for (int i = 0; i < kBloomHashes; ++i) out[i] = (h1 + static_cast<uint64_t>(i) * h2) % bits;
+}
+
+// About 10 bits per trace (at least one word), kBloomHashes probes.
+void BuildTraceBloom(BlockMeta* m) {
+  const size_t words = std::max<size_t>(1, (m->traces.size() * 10 + 63) / 64);
+  m->bloom.assign(words, 0);
+  for (const BlockTrace& t : m->traces) {
+    uint64_t pos[kBloomHashes];
+    BloomPositions(t.id, words * 64, pos);
+    for (uint64_t p : pos) m->bloom[p / 64] |= 1ull << (p % 64);
+  }
 }
 
 void PutString(std::string* out, std::string_view s) { PutBytes(out, s); }
@@ -88,7 +100,9 @@ std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
   uint64_t prev_start = m.min_start;
   for (const BlockTrace& t : m.traces) {
     out.append(t.id.AsBytes());
-    if (version >= 3) {  // traces are in order of first start: latest starts are close
+    if (version >= kDerivedTraceStartVersion) {
+      // The latest start is in the trace's page.
+    } else if (version >= 3) {  // traces are in order of first start: latest starts are close
       PutVarint(&out, ZigZag(static_cast<int64_t>(t.max_start - prev_start)));
       prev_start = t.max_start;
     } else {
@@ -96,8 +110,10 @@ std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
     }
     PutVarint(&out, t.row_count);
   }
-  PutVarint(&out, m.bloom.size());
-  for (uint64_t w : m.bloom) PutFixed64(&out, w);
+  if (version < kDerivedTraceStartVersion) {  // from version 6 rebuilt at open
+    PutVarint(&out, m.bloom.size());
+    for (uint64_t w : m.bloom) PutFixed64(&out, w);
+  }
   PutVarint(&out, m.pages.size());
   for (const BlockPage& p : m.pages) {
     PutVarint(&out, p.len);
@@ -119,9 +135,10 @@ std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
   return out;
 }
 
-// Derives the in-memory fields: by_id, and each page's traces and latest trace start. False if
-// the traces are not unique or a trace crosses a page boundary.
-bool FinishMeta(BlockMeta* m) {
+// Derives the in-memory fields: by_id, and each page's traces and latest trace start (version 6:
+// also each trace's bound of its latest start, its page's latest start). False if the traces are
+// not unique or a trace crosses a page boundary.
+bool FinishMeta(BlockMeta* m, uint32_t version) {
   m->by_id.resize(m->traces.size());
   std::iota(m->by_id.begin(), m->by_id.end(), 0u);
   std::sort(m->by_id.begin(), m->by_id.end(),
@@ -134,10 +151,11 @@ bool FinishMeta(BlockMeta* m) {
     p.trace_begin = static_cast<uint32_t>(t);
     p.max_trace_start = 0;
     while (t < m->traces.size() && m->traces[t].row_begin < p.first_row + p.row_count) {
-      const BlockTrace& tr = m->traces[t];
+      BlockTrace& tr = m->traces[t];
       if (tr.row_begin < p.first_row || tr.row_begin + tr.row_count > p.first_row + p.row_count) {
         return false;
       }
+      if (version >= kDerivedTraceStartVersion) tr.max_start = p.max_start;
       p.max_trace_start = std::max(p.max_trace_start, tr.max_start);
       ++t;
     }
@@ -185,19 +203,22 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
     op.name = std::string(name);
     op.kind = static_cast<SpanKind>(kind);
   }
-  if (!r.Varint(&n) || n > r.remaining() / kMinTraceBytes) return false;
+  const bool starts = version < kDerivedTraceStartVersion;
+  if (!r.Varint(&n) || n > r.remaining() / (starts ? kMinTraceBytes : kMinTraceBytesV6)) {
+    return false;
+  }
   m->traces.resize(n);
   uint64_t rows = 0;
   uint64_t prev_start = m->min_start;
   for (size_t i = 0; i < n; ++i) {
     BlockTrace& t = m->traces[i];
     std::string_view id;
-    uint64_t delta, count;
-    if (!r.Raw(16, &id) || !r.Varint(&delta) || !r.Varint(&count) || count == 0 ||
+    uint64_t delta = 0, count;
+    if (!r.Raw(16, &id) || (starts && !r.Varint(&delta)) || !r.Varint(&count) || count == 0 ||
         count > m->span_count - rows) {
       return false;
     }
-    if (version >= 3) {  // zigzag delta from the previous trace's latest start
+    if (starts && version >= 3) {  // zigzag delta from the previous trace's latest start
       delta = prev_start + static_cast<uint64_t>(UnZigZag(delta)) - m->min_start;
     }
     if (delta > m->max_start - m->min_start) return false;
@@ -210,17 +231,21 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
     rows += count;
   }
   if (rows != m->span_count) return false;
-  if (!r.Varint(&n) || n > r.remaining() / 8) return false;
-  m->bloom.resize(n);
-  for (uint64_t& w : m->bloom) {
-    if (!r.Fixed64(&w)) return false;
-  }
-  if (m->bloom.empty() && !m->traces.empty()) return false;
-  // The filter must admit every indexed trace: lookups consult it first, so a filter that
-  // disagrees with the index would hide traces the block holds (fuzz finding
-  // block_bloom_misses_indexed_trace). O(traces), once at open.
-  for (const BlockTrace& t : m->traces) {
-    if (!m->MayContain(t.id)) return false;
+  if (starts) {
+    if (!r.Varint(&n) || n > r.remaining() / 8) return false;
+    m->bloom.resize(n);
+    for (uint64_t& w : m->bloom) {
+      if (!r.Fixed64(&w)) return false;
+    }
+    if (m->bloom.empty() && !m->traces.empty()) return false;
+    // The filter must admit every indexed trace: lookups consult it first, so a filter that
+    // disagrees with the index would hide traces the block holds (fuzz finding
+    // block_bloom_misses_indexed_trace). O(traces), once at open.
+    for (const BlockTrace& t : m->traces) {
+      if (!m->MayContain(t.id)) return false;
+    }
+  } else {
+    BuildTraceBloom(m);  // admits every indexed trace by construction
   }
   const uint64_t min_page_bytes = version >= kPageTokenFilterVersion ? kMinPageBytesV5
                                   : version >= 2                     ? kMinPageBytesV2
@@ -271,7 +296,7 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
     return false;
   }
   // Unique traces, each within one page.
-  if (!FinishMeta(m)) return false;
+  if (!FinishMeta(m, version)) return false;
   return r.done();
 }
 
@@ -779,13 +804,7 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     meta->operations.push_back({std::string(op.service), std::string(op.name), op.kind});
   }
   std::sort(meta->operations.begin(), meta->operations.end());
-  size_t words = std::max<size_t>(1, (meta->traces.size() * 10 + 63) / 64);
-  meta->bloom.assign(words, 0);
-  for (const BlockTrace& t : meta->traces) {
-    uint64_t pos[kBloomHashes];
-    BloomPositions(t.id, words * 64, pos);
-    for (uint64_t p : pos) meta->bloom[p / 64] |= 1ull << (p % 64);
-  }
+  BuildTraceBloom(meta);
 
   meta->pages.clear();
   meta->page_dict.clear();
@@ -874,7 +893,7 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
   }
   std::string().swap(raws);
   if (!meta->page_dict.empty()) meta->page_ddict = MakeDDict(meta->page_dict);
-  ARIADNE_CHECK(FinishMeta(meta));  // the caller grouped the rows by trace
+  ARIADNE_CHECK(FinishMeta(meta, version));  // the caller grouped the rows by trace
   std::string meta_bytes = EncodeMeta(*meta, version);
 
   // The file in one buffer, each page copied once; the header (it checksums the body) last.
@@ -1036,7 +1055,10 @@ Status CheckPageAgainstMeta(const std::string& path, const BlockMeta& meta, cons
     for (uint32_t r = tr.row_begin; r < tr.row_begin + tr.row_count; ++r) {
       latest = std::max(latest, c.start_time_unix_nano[r - p.first_row]);
     }
-    if (latest != tr.max_start) return Corrupt(path, "trace latest start differs from body");
+    // Version 6 bounds it by the page's latest start, checked above for every span.
+    if (meta.version < kDerivedTraceStartVersion && latest != tr.max_start) {
+      return Corrupt(path, "trace latest start differs from body");
+    }
   }
   return Status::Ok();
 }

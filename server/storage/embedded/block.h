@@ -3,8 +3,8 @@
 //
 // A block file (docs/formats/block.md) is a 48-byte checksummed header, a metadata section
 // (time range, span count, the WAL sequence it covers, the blocks it replaces, service and
-// operation sets, a trace index with each trace's rows and latest start, a bloom filter of trace
-// ids, a page table with a summary per page, a zstd dictionary for the pages) and a body: the
+// operation sets, a trace index with each trace's id and row count, a page table with a summary
+// per page, a zstd dictionary for the pages) and a body: the
 // spans grouped by trace, traces in order of their first start (version 1: by trace id), cut at
 // trace boundaries into pages of about kPageSpans spans, each batch_codec-encoded and
 // zstd-compressed alone with the block's dictionary (trained on its pages, so what every page
@@ -13,8 +13,11 @@
 // may hold a service, operation or attribute key=value token; page_filter.h; versions 2-4: a bloom
 // filter per page) let a search skip pages that cannot match without reading them.
 // Version 4 pages keep their random bytes (span ids, timing bits) in an uncompressed tail after
-// the zstd frame. Version 1 (no page summaries), 2 (no page dictionary), 3 (no page tail) and 4
-// (page blooms) blocks are still read.
+// the zstd frame. Version 6 stores nothing the pages or the index already determine: a trace's
+// latest start is in its page (the metadata bounds it by the page's latest start), and the bloom
+// filter of trace ids is rebuilt from the index at open. Version 1 (no page summaries), 2 (no
+// page dictionary), 3 (no page tail), 4 (page blooms) and 5 (trace starts and the trace bloom
+// filter stored) blocks are still read.
 // Files are written to a temp name, synced, renamed and the directory synced (WriteBlockFile).
 // Readers validate everything: checksums, sizes, the metadata's internal consistency, and the
 // body against the metadata; any mismatch is DataLoss (the store then quarantines the file).
@@ -40,12 +43,16 @@ namespace ariadne::embedded {
 // Block format versions: 1 (rows by trace id, no page summaries; read only), 2 (page summaries;
 // read only), 3 (read only: a zstd dictionary shared by the pages, start and duration byte
 // planes in the pages, trace index starts delta-coded), 4 (read only: each page is a zstd frame
-// of codec version 4 followed by its uncompressed tail of span ids and timing bits) and 5
-// (written: as 4 with codec version 5, whose tail range codes the timings, and one
-// PageTokenFilter per block instead of a bloom filter per page).
-constexpr uint32_t kBlockVersion = 5;
+// of codec version 4 followed by its uncompressed tail of span ids and timing bits), 5 (read
+// only: as 4 with codec version 5, whose tail range codes the timings, and one PageTokenFilter
+// per block instead of a bloom filter per page) and 6 (written: as 5 without each trace's latest
+// start and without the trace bloom filter, both derived at open; 0.5 B/span less).
+constexpr uint32_t kBlockVersion = 6;
 // The first version whose page tokens are in the block's PageTokenFilter (page_filter.h).
 constexpr uint32_t kPageTokenFilterVersion = 5;
+// The first version whose trace index holds only ids and row counts (no latest start, no
+// stored trace bloom filter).
+constexpr uint32_t kDerivedTraceStartVersion = 6;
 // The page dictionary BuildBlock trains (at most), and the largest a reader accepts (a block
 // declaring more is DataLoss; docs/formats/limits.md). Each open block keeps its dictionary in
 // memory (twice: the bytes and zstd's prepared form). 128 KiB: 0.37 B/span less than 64 KiB
@@ -56,7 +63,9 @@ constexpr uint64_t kMaxPageDictBytes = 1 << 20;
 
 struct BlockTrace {
   TraceId id;
-  uint64_t max_start = 0;  // latest span start of the trace in this block
+  // The latest span start of the trace in this block, or a bound of it: exact in versions 1-5
+  // (stored); from version 6 the latest start of its page (the exact value is in the page).
+  uint64_t max_start = 0;
   uint32_t row_begin = 0;
   uint32_t row_count = 0;
 };
@@ -128,7 +137,7 @@ struct BlockMeta {
   std::vector<BlockOperation> operations;  // sorted, unique
   std::vector<BlockTrace> traces;          // in row order (version 1: also by id)
   std::vector<uint32_t> by_id;             // indices of traces, sorted by trace id
-  std::vector<uint64_t> bloom;             // bits over trace ids
+  std::vector<uint64_t> bloom;             // bits over trace ids (version 6: built at open)
   std::vector<BlockPage> pages;            // contiguous, cover every row; whole traces each
   std::string page_dict;                   // version 3: zstd dictionary of the pages ("" none)
   PageTokenFilter page_filter;             // version 5: which pages may hold which tokens

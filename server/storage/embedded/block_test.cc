@@ -33,14 +33,14 @@ struct Built {
   std::string bytes;
 };
 
-Built Build(uint64_t seed, int traces = 20) {
+Built Build(uint64_t seed, int traces = 20, uint32_t version = kBlockVersion) {
   std::mt19937_64 rng(seed);
   Built b;
   b.input = RandomBatch(&rng, {.traces = traces});
   SpanBatch sorted = SortForBlock({&b.input});
   b.meta.id = 5;
   b.meta.wal_seq_end = 9;
-  b.bytes = BuildBlock(sorted, 3, &b.meta);
+  b.bytes = BuildBlock(sorted, 3, &b.meta, kPageSpans, version);
   return b;
 }
 
@@ -131,7 +131,7 @@ TEST(Block, AnyFlippedByteIsDetected) {
 // checksum forged it is refused as DataLoss or decodes (never a crash).
 TEST(Block, DamagedPageTailIsDataLoss) {
   Built b = Build(6, 30);
-  ASSERT_EQ(b.meta.version, 5u);
+  ASSERT_EQ(b.meta.version, kBlockVersion);
   const BlockPage& page = b.meta.pages[0];
   const size_t page_at = b.meta.body_offset + page.offset;
   const size_t tail_bytes = 8 * page.row_count;  // the tail is at least the span ids
@@ -357,8 +357,8 @@ TEST(Block, Version1BlocksAreStillReadAndFound) {
 }
 
 // Stores written before version 3 (page dictionary, byte planes, delta-coded trace starts) and
-// before version 4 (split pages) or 5 (range-coded timings) must still read: a version 2, 3 or
-// 4 block gives back every span and finds every trace.
+// before version 4 (split pages), 5 (range-coded timings) or 6 (trace starts in the pages) must
+// still read: a version 2, 3, 4 or 5 block gives back every span and finds every trace.
 class OldBlockVersion : public testing::TestWithParam<uint32_t> {};
 
 TEST_P(OldBlockVersion, BlocksAreStillReadAndFound) {
@@ -385,7 +385,7 @@ TEST_P(OldBlockVersion, BlocksAreStillReadAndFound) {
   ASSERT_TRUE(body.ok()) << body.status().ToString();
   EXPECT_EQ(CanonicalSpans(*body), CanonicalSpans(input));
 }
-INSTANTIATE_TEST_SUITE_P(Block, OldBlockVersion, testing::Values(2u, 3u, 4u));
+INSTANTIATE_TEST_SUITE_P(Block, OldBlockVersion, testing::Values(2u, 3u, 4u, 5u));
 
 // A block of many pages gets a zstd dictionary shared by its pages: every page still reads alone,
 // and the block is smaller than the same rows written as version 2.
@@ -420,7 +420,7 @@ TEST_P(BlockDictVersion, PagesShareADictionaryAndReadAloneWithIt) {
   stripped.page_ddict.reset();
   EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", stripped, 0).status().code(), StatusCode::kDataLoss);
 }
-INSTANTIATE_TEST_SUITE_P(Block, BlockDictVersion, testing::Values(3u, 4u, kBlockVersion));
+INSTANTIATE_TEST_SUITE_P(Block, BlockDictVersion, testing::Values(3u, 4u, 5u, kBlockVersion));
 
 // Rows of many requests that each carry their own copy of the same resources and scope (as
 // every exporter's request does): each page stores each distinct resource and scope once, pages
@@ -625,8 +625,9 @@ TEST(Block, UnknownVersionIsRefusedWithAClearError) {
 // fuzz/findings/block_bloom_misses_indexed_trace.bin: a checksum-valid block whose trace-id
 // bloom filter disagrees with its trace index was accepted, and FindTrace (bloom first) then
 // missed traces the block holds. Every accepted block must find every trace it indexes.
+// Versions 1-5 store the bloom filter of trace ids; version 6 rebuilds it from the index.
 TEST(Block, BloomFilterThatHidesAnIndexedTraceIsCorrupt) {
-  Built b = Build(11);
+  Built b = Build(11, 20, 5);
   ASSERT_GE(b.meta.bloom.size(), 2u);
   int refused = 0;
   for (size_t w = 0; w < b.meta.bloom.size(); ++w) {
@@ -721,10 +722,6 @@ TEST(Block, PageSummaryThatExcludesItsSpansIsCorrupt) {
   EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
       << "start outside the summary";
   bad = *meta;
-  bad.traces[0].max_start -= 1;
-  EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
-      << "trace latest start";
-  bad = *meta;
   bad.services.erase(bad.services.begin());
   EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
       << "service set";
@@ -736,6 +733,23 @@ TEST(Block, PageSummaryThatExcludesItsSpansIsCorrupt) {
   bad.max_start = bad.min_start;
   EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
       << "block time range";
+  // Version 6 bounds each trace's latest start by its page's: lowering the page's is caught.
+  bad = *meta;
+  ASSERT_LT(bad.pages[0].min_start, bad.pages[0].max_start);
+  for (const BlockTrace& t : meta->traces) EXPECT_EQ(t.max_start, meta->pages[0].max_start);
+  bad.pages[0].max_start -= 1;
+  EXPECT_EQ(ReadBlockPage(&env, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
+      << "page latest start";
+  // Version 5 stores each trace's latest start, checked exactly.
+  Built v5 = Build(14, 3, 5);
+  MemEnv env5;
+  auto meta5 = WriteAndReadMeta(&env5, v5.bytes);
+  ASSERT_TRUE(meta5.ok());
+  ASSERT_TRUE(ReadBlockPage(&env5, "/b/x.blk", *meta5, 0).ok());
+  bad = *meta5;
+  bad.traces[0].max_start -= 1;
+  EXPECT_EQ(ReadBlockPage(&env5, "/b/x.blk", bad, 0).status().code(), StatusCode::kDataLoss)
+      << "trace latest start";
 }
 
 TEST(Block, FileNamesRoundTrip) {

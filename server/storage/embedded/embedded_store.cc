@@ -922,10 +922,11 @@ SpanBatch EmbeddedStore::CollectTrace(const TraceId& id, uint64_t* max_start) {
     if (!body.ok()) continue;  // quarantined or unreadable: serve the rest
     pages.push_back(*body);
     const uint32_t first = meta->pages[page].first_row;
+    const SpanBatch& body_rows = *pages.back();
     for (uint32_t r = t->row_begin; r < t->row_begin + t->row_count; ++r) {
-      append.Append(*pages.back(), r - first);
+      append.Append(body_rows, r - first);
+      *max_start = std::max(*max_start, body_rows.spans.start_time_unix_nano[r - first]);
     }
-    *max_start = std::max(*max_start, t->max_start);
   }
   for (size_t i = 0; i < rows.size(); ++i) {
     HeadRow& r = rows[i];
@@ -1150,8 +1151,11 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
     std::unordered_set<TraceId, IdHash> in_blocks(head_split.begin(), head_split.end());
     std::shared_lock lock(mu_);
     for (const TraceId& id : head_matched) {
+      // With spans in a block it is judged whole below: block metadata only bounds its latest
+      // start, the pages hold it.
+      if (in_blocks.count(id) != 0) continue;
       decided.insert(id);
-      add_found(id, LatestStartLocked(id, in_blocks.count(id) != 0));
+      add_found(id, LatestStartLocked(id, false));
     }
   }
   for (const TraceId& id : head_split) judge_whole(id);
@@ -1200,12 +1204,15 @@ StatusOr<std::vector<SpanBatch>> EmbeddedStore::FindTraces(const TraceQuery& que
       if (t.max_start < query.start_min_ns || beaten(t.max_start) || decided.count(t.id) != 0) {
         continue;
       }
+      // t.max_start may only bound the trace's latest start (block format 6): take it from
+      // the rows.
+      bool matches = false;
+      uint64_t latest = 0;
       for (uint32_t row = t.row_begin; row < t.row_begin + t.row_count; ++row) {
-        if (SpanMatches(page, row - info.first_row, query)) {
-          add_found(t.id, t.max_start);
-          break;
-        }
+        latest = std::max(latest, page.spans.start_time_unix_nano[row - info.first_row]);
+        matches = matches || SpanMatches(page, row - info.first_row, query);
       }
+      if (matches) add_found(t.id, latest);
     }
   }
 

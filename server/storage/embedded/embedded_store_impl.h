@@ -122,6 +122,8 @@ class EmbeddedStore final : public SpanStore {
   // Every span of the trace from the head, frozen heads and hot blocks (archive if none).
   SpanBatch CollectTrace(const TraceId& id, uint64_t* max_start);
   // The latest span start of the trace over heads and (if blocks) hot blocks (mu_ held, shared).
+  // Exact without blocks; with them an upper bound (a format 6 block bounds a trace's latest
+  // start by its page's), which is what a search's page bounds need.
   uint64_t LatestStartLocked(const TraceId& id, bool blocks = true);
   // Recomputes block_split_ from the blocks' trace indexes (a merge of their sorted ids).
   void ComputeBlockSplitLocked();
