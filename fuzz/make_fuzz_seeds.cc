@@ -102,8 +102,8 @@ int main(int argc, char** argv) {
   v5_meta.id = 8;
   ok &= Write(dir + "/block/version5.bin", 1,
               embedded::BuildBlock(many_sorted, 1, &v5_meta, 64, /*version=*/5));
-  // The current version with both kinds of pages: unfiltered (more than 2 tokens per span) and filtered,
-  // with tokens common enough for page lists (the smallest page size that gives both).
+  // The current version with both kinds of pages: unfiltered (more than 2 tokens per span) and
+  // filtered, with tokens common enough for page lists (the smallest page size that gives both).
   SpanBatch plain = many.Clone();  // without span attributes: few tokens per span, pages filtered
   for (Range& r : plain.spans.attributes) r = Range{0, 0};
   const SpanBatch mixed = embedded::SortForBlock({&rich.batch, &plain});
