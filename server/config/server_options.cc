@@ -34,7 +34,7 @@ std::vector<OptionSpec> ServerOptionSpecs() {
       {"block_max_spans", OptionType::kInt, "1000000", "Spans in the head before a block is cut"},
       {"block_max_size", OptionType::kBytes, "256MiB", "Head memory before a block is cut"},
       {"block_max_age", OptionType::kDuration, "15m", "Age of the head before a block is cut"},
-      {"block_zstd_level", OptionType::kInt, "3", "zstd level of hot blocks (1-22)"},
+      {"block_zstd_level", OptionType::kInt, "4", "zstd level of hot blocks (1-22)"},
       {"compaction_zstd_level", OptionType::kInt, "9",
        "zstd level of blocks written by compaction (1-22)"},
       {"archive_zstd_level", OptionType::kInt, "19", "zstd level of archive blocks (1-22)"},
