@@ -34,6 +34,9 @@ constexpr uint64_t kMaxBodyBytes = 8ull << 30;
 // larger ones in steps (DecompressPage).
 constexpr uint64_t kOneShotPageBytes = 1ull << 20;
 constexpr int kBloomHashes = 4;
+// Version 6 stores the page dictionary zstd-compressed at this level (trained dictionaries are
+// repetitive: 128 KiB take ~42 KB at 9, 40 at 19 for several times the CPU).
+constexpr int kPageDictZstdLevel = 9;
 // The fewest metadata bytes each listed item can take; a declared count is checked against the
 // bytes left before anything is allocated, so a corrupt count cannot allocate more than a small
 // multiple of the metadata's real size.
@@ -69,6 +72,32 @@ void BuildTraceBloom(BlockMeta* m) {
 
 void PutString(std::string* out, std::string_view s) { PutBytes(out, s); }
 
+// The page dictionary as version 6 stores it: "" (none) or one zstd frame of it.
+std::string CompressPageDict(const std::string& dict) {
+  if (dict.empty()) return "";
+  std::string out(ZSTD_compressBound(dict.size()), '\0');
+  const size_t n =
+      ZSTD_compress(out.data(), out.size(), dict.data(), dict.size(), kPageDictZstdLevel);
+  ARIADNE_CHECK(!ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+// The inverse; false unless stored is "" or exactly one frame declaring 1 to kMaxPageDictBytes
+// bytes and holding them (checked before allocating).
+bool DecompressPageDict(std::string_view stored, std::string* dict) {
+  dict->clear();
+  if (stored.empty()) return true;
+  const unsigned long long n = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n == 0 ||
+      n > kMaxPageDictBytes) {
+    return false;
+  }
+  dict->resize(n);
+  const size_t got = ZSTD_decompress(dict->data(), dict->size(), stored.data(), stored.size());
+  return !ZSTD_isError(got) && got == n;
+}
+
 void PagePositions(uint64_t token, size_t bits, uint64_t* out) {
   const uint64_t h2 = ((token >> 32) | (token << 32)) | 1;
   for (int i = 0; i < kPageBloomHashes; ++i) {
@@ -76,7 +105,8 @@ void PagePositions(uint64_t token, size_t bits, uint64_t* out) {
   }
 }
 
-std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
+// stored_dict: the page dictionary as the version stores it (CompressPageDict from version 6).
+std::string EncodeMeta(const BlockMeta& m, uint32_t version, std::string_view stored_dict) {
   std::string out;
   PutVarint(&out, m.id);
   PutVarint(&out, m.wal_seq_end);
@@ -130,7 +160,7 @@ std::string EncodeMeta(const BlockMeta& m, uint32_t version) {
       }
     }
   }
-  if (version >= 3) PutBytes(&out, m.page_dict);
+  if (version >= 3) PutBytes(&out, stored_dict);
   if (version >= kPageTokenFilterVersion) m.page_filter.Encode(&out);
   return out;
 }
@@ -289,7 +319,12 @@ bool DecodeMeta(std::string_view data, uint32_t version, BlockMeta* m) {
   if (version >= 3) {
     std::string_view dict;
     if (!r.Bytes(&dict) || dict.size() > kMaxPageDictBytes) return false;
-    m->page_dict = std::string(dict);
+    m->page_dict_stored_bytes = dict.size();
+    if (version >= kDerivedTraceStartVersion) {
+      if (!DecompressPageDict(dict, &m->page_dict)) return false;
+    } else {
+      m->page_dict = std::string(dict);
+    }
   }
   if (version >= kPageTokenFilterVersion &&
       !PageTokenFilter::Decode(&r, static_cast<uint32_t>(m->pages.size()), &m->page_filter)) {
@@ -894,7 +929,10 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
   std::string().swap(raws);
   if (!meta->page_dict.empty()) meta->page_ddict = MakeDDict(meta->page_dict);
   ARIADNE_CHECK(FinishMeta(meta, version));  // the caller grouped the rows by trace
-  std::string meta_bytes = EncodeMeta(*meta, version);
+  const std::string stored_dict =
+      version >= kDerivedTraceStartVersion ? CompressPageDict(meta->page_dict) : meta->page_dict;
+  meta->page_dict_stored_bytes = stored_dict.size();
+  std::string meta_bytes = EncodeMeta(*meta, version, stored_dict);
 
   // The file in one buffer, each page copied once; the header (it checksums the body) last.
   std::string out;

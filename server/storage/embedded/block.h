@@ -46,7 +46,8 @@ namespace ariadne::embedded {
 // of codec version 4 followed by its uncompressed tail of span ids and timing bits), 5 (read
 // only: as 4 with codec version 5, whose tail range codes the timings, and one PageTokenFilter
 // per block instead of a bloom filter per page) and 6 (written: as 5 without each trace's latest
-// start and without the trace bloom filter, both derived at open; 0.5 B/span less).
+// start and without the trace bloom filter, both derived at open, and with the page dictionary
+// stored zstd-compressed; 0.6 B/span less).
 constexpr uint32_t kBlockVersion = 6;
 // The first version whose page tokens are in the block's PageTokenFilter (page_filter.h).
 constexpr uint32_t kPageTokenFilterVersion = 5;
@@ -140,6 +141,7 @@ struct BlockMeta {
   std::vector<uint64_t> bloom;             // bits over trace ids (version 6: built at open)
   std::vector<BlockPage> pages;            // contiguous, cover every row; whole traces each
   std::string page_dict;                   // version 3: zstd dictionary of the pages ("" none)
+  uint64_t page_dict_stored_bytes = 0;     // what it takes in the file (version 6: compressed)
   PageTokenFilter page_filter;             // version 5: which pages may hold which tokens
   std::shared_ptr<const void> page_ddict;  // in memory: page_dict prepared for decompression
   uint64_t file_bytes = 0;

@@ -56,8 +56,8 @@ struct EmbeddedStoreOptions {
   // Hot blocks cut from the head. 4: 0.31 B/span less than 3 on the demo workload for ~5 % more
   // cut CPU (docs/performance.md, "Block format 6").
   int zstd_level = 4;
-  int compaction_zstd_level = 9;     // blocks written by compaction (background, read-mostly)
-  int archive_zstd_level = 19;       // archive blocks
+  int compaction_zstd_level = 9;  // blocks written by compaction (background, read-mostly)
+  int archive_zstd_level = 19;    // archive blocks
   int64_t write_retry_interval_ns = 1'000'000'000;  // retry the WAL after a fault
   int64_t maintenance_interval_ns = 1'000'000'000;  // cut/compact/retention checks
   uint64_t min_free_bytes = 16ull << 20;            // writes resume only with this much space free

@@ -343,7 +343,7 @@ void MeasureBlocks(benchmark::State& state, Loaded& l) {
     if (meta->version < embedded::kDerivedTraceStartVersion) {
       trace_bloom += 8 * meta->bloom.size();  // stored (format 6 rebuilds it at open)
     }
-    page_dicts += meta->page_dict.size();
+    page_dicts += meta->page_dict_stored_bytes;
     for (const embedded::BlockPage& p : meta->pages) page_blooms += 8 * p.bloom.size();
     if (meta->version >= embedded::kPageTokenFilterVersion) {
       std::string filter;
