@@ -891,7 +891,7 @@ std::string BuildBlock(const std::vector<RowRef>& rows, int zstd_level, BlockMet
     }
     const size_t raw_begin = raws.size();
     if (version >= 4) {
-      // The trace index holds the ids; format 5 range codes the timings (codec version 5).
+      // The trace index holds the ids; from format 5 timings are range coded (codec 5).
       EncodeBatchSplit(part, &raws, &tails.emplace_back(),
                        version >= 5 ? kBatchCodecRange : kBatchCodecSplit, preset);
     } else if (version == 3) {
