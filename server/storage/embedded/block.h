@@ -4,20 +4,20 @@
 // A block file (docs/formats/block.md) is a 48-byte checksummed header, a metadata section
 // (time range, span count, the WAL sequence it covers, the blocks it replaces, service and
 // operation sets, a trace index with each trace's id and row count, a page table with a summary
-// per page, a zstd dictionary for the pages) and a body: the
-// spans grouped by trace, traces in order of their first start (version 1: by trace id), cut at
-// trace boundaries into pages of about kPageSpans spans, each batch_codec-encoded and
-// zstd-compressed alone with the block's dictionary (trained on its pages, so what every page
-// repeats is stored once per block), so a trace lookup decompresses one small page.
+// per page, a zstd dictionary for the pages) and a body: the spans grouped by trace, traces in
+// order of their first start (version 1: by trace id), cut at trace boundaries into pages of
+// about kPageSpans spans, each batch_codec-encoded and zstd-compressed alone with the block's
+// dictionary (trained on its pages, so what every page repeats is stored once per block), so a
+// trace lookup decompresses one small page.
 // A page summary (span start and duration ranges) and the block's page token filter (which pages
 // may hold a service, operation or attribute key=value token; page_filter.h; versions 2-4: a bloom
 // filter per page) let a search skip pages that cannot match without reading them.
 // Version 4 pages keep their random bytes (span ids, timing bits) in an uncompressed tail after
 // the zstd frame. Version 6 stores nothing the pages or the index already determine: a trace's
 // latest start is in its page (the metadata bounds it by the page's latest start), and the bloom
-// filter of trace ids is rebuilt from the index at open. Version 1 (no page summaries), 2 (no
-// page dictionary), 3 (no page tail), 4 (page blooms) and 5 (trace starts and the trace bloom
-// filter stored) blocks are still read.
+// filter of trace ids is rebuilt from the index at open; its page dictionary is stored
+// compressed. Version 1 (no page summaries), 2 (no page dictionary), 3 (no page tail), 4 (page
+// blooms) and 5 (trace starts and the trace bloom filter stored) blocks are still read.
 // Files are written to a temp name, synced, renamed and the directory synced (WriteBlockFile).
 // Readers validate everything: checksums, sizes, the metadata's internal consistency, and the
 // body against the metadata; any mismatch is DataLoss (the store then quarantines the file).
