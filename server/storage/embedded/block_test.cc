@@ -545,8 +545,6 @@ TEST(Block, PageFiltersAdmitEveryAttributeAsSearchesSpellIt) {
   EXPECT_GT(checked, 100u);
 }
 
-// A damaged dictionary (checksums made to agree) is refused when the block is opened or when a
-// page is read, never decoded into wrong spans.
 class PageDictVersion : public testing::TestWithParam<uint32_t> {};
 
 // Where the page dictionary is stored: just before the page token filter, which ends the
@@ -557,6 +555,8 @@ size_t StoredDictAt(const BlockMeta& meta) {
   return meta.body_offset - filter.size() - meta.page_dict_stored_bytes;
 }
 
+// A damaged dictionary (checksums made to agree) is refused when the block is opened or when a
+// page is read, never decoded into wrong spans.
 TEST_P(PageDictVersion, DamagedPageDictionaryIsDataLoss) {
   std::mt19937_64 rng(21);
   SpanBatch input = RandomBatch(&rng, {.traces = 1500, .rich = false});
